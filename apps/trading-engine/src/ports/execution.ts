@@ -1,0 +1,118 @@
+/**
+ * Execution port: orders, account and positions. Live adapters and the paper executor both implement it, so a
+ * bot cannot tell them apart. Every order carries a client order id; that id is how a timed-out placement is
+ * reconciled before any retry, so a retry never doubles an order.
+ */
+import type { Decimal } from 'decimal.js';
+import type { MarginMode, OrderSide, OrderStatus, OrderType, Outcome, FillRole } from '@trading/shared-types';
+import type { InstrumentId } from './instruments.js';
+
+export interface OrderRequest {
+  /** 1–32 alphanumerics (OKX clOrdId rule); unique per order, reused on retry. */
+  clientOrderId: string;
+  instrumentId: InstrumentId;
+  side: OrderSide;
+  type: OrderType;
+  /** Required except for MARKET. */
+  price?: Decimal;
+  /** In the venue's order unit (contracts, base, shares). */
+  quantity: Decimal;
+  reduceOnly?: boolean;
+  marginMode?: MarginMode;
+  outcome?: Outcome;
+}
+
+export interface OrderState {
+  clientOrderId: string;
+  exchangeOrderId: string | null;
+  instrumentId: InstrumentId;
+  side: OrderSide;
+  type: OrderType;
+  price: Decimal | null;
+  quantity: Decimal;
+  filledQuantity: Decimal;
+  averageFillPrice: Decimal | null;
+  status: OrderStatus;
+  /** Venue error code or reason for REJECTED / CANCELLED / FAILED. */
+  reason?: string;
+  /** Fees paid so far (negative = rebate). */
+  fee: Decimal;
+  feeCurrency: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface FillReport {
+  /** Unique per venue execution (OKX tradeId, Polymarket trade id): duplicates are dropped by it. */
+  fillId: string;
+  clientOrderId: string;
+  exchangeOrderId: string | null;
+  instrumentId: InstrumentId;
+  side: OrderSide;
+  price: Decimal;
+  quantity: Decimal;
+  fee: Decimal;
+  feeCurrency: string;
+  role: FillRole;
+  timestamp: number;
+}
+
+export interface BalanceState {
+  currency: string;
+  total: Decimal;
+  available: Decimal;
+  frozen: Decimal;
+}
+
+export interface PositionState {
+  instrumentId: InstrumentId;
+  /** Signed: positive long, negative short (contracts / base / shares). */
+  quantity: Decimal;
+  averageEntryPrice: Decimal;
+  markPrice: Decimal | null;
+  leverage: number | null;
+  marginMode: MarginMode;
+  liquidationPrice: Decimal | null;
+  unrealizedPnl: Decimal;
+  margin: Decimal | null;
+}
+
+export type ExecutionEvent =
+  | { type: 'order'; order: OrderState }
+  | { type: 'fill'; fill: FillReport }
+  | { type: 'balance'; balance: BalanceState }
+  | { type: 'position'; position: PositionState };
+
+export class OrderRejectedError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly clientOrderId: string,
+  ) {
+    super(message);
+    this.name = 'OrderRejectedError';
+  }
+}
+
+export interface ExecutionPort {
+  /**
+   * Places an order. Resolves with the acknowledged state; rejects with OrderRejectedError when the venue refused
+   * it. A timeout is reconciled by client order id before this resolves or rejects.
+   */
+  createOrder(request: OrderRequest): Promise<OrderState>;
+  amendOrder(
+    instrumentId: InstrumentId,
+    clientOrderId: string,
+    changes: { price?: Decimal; quantity?: Decimal },
+  ): Promise<OrderState>;
+  cancelOrder(instrumentId: InstrumentId, clientOrderId: string): Promise<OrderState>;
+  /** Cancels every open order (of one instrument, or all); resolves with what was cancelled. */
+  cancelAllOrders(instrumentId?: InstrumentId): Promise<OrderState[]>;
+  fetchOpenOrders(instrumentId?: InstrumentId): Promise<OrderState[]>;
+  fetchOrderByClientId(instrumentId: InstrumentId, clientOrderId: string): Promise<OrderState | null>;
+  fetchBalances(): Promise<BalanceState[]>;
+  fetchPositions(instrumentId?: InstrumentId): Promise<PositionState[]>;
+  setLeverage(instrumentId: InstrumentId, leverage: number, marginMode: MarginMode): Promise<void>;
+  /** Private stream: order updates, fills, balances, positions. Returns an unsubscribe function. */
+  onExecution(handler: (event: ExecutionEvent) => void): () => void;
+}
