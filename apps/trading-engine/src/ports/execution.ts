@@ -77,11 +77,26 @@ export interface PositionState {
   margin: Decimal | null;
 }
 
+/** A funding settlement on a perpetual swap (positive = received, negative = paid). */
+export interface FundingReport {
+  /** Unique per settlement (duplicates are dropped by it). */
+  fundingId: string;
+  instrumentId: InstrumentId;
+  rate: Decimal;
+  /** Position (signed contracts) and mark the payment was computed on. */
+  positionQuantity: Decimal;
+  markPrice: Decimal;
+  amount: Decimal;
+  currency: string;
+  timestamp: number;
+}
+
 export type ExecutionEvent =
   | { type: 'order'; order: OrderState }
   | { type: 'fill'; fill: FillReport }
   | { type: 'balance'; balance: BalanceState }
-  | { type: 'position'; position: PositionState };
+  | { type: 'position'; position: PositionState }
+  | { type: 'funding'; funding: FundingReport };
 
 export class OrderRejectedError extends Error {
   constructor(

@@ -61,6 +61,41 @@ export const SCHEMAS = {
       "riskLimits"
     ]
   },
+  "CreateUserRequest": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "create-user-request.json",
+    "title": "CreateUserRequest",
+    "description": "POST /api/users (admin).",
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "email": {
+        "type": "string",
+        "format": "email",
+        "maxLength": 254
+      },
+      "password": {
+        "type": "string",
+        "minLength": 8,
+        "maxLength": 256
+      },
+      "role": {
+        "$ref": "user-role.json"
+      },
+      "allowedExchanges": {
+        "type": "array",
+        "items": {
+          "$ref": "exchange.json"
+        },
+        "uniqueItems": true
+      }
+    },
+    "required": [
+      "email",
+      "password",
+      "role"
+    ]
+  },
   "CreateWalletRequest": {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": "create-wallet-request.json",
@@ -178,6 +213,136 @@ export const SCHEMAS = {
       "error"
     ]
   },
+  "ExchangeParams": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "exchange-params.json",
+    "title": "ExchangeParams",
+    "description": "An exchange in the path.",
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "exchange": {
+        "$ref": "exchange.json"
+      }
+    },
+    "required": [
+      "exchange"
+    ]
+  },
+  "IdParams": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "id-params.json",
+    "title": "IdParams",
+    "description": "A resource id in the path.",
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "id": {
+        "type": "string",
+        "pattern": "^[A-Za-z0-9_.:-]{1,128}$"
+      }
+    },
+    "required": [
+      "id"
+    ]
+  },
+  "ListQuery": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "list-query.json",
+    "title": "ListQuery",
+    "description": "Query string of every list route: pagination, sort and filters (all values arrive as strings).",
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "page": {
+        "type": "string",
+        "pattern": "^[1-9][0-9]{0,6}$"
+      },
+      "limit": {
+        "type": "string",
+        "pattern": "^([1-9]|[1-9][0-9]|100)$"
+      },
+      "sort": {
+        "type": "string",
+        "enum": [
+          "createdAt",
+          "updatedAt",
+          "timestamp",
+          "name",
+          "status"
+        ]
+      },
+      "order": {
+        "type": "string",
+        "enum": [
+          "asc",
+          "desc"
+        ]
+      },
+      "exchange": {
+        "$ref": "exchange-filter.json"
+      },
+      "botId": {
+        "type": "string",
+        "pattern": "^[A-Za-z0-9_.:-]{1,128}$"
+      },
+      "status": {
+        "type": "string",
+        "pattern": "^[A-Za-z_]{1,32}$"
+      },
+      "from": {
+        "type": "string",
+        "pattern": "^([0-9]{1,15}|[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9:.]+(Z|[+-][0-9]{2}:?[0-9]{2})?)?)$",
+        "description": "Unix ms or ISO 8601 date/time."
+      },
+      "to": {
+        "type": "string",
+        "pattern": "^([0-9]{1,15}|[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9:.]+(Z|[+-][0-9]{2}:?[0-9]{2})?)?)$",
+        "description": "Unix ms or ISO 8601 date/time."
+      },
+      "instrumentId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 200
+      },
+      "side": {
+        "$ref": "order-side.json"
+      },
+      "mode": {
+        "$ref": "trading-mode.json"
+      },
+      "strategy": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 64
+      },
+      "unread": {
+        "type": "string",
+        "enum": [
+          "true",
+          "false"
+        ]
+      },
+      "userId": {
+        "type": "string",
+        "pattern": "^[A-Za-z0-9_.:-]{1,128}$"
+      },
+      "action": {
+        "type": "string",
+        "pattern": "^[a-z_.-]{1,64}$"
+      },
+      "isActive": {
+        "type": "string",
+        "enum": [
+          "true",
+          "false"
+        ]
+      },
+      "source": {
+        "$ref": "order-source.json"
+      }
+    }
+  },
   "LoginRequest": {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": "login-request.json",
@@ -201,6 +366,235 @@ export const SCHEMAS = {
       "email",
       "password"
     ]
+  },
+  "LogoutRequest": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "logout-request.json",
+    "title": "LogoutRequest",
+    "description": "POST /api/auth/logout: optionally the refresh token to revoke with the access token.",
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "refreshToken": {
+        "type": "string",
+        "minLength": 10,
+        "maxLength": 2048
+      }
+    }
+  },
+  "ManualOrderRequest": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "manual-order-request.json",
+    "title": "ManualOrderRequest",
+    "description": "POST /api/orders (or /api/orders/manual): a manual order on a running bot, placed through its engine.",
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "botId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 128
+      },
+      "instrumentId": {
+        "$ref": "instrument-id.json"
+      },
+      "side": {
+        "$ref": "order-side.json"
+      },
+      "type": {
+        "$ref": "order-type.json"
+      },
+      "price": {
+        "$ref": "positive-decimal.json"
+      },
+      "quantity": {
+        "$ref": "positive-decimal.json"
+      },
+      "outcome": {
+        "$ref": "outcome.json"
+      },
+      "reduceOnly": {
+        "type": "boolean"
+      },
+      "leverage": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 125
+      },
+      "marginMode": {
+        "$ref": "margin-mode.json"
+      }
+    },
+    "required": [
+      "botId",
+      "instrumentId",
+      "side",
+      "type",
+      "quantity"
+    ]
+  },
+  "PnlQuery": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "pnl-query.json",
+    "title": "PnlQuery",
+    "description": "GET /api/pnl: a time series of PnL for a bot, an exchange or the whole portfolio, bucketed.",
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "scope": {
+        "type": "string",
+        "enum": [
+          "bot",
+          "exchange",
+          "portfolio"
+        ]
+      },
+      "botId": {
+        "type": "string",
+        "pattern": "^[A-Za-z0-9_.:-]{1,128}$"
+      },
+      "exchange": {
+        "$ref": "exchange-filter.json"
+      },
+      "from": {
+        "type": "string",
+        "pattern": "^([0-9]{1,15}|[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9:.]+(Z|[+-][0-9]{2}:?[0-9]{2})?)?)$",
+        "description": "Unix ms or ISO 8601 date/time."
+      },
+      "to": {
+        "type": "string",
+        "pattern": "^([0-9]{1,15}|[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9:.]+(Z|[+-][0-9]{2}:?[0-9]{2})?)?)$",
+        "description": "Unix ms or ISO 8601 date/time."
+      },
+      "bucket": {
+        "type": "string",
+        "enum": [
+          "1m",
+          "5m",
+          "15m",
+          "1h",
+          "4h",
+          "1d",
+          "1w"
+        ]
+      },
+      "mode": {
+        "$ref": "trading-mode.json"
+      }
+    }
+  },
+  "RefreshRequest": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "refresh-request.json",
+    "title": "RefreshRequest",
+    "description": "POST /api/auth/refresh: a refresh token (rotated: the old one stops working).",
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "refreshToken": {
+        "type": "string",
+        "minLength": 10,
+        "maxLength": 2048
+      }
+    },
+    "required": [
+      "refreshToken"
+    ]
+  },
+  "UpdateBotRequest": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "update-bot-request.json",
+    "title": "UpdateBotRequest",
+    "description": "PATCH /api/bots/:id and PUT /api/bots/:id/config. Numbers in config and riskLimits become decimal strings. A running bot gets an update-bot-config command.",
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "name": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 100
+      },
+      "description": {
+        "type": "string",
+        "maxLength": 1000
+      },
+      "walletId": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "maxLength": 128
+      },
+      "mode": {
+        "$ref": "trading-mode.json"
+      },
+      "config": {
+        "type": "object"
+      },
+      "exchangeConfig": {
+        "type": "object"
+      },
+      "riskLimits": {
+        "$ref": "risk-limits.json"
+      },
+      "tags": {
+        "type": "array",
+        "items": {
+          "type": "string",
+          "maxLength": 40
+        },
+        "maxItems": 20
+      }
+    },
+    "minProperties": 1
+  },
+  "UpdateUserRequest": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "update-user-request.json",
+    "title": "UpdateUserRequest",
+    "description": "PATCH /api/users/:id (admin).",
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "role": {
+        "$ref": "user-role.json"
+      },
+      "allowedExchanges": {
+        "type": "array",
+        "items": {
+          "$ref": "exchange.json"
+        },
+        "uniqueItems": true
+      },
+      "isActive": {
+        "type": "boolean"
+      },
+      "password": {
+        "type": "string",
+        "minLength": 8,
+        "maxLength": 256
+      }
+    },
+    "minProperties": 1
+  },
+  "UpdateWalletRequest": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "update-wallet-request.json",
+    "title": "UpdateWalletRequest",
+    "description": "PATCH /api/wallets/:id: rename, (de)activate. Credentials are replaced by creating a new wallet.",
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "name": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 100
+      },
+      "isActive": {
+        "type": "boolean"
+      }
+    },
+    "minProperties": 1
   },
   "CancelOrderCommand": {
     "$schema": "http://json-schema.org/draft-07/schema#",
@@ -3626,6 +4020,48 @@ export const SCHEMAS = {
       "direction",
       "confidence",
       "timestamp"
+    ]
+  },
+  "SimpleQuoterConfig": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "simple-quoter.json",
+    "title": "SimpleQuoterConfig",
+    "description": "Quotes one bid and one ask around the mid of one instrument and requotes when the mid moves. The reference strategy of the engine tests and benchmarks.",
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "instrumentId": {
+        "$ref": "instrument-id.json",
+        "description": "Instrument to quote, e.g. okx:BTC-USDT-SWAP."
+      },
+      "spreadBps": {
+        "type": "number",
+        "exclusiveMinimum": 0,
+        "maximum": 10000,
+        "default": 10,
+        "description": "Distance of each quote from the mid, in basis points."
+      },
+      "requoteBps": {
+        "type": "number",
+        "minimum": 0,
+        "maximum": 10000,
+        "default": 5,
+        "description": "Requote when the mid moved more than this many basis points since the last quote."
+      },
+      "quantity": {
+        "$ref": "positive-decimal.json",
+        "description": "Quote size in the venue's order unit; omitted = the risk engine's suggested size."
+      },
+      "timerIntervalMs": {
+        "type": "integer",
+        "minimum": 100,
+        "maximum": 3600000,
+        "default": 1000,
+        "description": "Period of the timer that requotes when quotes are missing."
+      }
+    },
+    "required": [
+      "instrumentId"
     ]
   }
 } as const;

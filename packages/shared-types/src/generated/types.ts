@@ -13,6 +13,38 @@ export type TradingMode = "paper" | "live";
  */
 export type PositiveDecimal = string;
 /**
+ * RBAC role: admin all; operator manages bots and wallets within its exchanges; viewer reads.
+ */
+export type UserRole = "admin" | "operator" | "viewer";
+/**
+ * A venue, or all venues (dashboard selector, PnL rollups).
+ */
+export type ExchangeFilter = "all" | "okx" | "polymarket";
+/**
+ * Side of an order or fill.
+ */
+export type OrderSide = "BUY" | "SELL";
+/**
+ * Who asked for the order.
+ */
+export type OrderSource = "strategy" | "manual" | "risk_stop";
+/**
+ * Venue-qualified instrument id: okx:BTC-USDT-SWAP, polymarket:<tokenId>.
+ */
+export type InstrumentId = string;
+/**
+ * Order type.
+ */
+export type OrderType = "LIMIT" | "MARKET" | "POST_ONLY" | "IOC" | "FOK";
+/**
+ * Polymarket binary outcome.
+ */
+export type Outcome = "YES" | "NO";
+/**
+ * OKX margin mode (cash is spot without margin).
+ */
+export type MarginMode = "cash" | "cross" | "isolated";
+/**
  * Unix epoch milliseconds.
  */
 export type TimestampMs = number;
@@ -30,22 +62,6 @@ export type EngineCommand =
   | CancelOrderCommand
   | DrainEngineCommand;
 /**
- * Venue-qualified instrument id: okx:BTC-USDT-SWAP, polymarket:<tokenId>.
- */
-export type InstrumentId = string;
-/**
- * Side of an order or fill.
- */
-export type OrderSide = "BUY" | "SELL";
-/**
- * Order type.
- */
-export type OrderType = "LIMIT" | "MARKET" | "POST_ONLY" | "IOC" | "FOK";
-/**
- * Polymarket binary outcome.
- */
-export type Outcome = "YES" | "NO";
-/**
  * Bot lifecycle: IDLE → STARTING → RUNNING → PAUSING/PAUSED → STOPPING → STOPPED, plus RISK_STOPPED and ERROR.
  */
 export type BotState =
@@ -59,10 +75,6 @@ export type Decimal = string;
  */
 export type EngineStatus = "online" | "draining" | "offline";
 /**
- * A venue, or all venues (dashboard selector, PnL rollups).
- */
-export type ExchangeFilter = "all" | "okx" | "polymarket";
-/**
  * Connectivity of an engine to a venue.
  */
 export type ExchangeStatus = "connected" | "degraded" | "disconnected";
@@ -75,10 +87,6 @@ export type FillRole = "maker" | "taker";
  */
 export type LogLevel = "debug" | "info" | "warn" | "error";
 /**
- * OKX margin mode (cash is spot without margin).
- */
-export type MarginMode = "cash" | "cross" | "isolated";
-/**
  * Decimal string greater than or equal to zero.
  */
 export type NonNegativeDecimal = string;
@@ -87,10 +95,6 @@ export type NonNegativeDecimal = string;
  */
 export type NotificationType =
   "risk_stop" | "bot_error" | "market_resolved" | "large_loss" | "exchange_disconnect" | "rate_limit" | "system";
-/**
- * Who asked for the order.
- */
-export type OrderSource = "strategy" | "manual" | "risk_stop";
 /**
  * Order status; constants/order-status-rank.json gives the rank so a status never goes backwards.
  */
@@ -119,10 +123,6 @@ export type Severity = "info" | "warning" | "critical";
  * How long an order rests.
  */
 export type TimeInForce = "GTC" | "IOC" | "FOK" | "POST_ONLY";
-/**
- * RBAC role: admin all; operator manages bots and wallets within its exchanges; viewer reads.
- */
-export type UserRole = "admin" | "operator" | "viewer";
 /**
  * Every event an engine publishes (Redis pub/sub realtime, BullMQ for persistence). Discriminated by type.
  */
@@ -198,6 +198,15 @@ export interface RiskLimits {
   flattenOnStop?: boolean;
 }
 /**
+ * POST /api/users (admin).
+ */
+export interface CreateUserRequest {
+  email: string;
+  password: string;
+  role: UserRole;
+  allowedExchanges?: Exchange[];
+}
+/**
  * POST /api/wallets. Credentials either already encrypted (encryptedPrivateKey / encryptedSecret in the aes256gcm: form) or in plain fields the backend encrypts at once.
  */
 export interface CreateWalletRequest {
@@ -229,11 +238,133 @@ export interface ErrorResponse {
   };
 }
 /**
+ * An exchange in the path.
+ */
+export interface ExchangeParams {
+  exchange: Exchange;
+}
+/**
+ * A resource id in the path.
+ */
+export interface IdParams {
+  id: string;
+}
+/**
+ * Query string of every list route: pagination, sort and filters (all values arrive as strings).
+ */
+export interface ListQuery {
+  page?: string;
+  limit?: string;
+  sort?: "createdAt" | "updatedAt" | "timestamp" | "name" | "status";
+  order?: "asc" | "desc";
+  exchange?: ExchangeFilter;
+  botId?: string;
+  status?: string;
+  /**
+   * Unix ms or ISO 8601 date/time.
+   */
+  from?: string;
+  /**
+   * Unix ms or ISO 8601 date/time.
+   */
+  to?: string;
+  instrumentId?: string;
+  side?: OrderSide;
+  mode?: TradingMode;
+  strategy?: string;
+  unread?: "true" | "false";
+  userId?: string;
+  action?: string;
+  isActive?: "true" | "false";
+  source?: OrderSource;
+}
+/**
  * POST /api/auth/login
  */
 export interface LoginRequest {
   email: string;
   password: string;
+}
+/**
+ * POST /api/auth/logout: optionally the refresh token to revoke with the access token.
+ */
+export interface LogoutRequest {
+  refreshToken?: string;
+}
+/**
+ * POST /api/orders (or /api/orders/manual): a manual order on a running bot, placed through its engine.
+ */
+export interface ManualOrderRequest {
+  botId: string;
+  instrumentId: InstrumentId;
+  side: OrderSide;
+  type: OrderType;
+  price?: PositiveDecimal;
+  quantity: PositiveDecimal;
+  outcome?: Outcome;
+  reduceOnly?: boolean;
+  leverage?: number;
+  marginMode?: MarginMode;
+}
+/**
+ * GET /api/pnl: a time series of PnL for a bot, an exchange or the whole portfolio, bucketed.
+ */
+export interface PnlQuery {
+  scope?: "bot" | "exchange" | "portfolio";
+  botId?: string;
+  exchange?: ExchangeFilter;
+  /**
+   * Unix ms or ISO 8601 date/time.
+   */
+  from?: string;
+  /**
+   * Unix ms or ISO 8601 date/time.
+   */
+  to?: string;
+  bucket?: "1m" | "5m" | "15m" | "1h" | "4h" | "1d" | "1w";
+  mode?: TradingMode;
+}
+/**
+ * POST /api/auth/refresh: a refresh token (rotated: the old one stops working).
+ */
+export interface RefreshRequest {
+  refreshToken: string;
+}
+/**
+ * PATCH /api/bots/:id and PUT /api/bots/:id/config. Numbers in config and riskLimits become decimal strings. A running bot gets an update-bot-config command.
+ */
+export interface UpdateBotRequest {
+  name?: string;
+  description?: string;
+  walletId?: string | null;
+  mode?: TradingMode;
+  config?: {
+    [k: string]: unknown | undefined;
+  };
+  exchangeConfig?: {
+    [k: string]: unknown | undefined;
+  };
+  riskLimits?: RiskLimits;
+  /**
+   * @maxItems 20
+   */
+  tags?: string[];
+}
+/**
+ * PATCH /api/users/:id (admin).
+ */
+export interface UpdateUserRequest {
+  role?: UserRole;
+  allowedExchanges?: Exchange[];
+  isActive?: boolean;
+  password?: string;
+}
+/**
+ * PATCH /api/wallets/:id: rename, (de)activate. Credentials are replaced by creating a new wallet.
+ */
+export interface UpdateWalletRequest {
+  name?: string;
+  isActive?: boolean;
 }
 /**
  * Cancel one order of a bot.
@@ -1047,4 +1178,23 @@ export interface TradingSignal {
   price?: PositiveDecimal;
   timestamp: TimestampMs;
   ttlMs?: number;
+}
+/**
+ * Quotes one bid and one ask around the mid of one instrument and requotes when the mid moves. The reference strategy of the engine tests and benchmarks.
+ */
+export interface SimpleQuoterConfig {
+  instrumentId: InstrumentId;
+  /**
+   * Distance of each quote from the mid, in basis points.
+   */
+  spreadBps?: number;
+  /**
+   * Requote when the mid moved more than this many basis points since the last quote.
+   */
+  requoteBps?: number;
+  quantity?: PositiveDecimal;
+  /**
+   * Period of the timer that requotes when quotes are missing.
+   */
+  timerIntervalMs?: number;
 }

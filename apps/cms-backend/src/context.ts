@@ -1,0 +1,16 @@
+/** What services need, built once in app.ts (the composition root) and passed explicitly. */
+import type { Redis } from 'ioredis';
+import type { FastifyBaseLogger } from 'fastify';
+import type { AppConfig } from './config/env.js';
+import type { Database } from './db/client.js';
+import type { CommandBus } from './services/engines/command-bus.js';
+
+export interface AppContext {
+  config: AppConfig;
+  db: Database;
+  redis: Redis;
+  commands: CommandBus;
+  log: FastifyBaseLogger;
+  /** Prefixes a Redis key or BullMQ queue name with this deployment's REDIS_PREFIX. */
+  key(name: string): string;
+}

@@ -1,2 +1,0 @@
-/** Placeholder entry: this app is built by its own issue. */
-export const APP_READY = false;

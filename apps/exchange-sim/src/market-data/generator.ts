@@ -1,0 +1,129 @@
+/**
+ * Deterministic seeded market: per instrument a random-walk mid (in whole ticks, so prices stay exact) with a
+ * ladder of resting background maker orders in the REAL book around it, random resizes (book churn), background
+ * taker trades that can fill user orders, mark price and funding-rate drift. Same seed → same sequence.
+ */
+import { Decimal } from 'decimal.js';
+import type { BookSide } from '../matching/index.js';
+import { BACKGROUND_OWNER, type InstrumentMarket, type OkxExchange } from '../okx/exchange.js';
+import { Rng } from './rng.js';
+
+export interface GeneratorOptions {
+  /** Levels per side kept around the mid. */
+  depth?: number;
+  /** Largest mid move per step, in ticks. */
+  maxStepTicks?: number;
+  /** Probability of a background taker trade per step. */
+  takerProbability?: number;
+  /** Levels resized per step. */
+  churn?: number;
+}
+
+interface InstrumentState {
+  market: InstrumentMarket;
+  /** Mid in ticks. */
+  midTicks: number;
+  /** Background order id per `${side}:${ticks}`. */
+  orders: Map<string, string>;
+  unit: Decimal;
+}
+
+export class MarketGenerator {
+  private readonly rng: Rng;
+  private readonly states: InstrumentState[] = [];
+  private readonly depth: number;
+  private readonly maxStepTicks: number;
+  private readonly takerProbability: number;
+  private readonly churn: number;
+  private steps = 0;
+
+  constructor(
+    private readonly exchange: OkxExchange,
+    seed: number,
+    options: GeneratorOptions = {},
+    instIds?: readonly string[],
+  ) {
+    this.rng = new Rng(seed);
+    this.depth = options.depth ?? 50;
+    this.maxStepTicks = options.maxStepTicks ?? 3;
+    this.takerProbability = options.takerProbability ?? 0.3;
+    this.churn = options.churn ?? 3;
+    for (const market of exchange.markets.values()) {
+      if (instIds && !instIds.includes(market.def.instId)) continue;
+      const unit = market.def.minSz.times(market.def.instType === 'FUTURES' ? 1 : 100);
+      this.states.push({ market, midTicks: market.def.initialMid.div(market.def.tickSz).round().toNumber(), orders: new Map(), unit });
+    }
+  }
+
+  /** Puts the initial ladders in the book. */
+  seedBooks(): void {
+    for (const state of this.states) this.requote(state);
+  }
+
+  step(now: number): void {
+    this.steps++;
+    for (const state of this.states) {
+      state.midTicks = Math.max(this.depth + 10, state.midTicks + this.rng.int(-this.maxStepTicks, this.maxStepTicks));
+      this.requote(state);
+      for (let i = 0; i < this.churn; i++) this.resizeOne(state);
+      if (this.rng.chance(this.takerProbability)) {
+        const side: BookSide = this.rng.chance(0.5) ? 'buy' : 'sell';
+        this.exchange.placeBackground(state.market.def.instId, side, undefined, state.unit.times(this.rng.int(1, 8)), 'IOC');
+      }
+      const market = state.market;
+      const mid = market.def.tickSz.times(state.midTicks);
+      market.mark = mid;
+      if (this.steps % 10 === 0 && market.def.instType === 'SWAP') {
+        const bp = new Decimal(this.rng.int(-20, 30)).div(100_000);
+        market.nextFundingRate = bp;
+      }
+    }
+    this.exchange.settleFunding(now);
+  }
+
+  private key(side: BookSide, ticks: number): string {
+    return `${side}:${String(ticks)}`;
+  }
+
+  private alive(instId: string, id: string): boolean {
+    return this.exchange.market(instId)?.book.get(id)?.owner === BACKGROUND_OWNER;
+  }
+
+  /** Keeps exactly the ladder [mid-1-depth, mid-1] bids and [mid+1, mid+depth] asks as background orders. */
+  private requote(state: InstrumentState): void {
+    const instId = state.market.def.instId;
+    const wanted = new Set<string>();
+    for (let i = 1; i <= this.depth; i++) {
+      wanted.add(this.key('buy', state.midTicks - i));
+      wanted.add(this.key('sell', state.midTicks + i));
+    }
+    for (const [key, id] of state.orders) {
+      if (!wanted.has(key) || !this.alive(instId, id)) {
+        this.exchange.cancelBackground(instId, id);
+        state.orders.delete(key);
+      }
+    }
+    // Place nearest first so a crossing background order trades at the best level.
+    for (let i = 1; i <= this.depth; i++) {
+      for (const side of ['buy', 'sell'] as const) {
+        const ticks = side === 'buy' ? state.midTicks - i : state.midTicks + i;
+        const key = this.key(side, ticks);
+        if (state.orders.has(key)) continue;
+        const price = state.market.def.tickSz.times(ticks);
+        state.orders.set(key, this.exchange.placeBackground(instId, side, price, state.unit.times(this.rng.int(1, 20)), 'GTC'));
+      }
+    }
+  }
+
+  private resizeOne(state: InstrumentState): void {
+    const side: BookSide = this.rng.chance(0.5) ? 'buy' : 'sell';
+    const offset = 1 + Math.floor(this.rng.next() * this.rng.next() * this.depth);
+    const ticks = side === 'buy' ? state.midTicks - offset : state.midTicks + offset;
+    const key = this.key(side, ticks);
+    const id = state.orders.get(key);
+    const instId = state.market.def.instId;
+    if (id !== undefined) this.exchange.cancelBackground(instId, id);
+    const price = state.market.def.tickSz.times(ticks);
+    state.orders.set(key, this.exchange.placeBackground(instId, side, price, state.unit.times(this.rng.int(1, 20)), 'GTC'));
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * A bot's orders as the engine knows them: created when an intent passes risk, advanced by execution events
+ * (a status never goes backwards), fills de-duplicated by fill id. Open orders are indexed for the strategy context.
+ */
+import { Decimal } from 'decimal.js';
+import { canAdvanceOrderStatus, isTerminalOrderStatus, type OrderSource } from '@trading/shared-types';
+import type { InstrumentId } from '../ports/instruments.js';
+import type { FillReport, OrderState } from '../ports/execution.js';
+
+export interface TrackedOrder {
+  state: OrderState;
+  source: OrderSource;
+  reduceOnly: boolean;
+}
+
+export class OrderTracker {
+  private readonly orders = new Map<string, TrackedOrder>();
+  private readonly open = new Map<string, TrackedOrder>();
+  private readonly fills = new Set<string>();
+
+  add(state: OrderState, source: OrderSource, reduceOnly: boolean): TrackedOrder {
+    const tracked = { state, source, reduceOnly };
+    this.orders.set(state.clientOrderId, tracked);
+    if (!isTerminalOrderStatus(state.status)) this.open.set(state.clientOrderId, tracked);
+    return tracked;
+  }
+
+  get(clientOrderId: string): TrackedOrder | undefined {
+    return this.orders.get(clientOrderId);
+  }
+
+  /** Applies a venue update; returns the tracked order when it changed (status advanced or fields moved). */
+  update(next: OrderState): TrackedOrder | undefined {
+    const tracked = this.orders.get(next.clientOrderId);
+    if (!tracked) return undefined;
+    const current = tracked.state;
+    if (!canAdvanceOrderStatus(current.status, next.status)) return undefined;
+    // Fills are the source of truth for filled quantity; never move it backwards.
+    const filled = Decimal.max(current.filledQuantity, next.filledQuantity);
+    tracked.state = {
+      ...next,
+      filledQuantity: filled,
+      averageFillPrice: filled.eq(current.filledQuantity) ? current.averageFillPrice : next.averageFillPrice,
+      fee: filled.eq(current.filledQuantity) ? current.fee : next.fee,
+      createdAt: current.createdAt,
+    };
+    this.refreshOpen(tracked);
+    return tracked;
+  }
+
+  /** Books a fill into its order; returns null for a duplicate fill id. */
+  applyFill(fill: FillReport): TrackedOrder | null | undefined {
+    if (this.fills.has(fill.fillId)) return null;
+    this.fills.add(fill.fillId);
+    const tracked = this.orders.get(fill.clientOrderId);
+    if (!tracked) return undefined;
+    const state = tracked.state;
+    const filled = state.filledQuantity.add(fill.quantity);
+    const value = (state.averageFillPrice ?? new Decimal(0)).mul(state.filledQuantity).add(fill.price.mul(fill.quantity));
+    const status = filled.gte(state.quantity) ? 'FILLED' : 'PARTIALLY_FILLED';
+    tracked.state = {
+      ...state,
+      filledQuantity: filled,
+      averageFillPrice: value.div(filled),
+      fee: state.fee.add(fill.fee),
+      status: canAdvanceOrderStatus(state.status, status) ? status : state.status,
+      updatedAt: fill.timestamp,
+    };
+    this.refreshOpen(tracked);
+    return tracked;
+  }
+
+  openOrders(instrumentId?: InstrumentId): OrderState[] {
+    const result: OrderState[] = [];
+    for (const tracked of this.open.values()) {
+      if (instrumentId === undefined || tracked.state.instrumentId === instrumentId) result.push(tracked.state);
+    }
+    return result;
+  }
+
+  openCount(): number {
+    return this.open.size;
+  }
+
+  /** Signed remaining quantity of open non-reduce-only orders on one side of an instrument. */
+  openSignedQuantity(instrumentId: InstrumentId, side: 'BUY' | 'SELL'): Decimal {
+    let total = new Decimal(0);
+    for (const tracked of this.open.values()) {
+      const state = tracked.state;
+      if (state.instrumentId !== instrumentId || state.side !== side || tracked.reduceOnly) continue;
+      const remaining = state.quantity.sub(state.filledQuantity);
+      total = side === 'BUY' ? total.add(remaining) : total.sub(remaining);
+    }
+    return total;
+  }
+
+  private refreshOpen(tracked: TrackedOrder): void {
+    if (isTerminalOrderStatus(tracked.state.status)) this.open.delete(tracked.state.clientOrderId);
+    else this.open.set(tracked.state.clientOrderId, tracked);
+  }
+}

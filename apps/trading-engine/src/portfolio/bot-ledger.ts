@@ -1,0 +1,182 @@
+/**
+ * One bot's books: positions with average entry, realized and unrealized PnL, fees and funding, volume, trade count,
+ * equity, peak equity (drawdown) and the day's PnL (daily loss), all exact decimals in the bot's settle currency.
+ *
+ *   totalPnl = realized + unrealized − fees + funding
+ *   equity   = startingEquity + totalPnl
+ *   dailyPnl = totalPnl − totalPnl at the start of the UTC day (or of the run, if later)
+ *   drawdown = (peak equity − equity) / peak equity × 100
+ */
+import { Decimal } from 'decimal.js';
+import type { OrderSide } from '@trading/shared-types';
+import type { Instrument, InstrumentId } from '../ports/instruments.js';
+import { ZERO } from '../core/decimal.js';
+import { applyFill, flatPosition, markPosition, type PositionView } from '../domain/position.js';
+
+const DAY_MS = 86_400_000;
+const HUNDRED = new Decimal(100);
+
+export interface LedgerFigures {
+  currency: string;
+  realizedPnl: Decimal;
+  unrealizedPnl: Decimal;
+  fees: Decimal;
+  funding: Decimal;
+  totalPnl: Decimal;
+  equity: Decimal;
+  peakEquity: Decimal;
+  drawdownPct: Decimal;
+  dailyPnl: Decimal;
+  /** Σ |quantity| × contractValue × mark over open positions. */
+  exposure: Decimal;
+  volume: Decimal;
+  tradeCount: number;
+}
+
+interface Holding {
+  view: PositionView;
+  instrument: Instrument;
+}
+
+export class BotLedger {
+  private readonly holdings = new Map<InstrumentId, Holding>();
+  private realizedClosed = ZERO;
+  private fees = ZERO;
+  private funding = ZERO;
+  private volume = ZERO;
+  private tradeCount = 0;
+  private peakEquity: Decimal;
+  private day = -1;
+  private dayStartTotal = ZERO;
+
+  constructor(
+    readonly currency: string,
+    readonly startingEquity: Decimal,
+    now: number,
+  ) {
+    this.peakEquity = startingEquity;
+    this.rollDay(now);
+  }
+
+  position(instrumentId: InstrumentId): PositionView {
+    return this.holdings.get(instrumentId)?.view ?? flatPosition(instrumentId);
+  }
+
+  positions(): PositionView[] {
+    return [...this.holdings.values()].map((holding) => holding.view);
+  }
+
+  instrumentIds(): InstrumentId[] {
+    return [...this.holdings.keys()];
+  }
+
+  hasPosition(instrumentId: InstrumentId): boolean {
+    return this.holdings.has(instrumentId);
+  }
+
+  /** Books one fill; returns the PnL it realized (before fees). */
+  applyFill(instrument: Instrument, side: OrderSide, price: Decimal, quantity: Decimal, fee: Decimal, now: number): Decimal {
+    this.rollDay(now);
+    const holding = this.holding(instrument);
+    const { position, realized } = applyFill(holding.view, side, price, quantity, fee, instrument.contractValue);
+    holding.view = position;
+    this.realizedClosed = this.realizedClosed.add(realized);
+    this.fees = this.fees.add(fee);
+    this.volume = this.volume.add(price.mul(quantity).mul(instrument.contractValue));
+    this.tradeCount += 1;
+    this.touchPeak();
+    return realized;
+  }
+
+  applyFunding(instrument: Instrument, amount: Decimal, now: number): void {
+    this.rollDay(now);
+    const holding = this.holding(instrument);
+    holding.view = { ...holding.view, funding: holding.view.funding.add(amount) };
+    this.funding = this.funding.add(amount);
+    this.touchPeak();
+  }
+
+  /** Re-marks a position; returns false when the bot holds nothing there (nothing changed). */
+  mark(instrumentId: InstrumentId, price: Decimal, now: number): boolean {
+    const holding = this.holdings.get(instrumentId);
+    if (!holding) return false;
+    this.rollDay(now);
+    if (holding.view.markPrice?.eq(price) === true) return false;
+    holding.view = markPosition(holding.view, price, holding.instrument.contractValue);
+    this.touchPeak();
+    return true;
+  }
+
+  /** Market resolution (Polymarket): the holding is closed at the settlement price (1 or 0). */
+  settle(instrumentId: InstrumentId, price: Decimal, now: number): Decimal | null {
+    const holding = this.holdings.get(instrumentId);
+    if (!holding || holding.view.quantity.isZero()) return null;
+    this.rollDay(now);
+    const view = holding.view;
+    const realized = price.sub(view.averageEntryPrice).mul(view.quantity).mul(holding.instrument.contractValue);
+    holding.view = { ...view, quantity: ZERO, averageEntryPrice: ZERO, realizedPnl: view.realizedPnl.add(realized), unrealizedPnl: ZERO, markPrice: price };
+    this.realizedClosed = this.realizedClosed.add(realized);
+    this.touchPeak();
+    return realized;
+  }
+
+  figures(now: number): LedgerFigures {
+    this.rollDay(now);
+    const unrealized = this.unrealized();
+    const total = this.realizedClosed.add(unrealized).sub(this.fees).add(this.funding);
+    const equity = this.startingEquity.add(total);
+    const peak = Decimal.max(this.peakEquity, equity);
+    return {
+      currency: this.currency,
+      realizedPnl: this.realizedClosed,
+      unrealizedPnl: unrealized,
+      fees: this.fees,
+      funding: this.funding,
+      totalPnl: total,
+      equity,
+      peakEquity: peak,
+      drawdownPct: peak.gt(0) ? peak.sub(equity).div(peak).mul(HUNDRED) : ZERO,
+      dailyPnl: total.sub(this.dayStartTotal),
+      exposure: this.exposure(),
+      volume: this.volume,
+      tradeCount: this.tradeCount,
+    };
+  }
+
+  exposure(): Decimal {
+    let total = ZERO;
+    for (const { view, instrument } of this.holdings.values()) {
+      if (view.quantity.isZero()) continue;
+      const price = view.markPrice ?? view.averageEntryPrice;
+      total = total.add(view.quantity.abs().mul(instrument.contractValue).mul(price));
+    }
+    return total;
+  }
+
+  private unrealized(): Decimal {
+    let total = ZERO;
+    for (const { view } of this.holdings.values()) total = total.add(view.unrealizedPnl);
+    return total;
+  }
+
+  private holding(instrument: Instrument): Holding {
+    let holding = this.holdings.get(instrument.id);
+    if (!holding) {
+      holding = { view: flatPosition(instrument.id), instrument };
+      this.holdings.set(instrument.id, holding);
+    }
+    return holding;
+  }
+
+  private touchPeak(): void {
+    const equity = this.startingEquity.add(this.realizedClosed.add(this.unrealized()).sub(this.fees).add(this.funding));
+    if (equity.gt(this.peakEquity)) this.peakEquity = equity;
+  }
+
+  private rollDay(now: number): void {
+    const day = Math.floor(now / DAY_MS);
+    if (day === this.day) return;
+    this.day = day;
+    this.dayStartTotal = this.realizedClosed.add(this.unrealized()).sub(this.fees).add(this.funding);
+  }
+}
