@@ -65,6 +65,7 @@ export function interpolate(value: string, env: Record<string, string | undefine
         return current === undefined || current === '' ? '' : argument;
       case '+':
         return current === undefined ? '' : argument;
+      case undefined:
       default:
         return current ?? '';
     }

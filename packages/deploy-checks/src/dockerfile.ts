@@ -47,6 +47,11 @@ export function parseDockerfile(text: string): { preamble: Instruction[]; stages
 /** Names that must never be given a value in an image (they are secrets, passed at run time). */
 export const SECRET_NAME = /(SECRET|PASSWORD|PASSWD|PASSPHRASE|TOKEN|PRIVATE|CREDENTIAL|API_?KEY|ACCESS_?KEY|ENCRYPTION_KEY|(^|_)KEY$)/i;
 
+/** A secret by its name (URLs such as OKX_WS_PRIVATE_URL are addresses, not secrets). */
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name) && !/_URLS?$/.test(name);
+}
+
 /** Variable names declared by ENV (both `ENV A=1 B=2` and legacy `ENV A 1`) or ARG. */
 export function declaredNames(instruction: Instruction): string[] {
   if (instruction.keyword === 'ARG') return [instruction.args.split('=')[0]?.trim() ?? ''];
@@ -97,7 +102,7 @@ export function dockerfileProblems(text: string): DockerfileProblem[] {
   }
   for (const instruction of [...preamble, ...stages.flatMap((s) => s.instructions)]) {
     for (const name of declaredNames(instruction)) {
-      if (SECRET_NAME.test(name)) {
+      if (isSecretName(name)) {
         problems.push({ line: instruction.line, message: `${instruction.keyword} ${name} looks like a secret: pass it at run time, never in the image` });
       }
     }

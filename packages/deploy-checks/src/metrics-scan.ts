@@ -35,13 +35,10 @@ function resolveName(expr: string, constants: Map<string, string>): string | und
     const template = /^`([^`]*)`$/.exec(piece);
     if (literal) out += literal[2] ?? '';
     else if (template) {
-      let failed = false;
-      out += (template[1] ?? '').replace(/\$\{\s*([A-Za-z_$][\w$]*)\s*\}/g, (_w, id: string) => {
-        const value = constants.get(id);
-        if (value === undefined) failed = true;
-        return value ?? '';
-      });
-      if (failed) return undefined;
+      const body = template[1] ?? '';
+      const ids = [...body.matchAll(/\$\{\s*([A-Za-z_$][\w$]*)\s*\}/g)].map((m) => m[1] ?? '');
+      if (ids.some((id) => !constants.has(id))) return undefined;
+      out += body.replace(/\$\{\s*([A-Za-z_$][\w$]*)\s*\}/g, (_w, id: string) => constants.get(id) ?? '');
     } else if (constants.has(piece)) out += constants.get(piece) ?? '';
     else return undefined;
   }

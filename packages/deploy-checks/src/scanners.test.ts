@@ -18,6 +18,16 @@ describe('envReadsInText', () => {
     expect(envReadsInText(text, false).map((r) => r.name)).toEqual(['REDIS_URL', 'ENGINE_ID', 'SUPPORTED_EXCHANGES', 'LOG_LEVEL']);
   });
 
+  it('is not thrown off by regex literals holding //, quotes or brackets', () => {
+    const text = `const schema = z.object({
+      REDIS_URL: z.string().regex(/^rediss?:\\/\\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+      LIST: z.string().regex(/^([^,:'"]+:\\d{1,5})(,[^,:]+)*$/),
+      AFTER: z.string(),
+    });
+    const ratio = a / b / c;`;
+    expect(envReadsInText(text, true).map((r) => r.name)).toEqual(['REDIS_URL', 'LIST', 'AFTER']);
+  });
+
   it('reads the top-level keys of zod schemas in config modules only', () => {
     const text = `const schema = z.object({
       PORT: z.coerce.number().default(3001),

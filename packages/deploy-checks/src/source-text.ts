@@ -23,6 +23,20 @@ export function maskCommentsAndStrings(text: string): string {
       const stop = end === -1 ? text.length : end + 2;
       blank(i, stop);
       i = stop;
+    } else if (c === '/' && regexCanStart(text, i)) {
+      // A regex literal: /…/flags. Its body may hold quotes, '//' or brackets that must not count.
+      let k = i + 1;
+      let inClass = false;
+      while (k < text.length && text[k] !== '\n') {
+        const d = text[k];
+        if (d === '\\') k++;
+        else if (d === '[') inClass = true;
+        else if (d === ']') inClass = false;
+        else if (d === '/' && !inClass) break;
+        k++;
+      }
+      blank(i + 1, Math.min(k, text.length));
+      i = k + 1;
     } else if (c === "'" || c === '"' || c === '`') {
       let k = i + 1;
       while (k < text.length && text[k] !== c) {
@@ -37,6 +51,17 @@ export function maskCommentsAndStrings(text: string): string {
     }
   }
   return out.join('');
+}
+
+/** True when a '/' at `index` starts a regex literal rather than a division (judged by the token before it). */
+function regexCanStart(text: string, index: number): boolean {
+  let k = index - 1;
+  while (k >= 0 && /\s/.test(text[k] ?? '')) k--;
+  if (k < 0) return true;
+  const prev = text[k] ?? '';
+  if ('(,=:[!&|?{};+-*%<>~^'.includes(prev)) return true;
+  const word = /[A-Za-z_$][\w$]*$/.exec(text.slice(Math.max(0, k - 10), k + 1))?.[0];
+  return word !== undefined && ['return', 'typeof', 'case', 'of', 'in', 'delete', 'void', 'throw', 'new', 'else', 'do'].includes(word);
 }
 
 const OPEN: Record<string, string> = { '{': '}', '(': ')', '[': ']' };

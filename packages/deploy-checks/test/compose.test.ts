@@ -17,7 +17,7 @@ import {
   referencesIn,
   rel,
   repoPath,
-  SECRET_NAME,
+  isSecretName,
   servicesOf,
   stringList,
   stringsIn,
@@ -177,7 +177,7 @@ describe('services', () => {
             ? Object.entries(env)
             : [];
         const literal = entries
-          .filter(([name, value]) => SECRET_NAME.test(name) && typeof value === 'string' && referencesIn(value).length === 0 && !value.startsWith('/run/secrets/'))
+          .filter(([name, value]) => isSecretName(name) && typeof value === 'string' && referencesIn(value).length === 0 && !value.startsWith('/run/secrets/'))
           .map(([name]) => name);
         expect(literal, `${service.name}: use \${VAR} for ${literal.join(', ')}`).toEqual([]);
       });

@@ -10,6 +10,7 @@ import {
   declaredNames,
   envReadsOfApp,
   exampleOf,
+  isSecretName,
   isFile,
   parseDockerfile,
   parseEnvExample,
@@ -28,11 +29,22 @@ const RUNTIME_PROVIDED: Record<string, string> = {
   HOME: 'set by the image for the user',
   PATH: 'set by the image',
 };
+/** Read inside a dependency rather than in the app's source, counted as read when the app depends on it. */
+const LIBRARY_READS: Record<string, { dependency: string; names: string[] }[]> = {
+  'cms-frontend': [{ dependency: 'next-auth', names: ['NEXTAUTH_URL'] }],
+};
 /** Read by compose itself from the .env file (https://docs.docker.com/compose/how-tos/environment-variables/envvars/). */
 const COMPOSE_RESERVED = new Set(['COMPOSE_PROFILES', 'COMPOSE_PROJECT_NAME', 'COMPOSE_FILE', 'COMPOSE_PATH_SEPARATOR']);
 
 const services = allServices();
-const readsByApp = new Map<string, EnvRead[]>(appNames().map((app) => [app, envReadsOfApp(app)]));
+const readsByApp = new Map<string, EnvRead[]>(appNames().map((app) => [app, [...envReadsOfApp(app), ...libraryReads(app)]]));
+
+function libraryReads(app: string): EnvRead[] {
+  const pkg = JSON.parse(readText(repoPath('apps', app, 'package.json'))) as { dependencies?: Record<string, string> };
+  return (LIBRARY_READS[app] ?? [])
+    .filter((l) => pkg.dependencies?.[l.dependency] !== undefined)
+    .flatMap((l) => l.names.map((name) => ({ name, where: `the ${l.dependency} dependency of apps/${app}` })));
+}
 
 /** Variables an image provides itself (ENV in its final stage, or ARG/ENV of a build stage for build-time values). */
 function imageProvided(dockerfile: string | undefined): Set<string> {
@@ -101,7 +113,7 @@ describe('.env.example files', () => {
       });
 
       it('leaves secrets empty (an example must never hold a usable secret)', () => {
-        const filled = entries.filter((e) => /(SECRET|PASSWORD|ENCRYPTION_KEY|PRIVATE|TOKEN)/.test(e.name) && e.value !== '').map((e) => `${e.name}=${e.value}`);
+        const filled = entries.filter((e) => isSecretName(e.name) && e.value !== '').map((e) => `${e.name}=${e.value}`);
         expect(filled, `${rel(examplePath)}: leave these empty`).toEqual([]);
       });
     });

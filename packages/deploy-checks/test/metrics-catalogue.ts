@@ -11,7 +11,7 @@ export async function defaultMetricSeries(prefix: string): Promise<string[]> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix });
   const metrics = await registry.getMetricsAsJSON();
-  return metrics.flatMap((m) => seriesNames({ name: m.name, type: m.type === 'histogram' ? 'histogram' : m.type === 'summary' ? 'summary' : 'gauge' }));
+  return metrics.flatMap((m) => seriesNames({ name: m.name, type: String(m.type) === 'histogram' ? 'histogram' : String(m.type) === 'summary' ? 'summary' : 'gauge' }));
 }
 
 export interface JobCatalogue {

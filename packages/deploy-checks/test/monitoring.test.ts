@@ -29,9 +29,17 @@ function asObject(value: unknown, what: string): JsonObject {
   if (!isObject(value)) throw new Error(`${what} must be a mapping`);
   return value;
 }
+/** A config value for messages: strings as they are, anything else as JSON. */
+function str(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
 function asList(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
+
+/** Where each app serves its registry: apps/trading-engine/src/service/http-server.ts, apps/cms-backend/src/routes/api/system. */
+const METRICS_PATH: Record<string, string> = { 'trading-engine': '/metrics', 'cms-backend': '/api/system/metrics' };
 
 let jobs: Map<string, JobCatalogue>;
 beforeAll(async () => {
@@ -71,8 +79,17 @@ describe('Prometheus configuration (docker/monitoring/prometheus)', () => {
     expect(names).toEqual(expect.arrayContaining(['trading-engine', 'cms-backend']));
     for (const c of scrapeConfigs) {
       if (c.job_name === 'prometheus') continue;
-      expect(jobs.has(String(c.job_name)), `job ${String(c.job_name)} must be named after an app in apps/`).toBe(true);
-      expect(c.metrics_path ?? '/metrics').toBe('/metrics');
+      expect(jobs.has(str(c.job_name)), `job ${str(c.job_name)} must be named after an app in apps/`).toBe(true);
+      expect(c.metrics_path ?? '/metrics').toBe(METRICS_PATH[str(c.job_name)]);
+    }
+  });
+
+  it('scrapes apps that export the prom-client default metrics and metrics of their own', () => {
+    for (const c of scrapeConfigs) {
+      const job = jobs.get(str(c.job_name));
+      if (!job) continue;
+      expect(job.scan.callsDefaultMetrics, `apps/${job.app} must call collectDefaultMetrics (the dashboards chart process and Node metrics)`).toBe(true);
+      expect(job.scan.metrics.length, `apps/${job.app} registers no metric`).toBeGreaterThan(0);
     }
   });
 
@@ -82,21 +99,21 @@ describe('Prometheus configuration (docker/monitoring/prometheus)', () => {
     for (const c of scrapeConfigs) {
       for (const sd of asList(c.dns_sd_configs).map((d) => asObject(d, 'dns_sd_config'))) {
         for (const name of asList(sd.names)) {
-          const service = services.get(String(name));
+          const service = services.get(str(name));
           if (!service) {
-            problems.push(`job ${String(c.job_name)}: ${String(name)} is not a compose service`);
+            problems.push(`job ${str(c.job_name)}: ${str(name)} is not a compose service`);
             continue;
           }
           const env = service.def.environment;
           const port = isObject(env) ? env.PORT : undefined;
-          if (String(port) !== String(sd.port)) problems.push(`job ${String(c.job_name)}: ${String(name)} listens on PORT=${String(port)}, dns_sd says ${String(sd.port)}`);
-          if (service.app !== c.job_name) problems.push(`job ${String(c.job_name)}: ${String(name)} runs apps/${service.app ?? '?'}`);
+          if (str(port) !== str(sd.port)) problems.push(`job ${str(c.job_name)}: ${str(name)} listens on PORT=${str(port)}, dns_sd says ${str(sd.port)}`);
+          if (service.app !== c.job_name) problems.push(`job ${str(c.job_name)}: ${str(name)} runs apps/${service.app ?? '?'}`);
         }
       }
       for (const sd of asList(c.file_sd_configs).map((d) => asObject(d, 'file_sd_config'))) {
         for (const f of asList(sd.files)) {
-          const local = join(monitoring, 'prometheus', 'targets', String(f).replace('/etc/prometheus/targets/', ''));
-          if (!isFile(local)) problems.push(`file_sd ${String(f)}: ${rel(local)} does not exist`);
+          const local = join(monitoring, 'prometheus', 'targets', str(f).replace('/etc/prometheus/targets/', ''));
+          if (!isFile(local)) problems.push(`file_sd ${str(f)}: ${rel(local)} does not exist`);
           else if (!Array.isArray(parseYaml(readText(local)))) problems.push(`${rel(local)} must be a YAML list of target groups`);
         }
       }
@@ -118,13 +135,13 @@ describe('Prometheus configuration (docker/monitoring/prometheus)', () => {
       const problems: string[] = [];
       for (const group of asList(doc.groups).map((g) => asObject(g, 'rule group'))) {
         for (const rule of asList(group.rules).map((r) => asObject(r, 'rule'))) {
-          const name = String(rule.alert ?? rule.record ?? '?');
+          const name = str(rule.alert ?? rule.record ?? '?');
           if (typeof rule.expr !== 'string' || rule.expr.trim() === '') problems.push(`${name}: no expr`);
           if (rule.alert !== undefined && !isObject(rule.annotations)) problems.push(`${name}: an alert needs annotations.summary`);
-          if (rule.alert !== undefined && !['critical', 'warning', 'info'].includes(String(asObject(rule.labels ?? {}, 'labels').severity))) {
+          if (rule.alert !== undefined && !['critical', 'warning', 'info'].includes(str(asObject(rule.labels ?? {}, 'labels').severity))) {
             problems.push(`${name}: labels.severity must be critical, warning or info`);
           }
-          if (typeof rule.expr === 'string') problems.push(...missingMetrics(rule.expr, `${rel(file)} ${String(group.name)}/${name}`));
+          if (typeof rule.expr === 'string') problems.push(...missingMetrics(rule.expr, `${rel(file)} ${str(group.name)}/${name}`));
         }
       }
       expect(problems, problems.join('\n')).toEqual([]);
@@ -171,21 +188,21 @@ describe('Grafana provisioning (docker/monitoring/grafana)', () => {
       for (const panel of panels) {
         if (panel.type === 'row' || panel.type === 'text') continue;
         const targets = asList(panel.targets);
-        if (targets.length === 0) problems.push(`panel "${String(panel.title)}" has no query`);
+        if (targets.length === 0) problems.push(`panel "${str(panel.title)}" has no query`);
         const ds = panel.datasource;
-        if (!isObject(ds) || ds.uid !== datasource.uid) problems.push(`panel "${String(panel.title)}" must use datasource uid ${String(datasource.uid)}`);
+        if (!isObject(ds) || ds.uid !== datasource.uid) problems.push(`panel "${str(panel.title)}" must use datasource uid ${str(datasource.uid)}`);
         for (const t of targets) {
           const expr = isObject(t) ? t.expr : undefined;
           if (typeof expr !== 'string' || expr.trim() === '') {
-            problems.push(`panel "${String(panel.title)}" has a target without expr`);
+            problems.push(`panel "${str(panel.title)}" has a target without expr`);
             continue;
           }
           queries++;
-          problems.push(...missingMetrics(expr, `${rel(file)} panel "${String(panel.title)}"`));
+          problems.push(...missingMetrics(expr, `${rel(file)} panel "${str(panel.title)}"`));
         }
       }
       for (const v of asList(asObject(dashboard.templating ?? {}, 'templating').list)) {
-        if (isObject(v) && v.type === 'query' && typeof v.query === 'string') problems.push(...missingMetrics(v.query, `${rel(file)} variable ${String(v.name)}`));
+        if (isObject(v) && v.type === 'query' && typeof v.query === 'string') problems.push(...missingMetrics(v.query, `${rel(file)} variable ${str(v.name)}`));
       }
       expect(queries).toBeGreaterThan(0);
       expect(problems, problems.join('\n')).toEqual([]);

@@ -16,9 +16,9 @@ const schema = z
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     HOST: z.string().min(1).default('0.0.0.0'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3001),
-    DATABASE_URL: z.string().url().optional(),
+    DATABASE_URL: z.url().optional(),
     DATA_DIR: z.string().min(1).default('./data'),
-    REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+    REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
     // Prefix for every Redis key and BullMQ queue this process owns (tests isolate themselves with it).
     REDIS_PREFIX: z.string().regex(/^[a-z0-9_-]{0,32}$/).default(''),
     JWT_SECRET: z.string().min(32).optional(),
@@ -31,7 +31,7 @@ const schema = z
       .default('')
       .refine((v) => v === '' || v.split(',').every((k) => HEX_64.test(k.trim())), 'must be a comma list of 64-hex keys'),
     CORS_ORIGIN: z.string().min(1).default('http://localhost:3000'),
-    ADMIN_EMAIL: z.string().email().optional(),
+    ADMIN_EMAIL: z.email().optional(),
     ADMIN_PASSWORD: z.string().min(8).optional(),
     WORKERS: z.enum(['on', 'off']).default('on'),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),

@@ -4,7 +4,7 @@
  * token. Logout puts the access token's jti on a Redis denylist until it expires.
  */
 import fastifyJwt from '@fastify/jwt';
-import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Exchange, UserRole } from '@trading/shared-types';
 import type { AppContext } from '../context.js';
@@ -32,7 +32,7 @@ declare module 'fastify' {
     principal: Principal | null;
   }
   interface FastifyInstance {
-    authenticate: preHandlerHookHandler;
+    authenticate: onRequestHookHandler;
   }
 }
 
@@ -48,7 +48,7 @@ export async function verifyAccessToken(app: FastifyInstance, ctx: AppContext, t
   } catch {
     throw unauthorized('invalid or expired token');
   }
-  if (claims.typ !== 'access' || typeof claims.jti !== 'string' || typeof claims.sub !== 'string') {
+  if ((claims.typ as string) !== 'access' || typeof claims.jti !== 'string' || typeof claims.sub !== 'string') {
     throw unauthorized('not an access token');
   }
   if ((await ctx.redis.exists(denylistKey(ctx, claims.jti))) === 1) throw unauthorized('token has been revoked');
@@ -78,11 +78,14 @@ export function currentPrincipal(request: FastifyRequest): Principal {
   return request.principal;
 }
 
-/** preHandler: authenticated and one of the roles. */
-export function requireRole(...roles: UserRole[]): preHandlerHookHandler {
-  return async (request: FastifyRequest) => {
-    const principal = currentPrincipal(request);
-    if (!roles.includes(principal.role)) throw forbidden();
-    await Promise.resolve();
+/** onRequest guard: authenticated and one of the roles. */
+export function requireRole(...roles: UserRole[]): onRequestHookHandler {
+  return (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
+    const principal = request.principal;
+    if (principal === null) {
+      done(unauthorized());
+      return;
+    }
+    done(roles.includes(principal.role) ? undefined : forbidden());
   };
 }

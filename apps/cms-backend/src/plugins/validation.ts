@@ -34,7 +34,7 @@ export function requestSchema(parts: {
 
 const CONTEXT_LABEL: Record<string, string> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' };
 
-export const validationPlugin = fp(async (app: FastifyInstance) => {
+export const validationPlugin = fp((app: FastifyInstance, _opts: unknown, done: (err?: Error) => void) => {
   for (const schema of Object.values(SCHEMAS)) app.addSchema(schema);
   app.setValidatorCompiler(({ schema, httpPart }) => {
     const ref = (schema as { $ref?: unknown }).$ref;
@@ -56,4 +56,5 @@ export const validationPlugin = fp(async (app: FastifyInstance) => {
       };
     };
   });
+  done();
 });

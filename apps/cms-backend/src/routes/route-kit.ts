@@ -1,5 +1,8 @@
-/** Shared bits of the thin route modules: the plugin options and the RBAC presets. */
-import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
+/**
+ * Shared bits of the thin route modules: the plugin options and the RBAC presets. Guards run as onRequest hooks,
+ * before body validation, so an anonymous caller gets 401 and learns nothing about the body rules.
+ */
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import type { AppContext } from '../context.js';
 import { requireRole } from '../plugins/auth.js';
 
@@ -8,9 +11,9 @@ export interface RouteOptions {
 }
 
 export function guards(app: FastifyInstance): {
-  anyone: preHandlerHookHandler[];
-  managers: preHandlerHookHandler[];
-  admin: preHandlerHookHandler[];
+  anyone: onRequestHookHandler[];
+  managers: onRequestHookHandler[];
+  admin: onRequestHookHandler[];
 } {
   return {
     anyone: [app.authenticate],

@@ -371,7 +371,7 @@ export class PaperExecution implements ExecutionPort, VenueListener {
     this.checkLiquidations(instrument.settleCurrency);
   }
 
-  onResolved(instrumentId: InstrumentId, price: Decimal, time: number): void {
+  onResolved(instrumentId: InstrumentId, price: Decimal): void {
     this.venue.matching.cancelInstrument(instrumentId, this.id, 'market resolved');
     const position = this.positions.get(instrumentId);
     const instrument = this.venue.getInstrument(instrumentId);
@@ -388,7 +388,6 @@ export class PaperExecution implements ExecutionPort, VenueListener {
       unrealizedPnl: ZERO,
       markPrice: price,
     };
-    void time;
     this.emitPosition(instrumentId);
     this.emitBalance(instrument.settleCurrency);
   }

@@ -27,7 +27,7 @@ export interface VenueListener extends MatchOwner {
   readonly id: string;
   onMark(instrumentId: InstrumentId, mark: Decimal): void;
   onFundingDue(instrumentId: InstrumentId, rate: Decimal, mark: Decimal, time: number): void;
-  onResolved(instrumentId: InstrumentId, price: Decimal, time: number): void;
+  onResolved(instrumentId: InstrumentId, price: Decimal): void;
 }
 
 interface FundingSchedule {
@@ -164,7 +164,7 @@ export class PaperVenue {
         return;
       }
       case 'market-resolved':
-        for (const account of this.interested.get(event.instrumentId) ?? []) account.onResolved(event.instrumentId, event.settlementPrice, time);
+        for (const account of this.interested.get(event.instrumentId) ?? []) account.onResolved(event.instrumentId, event.settlementPrice);
         return;
       case 'ticker':
         return;

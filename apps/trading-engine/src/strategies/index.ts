@@ -4,6 +4,12 @@
  */
 import type { AnyStrategy, StrategyDefinition } from './types.js';
 import { simpleQuoter } from './simple-quoter.js';
+import { marketMaking } from './market-making.js';
+import { signalBased } from './signal-based.js';
+import { arbitrage } from './arbitrage.js';
+import { grid } from './grid.js';
+import { fundingRateArb } from './funding-rate-arb.js';
+import { dca } from './dca.js';
 
 export class StrategyRegistry {
   private readonly strategies = new Map<string, AnyStrategy>();
@@ -25,8 +31,22 @@ export class StrategyRegistry {
 
 /** The built-in strategies. */
 export function defaultStrategies(): StrategyRegistry {
-  return new StrategyRegistry().register(simpleQuoter);
+  return new StrategyRegistry()
+    .register(simpleQuoter)
+    .register(marketMaking)
+    .register(signalBased)
+    .register(arbitrage)
+    .register(grid)
+    .register(fundingRateArb)
+    .register(dca);
 }
 
 export * from './types.js';
 export { simpleQuoter } from './simple-quoter.js';
+export { marketMaking } from './market-making.js';
+export { signalBased } from './signal-based.js';
+export { arbitrage } from './arbitrage.js';
+export { grid } from './grid.js';
+export { fundingRateArb } from './funding-rate-arb.js';
+export { dca } from './dca.js';
+export * from './signal-event.js';

@@ -180,7 +180,7 @@ export interface StrategyDefinition<C = unknown, S = unknown> {
 export type StrategyLogLevel = LogLevel;
 
 /** Widens a typed definition for the registry (handlers stay typed inside the strategy's own module). */
-export type AnyStrategy = StrategyDefinition<unknown, unknown>;
+export type AnyStrategy = StrategyDefinition;
 
 /** Identity helper that keeps C and S inferred: `export const grid = defineStrategy({...})`. */
 export function defineStrategy<C, S>(definition: StrategyDefinition<C, S>): StrategyDefinition<C, S> {

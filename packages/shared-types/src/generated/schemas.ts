@@ -4022,6 +4022,484 @@ export const SCHEMAS = {
       "timestamp"
     ]
   },
+  "ArbitrageConfig": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "arbitrage.json",
+    "title": "ArbitrageConfig",
+    "description": "Cross-venue arbitrage. mode \"probability\": prices a Polymarket BTC-above-strike token from the OKX price with a lognormal model, trades it when the edge after fees exceeds a threshold and hedges the delta on OKX. mode \"price\": buys the cheap and sells the rich leg of the same asset on two instruments.",
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "instrumentId": {
+        "$ref": "instrument-id.json",
+        "description": "Instrument to trade, e.g. okx:BTC-USDT-SWAP or polymarket:<tokenId>. Optional when exchangeConfig names it (instId / tokenId)."
+      },
+      "instId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 64,
+        "description": "OKX instrument id (from the bot's exchangeConfig), e.g. BTC-USDT-SWAP."
+      },
+      "marketId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 128,
+        "description": "Polymarket condition id (from the bot's exchangeConfig)."
+      },
+      "tokenId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 128,
+        "description": "Polymarket token id of the traded outcome (from the bot's exchangeConfig)."
+      },
+      "mode": {
+        "type": "string",
+        "enum": [
+          "probability",
+          "price"
+        ],
+        "default": "probability",
+        "description": "Which arbitrage."
+      },
+      "underlyingInstrumentId": {
+        "$ref": "instrument-id.json",
+        "description": "probability: OKX instrument whose price drives the model (perp or futures)."
+      },
+      "hedgeInstrumentId": {
+        "$ref": "instrument-id.json",
+        "description": "probability: OKX instrument used for the delta hedge (default: the underlying)."
+      },
+      "strike": {
+        "$ref": "positive-decimal.json",
+        "description": "probability: the market resolves YES when the underlying is above this at expiry."
+      },
+      "expiry": {
+        "$ref": "timestamp-ms.json",
+        "description": "probability: expiry of the market, epoch ms."
+      },
+      "volatility": {
+        "type": "number",
+        "exclusiveMinimum": 0,
+        "maximum": 10,
+        "default": 0.6,
+        "description": "probability: annualised volatility of the underlying."
+      },
+      "edgeThreshold": {
+        "$ref": "non-negative-decimal.json",
+        "description": "probability: minimum edge (fair - price - fee per share) to trade, in price units (default 0.02)."
+      },
+      "hedge": {
+        "type": "boolean",
+        "default": true,
+        "description": "probability: hedge the token's delta on OKX."
+      },
+      "hedgeToleranceContracts": {
+        "$ref": "non-negative-decimal.json",
+        "description": "probability: rebalance the hedge when it is off by more than this many contracts (default: one lot)."
+      },
+      "legA": {
+        "$ref": "instrument-id.json",
+        "description": "price: first instrument."
+      },
+      "legB": {
+        "$ref": "instrument-id.json",
+        "description": "price: second instrument (same asset)."
+      },
+      "entryBps": {
+        "type": "number",
+        "exclusiveMinimum": 0,
+        "maximum": 10000,
+        "default": 20,
+        "description": "price: open when one leg's bid exceeds the other's ask by this many bps after taker fees."
+      },
+      "exitBps": {
+        "type": "number",
+        "minimum": -10000,
+        "maximum": 10000,
+        "default": 2,
+        "description": "price: close when the spread between the legs fell below this many bps."
+      },
+      "orderSize": {
+        "$ref": "positive-decimal.json",
+        "description": "Shares (probability) or quantity per leg (price)."
+      },
+      "maxPosition": {
+        "$ref": "positive-decimal.json",
+        "description": "Maximum token shares held (probability), default 10 × orderSize."
+      },
+      "cooldownMs": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 86400000,
+        "default": 1000,
+        "description": "Minimum time between two entries."
+      }
+    },
+    "required": [
+      "orderSize"
+    ]
+  },
+  "DcaConfig": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "dca.json",
+    "title": "DcaConfig",
+    "description": "OKX dollar-cost averaging: a buy every interval, optional safety orders on drawdown from the average entry, and a take-profit that sells the whole position.",
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "instrumentId": {
+        "$ref": "instrument-id.json",
+        "description": "Instrument to trade, e.g. okx:BTC-USDT-SWAP or polymarket:<tokenId>. Optional when exchangeConfig names it (instId / tokenId)."
+      },
+      "instId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 64,
+        "description": "OKX instrument id (from the bot's exchangeConfig), e.g. BTC-USDT-SWAP."
+      },
+      "marketId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 128,
+        "description": "Polymarket condition id (from the bot's exchangeConfig)."
+      },
+      "tokenId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 128,
+        "description": "Polymarket token id of the traded outcome (from the bot's exchangeConfig)."
+      },
+      "intervalMs": {
+        "type": "integer",
+        "minimum": 1000,
+        "maximum": 2592000000,
+        "default": 3600000,
+        "description": "Time between periodic buys."
+      },
+      "quoteAmount": {
+        "$ref": "positive-decimal.json",
+        "description": "Quote currency spent per periodic buy (USDT)."
+      },
+      "safetyOrderDeviationPct": {
+        "type": "number",
+        "exclusiveMinimum": 0,
+        "maximum": 100,
+        "description": "Place a safety buy each time the price is this percent (times the safety order number) below the average entry."
+      },
+      "safetyOrderMultiplier": {
+        "type": "number",
+        "minimum": 1,
+        "maximum": 10,
+        "default": 1.5,
+        "description": "Each safety order spends this times the previous one."
+      },
+      "maxSafetyOrders": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 20,
+        "default": 3,
+        "description": "Safety orders per cycle."
+      },
+      "takeProfitPct": {
+        "type": "number",
+        "exclusiveMinimum": 0,
+        "maximum": 1000,
+        "description": "Sell everything when the price is this percent above the average entry."
+      },
+      "maxBuys": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 100000,
+        "description": "Stop the periodic buys after this many (per cycle)."
+      }
+    },
+    "required": [
+      "quoteAmount"
+    ]
+  },
+  "FundingRateArbConfig": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "funding-rate-arb.json",
+    "title": "FundingRateArbConfig",
+    "description": "OKX cash-and-carry: long spot and short the perpetual when the funding rate exceeds a threshold; unwinds when the rate falls or the basis moves against the position.",
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "instrumentId": {
+        "$ref": "instrument-id.json",
+        "description": "Instrument to trade, e.g. okx:BTC-USDT-SWAP or polymarket:<tokenId>. Optional when exchangeConfig names it (instId / tokenId)."
+      },
+      "instId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 64,
+        "description": "OKX instrument id (from the bot's exchangeConfig), e.g. BTC-USDT-SWAP."
+      },
+      "marketId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 128,
+        "description": "Polymarket condition id (from the bot's exchangeConfig)."
+      },
+      "tokenId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 128,
+        "description": "Polymarket token id of the traded outcome (from the bot's exchangeConfig)."
+      },
+      "spotInstrumentId": {
+        "$ref": "instrument-id.json",
+        "description": "Spot leg, e.g. okx:BTC-USDT."
+      },
+      "perpInstrumentId": {
+        "$ref": "instrument-id.json",
+        "description": "Perpetual leg, e.g. okx:BTC-USDT-SWAP."
+      },
+      "entryFundingRate": {
+        "$ref": "decimal.json",
+        "description": "Open when the funding rate per period is at least this (0.0003 = 3 bp)."
+      },
+      "exitFundingRate": {
+        "$ref": "decimal.json",
+        "description": "Unwind when the funding rate falls below this (default 0)."
+      },
+      "maxBasisPct": {
+        "type": "number",
+        "exclusiveMinimum": 0,
+        "maximum": 100,
+        "default": 1,
+        "description": "Unwind when (perp - spot) / spot rises above this percent (the short leg loses)."
+      },
+      "baseQuantity": {
+        "$ref": "positive-decimal.json",
+        "description": "Position size in base currency (BTC); the perp leg is base / contract value."
+      }
+    },
+    "required": [
+      "spotInstrumentId",
+      "perpInstrumentId",
+      "entryFundingRate",
+      "baseQuantity"
+    ]
+  },
+  "GridConfig": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "grid.json",
+    "title": "GridConfig",
+    "description": "OKX grid: limit orders on an arithmetic or geometric grid between two bounds; a filled level is re-armed on the opposite side one level away.",
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "instrumentId": {
+        "$ref": "instrument-id.json",
+        "description": "Instrument to trade, e.g. okx:BTC-USDT-SWAP or polymarket:<tokenId>. Optional when exchangeConfig names it (instId / tokenId)."
+      },
+      "instId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 64,
+        "description": "OKX instrument id (from the bot's exchangeConfig), e.g. BTC-USDT-SWAP."
+      },
+      "marketId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 128,
+        "description": "Polymarket condition id (from the bot's exchangeConfig)."
+      },
+      "tokenId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 128,
+        "description": "Polymarket token id of the traded outcome (from the bot's exchangeConfig)."
+      },
+      "lowerPrice": {
+        "$ref": "positive-decimal.json",
+        "description": "Lowest grid price."
+      },
+      "upperPrice": {
+        "$ref": "positive-decimal.json",
+        "description": "Highest grid price."
+      },
+      "gridCount": {
+        "type": "integer",
+        "minimum": 2,
+        "maximum": 200,
+        "default": 10,
+        "description": "Number of intervals (gridCount + 1 prices)."
+      },
+      "spacing": {
+        "type": "string",
+        "enum": [
+          "arithmetic",
+          "geometric"
+        ],
+        "default": "arithmetic",
+        "description": "Equal price steps or equal ratios."
+      },
+      "orderSize": {
+        "$ref": "positive-decimal.json",
+        "description": "Quantity per grid order."
+      }
+    },
+    "required": [
+      "lowerPrice",
+      "upperPrice",
+      "orderSize"
+    ]
+  },
+  "MarketMakingConfig": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "market-making.json",
+    "title": "MarketMakingConfig",
+    "description": "Quotes bid and ask levels around the mid with a spread, a refresh threshold and inventory skew. On Polymarket the YES/NO pair is quoted as one book: a bid on YES at p and a bid on NO at 1 - ask, so buy YES + buy NO <= 1 - spread.",
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "instrumentId": {
+        "$ref": "instrument-id.json",
+        "description": "Instrument to trade, e.g. okx:BTC-USDT-SWAP or polymarket:<tokenId>. Optional when exchangeConfig names it (instId / tokenId)."
+      },
+      "instId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 64,
+        "description": "OKX instrument id (from the bot's exchangeConfig), e.g. BTC-USDT-SWAP."
+      },
+      "marketId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 128,
+        "description": "Polymarket condition id (from the bot's exchangeConfig)."
+      },
+      "tokenId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 128,
+        "description": "Polymarket token id of the traded outcome (from the bot's exchangeConfig)."
+      },
+      "spread": {
+        "$ref": "positive-decimal.json",
+        "description": "Quoted width between the best bid and the best ask, in price units (0.03 = 3 cents on Polymarket). One of spread / spreadBps is required."
+      },
+      "spreadBps": {
+        "type": "number",
+        "exclusiveMinimum": 0,
+        "maximum": 10000,
+        "description": "Alternative to spread: total width in basis points of the mid (OKX)."
+      },
+      "orderSize": {
+        "$ref": "positive-decimal.json",
+        "description": "Quantity per level, in the venue's order unit (shares, contracts, base)."
+      },
+      "levels": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 20,
+        "default": 1,
+        "description": "Quote levels per side."
+      },
+      "levelSpacing": {
+        "$ref": "positive-decimal.json",
+        "description": "Distance between levels, in price units (default: one tick)."
+      },
+      "refreshThreshold": {
+        "$ref": "non-negative-decimal.json",
+        "description": "Requote only when the fair mid moved more than this, in price units (default: one tick)."
+      },
+      "inventorySkew": {
+        "$ref": "non-negative-decimal.json",
+        "description": "Quotes shift down by this many price units per order unit of net long inventory (and up when short)."
+      },
+      "maxInventory": {
+        "$ref": "positive-decimal.json",
+        "description": "Stop quoting the side that would take net inventory beyond this (order units)."
+      },
+      "timerIntervalMs": {
+        "type": "integer",
+        "minimum": 100,
+        "maximum": 86400000,
+        "default": 5000,
+        "description": "Period of the strategy timer, ms."
+      }
+    },
+    "required": [
+      "orderSize"
+    ]
+  },
+  "SignalBasedConfig": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "signal-based.json",
+    "title": "SignalBasedConfig",
+    "description": "Trades external TradingSignals (Redis signals:<source> or POST /api/signals) above a confidence threshold, with take-profit and stop-loss.",
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "instrumentId": {
+        "$ref": "instrument-id.json",
+        "description": "Instrument to trade, e.g. okx:BTC-USDT-SWAP or polymarket:<tokenId>. Optional when exchangeConfig names it (instId / tokenId)."
+      },
+      "instId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 64,
+        "description": "OKX instrument id (from the bot's exchangeConfig), e.g. BTC-USDT-SWAP."
+      },
+      "marketId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 128,
+        "description": "Polymarket condition id (from the bot's exchangeConfig)."
+      },
+      "tokenId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 128,
+        "description": "Polymarket token id of the traded outcome (from the bot's exchangeConfig)."
+      },
+      "sources": {
+        "type": "array",
+        "items": {
+          "type": "string",
+          "pattern": "^[A-Za-z0-9_.-]{1,64}$"
+        },
+        "maxItems": 20,
+        "description": "Accept only signals from these sources (default: any)."
+      },
+      "minConfidence": {
+        "type": "number",
+        "minimum": 0,
+        "maximum": 1,
+        "default": 0.6,
+        "description": "Ignore signals below this confidence."
+      },
+      "orderSize": {
+        "$ref": "positive-decimal.json",
+        "description": "Position size per signal, in order units."
+      },
+      "takeProfitPct": {
+        "type": "number",
+        "exclusiveMinimum": 0,
+        "maximum": 1000,
+        "default": 2,
+        "description": "Close when the mid moved this percent in favour of the entry."
+      },
+      "stopLossPct": {
+        "type": "number",
+        "exclusiveMinimum": 0,
+        "maximum": 100,
+        "default": 1,
+        "description": "Close when the mid moved this percent against the entry."
+      },
+      "allowShort": {
+        "type": "boolean",
+        "default": true,
+        "description": "Act on short signals (OKX: sell; Polymarket: buy the complement token)."
+      }
+    },
+    "required": [
+      "orderSize"
+    ]
+  },
   "SimpleQuoterConfig": {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": "simple-quoter.json",

@@ -1180,6 +1180,234 @@ export interface TradingSignal {
   ttlMs?: number;
 }
 /**
+ * Cross-venue arbitrage. mode "probability": prices a Polymarket BTC-above-strike token from the OKX price with a lognormal model, trades it when the edge after fees exceeds a threshold and hedges the delta on OKX. mode "price": buys the cheap and sells the rich leg of the same asset on two instruments.
+ */
+export interface ArbitrageConfig {
+  instrumentId?: InstrumentId;
+  /**
+   * OKX instrument id (from the bot's exchangeConfig), e.g. BTC-USDT-SWAP.
+   */
+  instId?: string;
+  /**
+   * Polymarket condition id (from the bot's exchangeConfig).
+   */
+  marketId?: string;
+  /**
+   * Polymarket token id of the traded outcome (from the bot's exchangeConfig).
+   */
+  tokenId?: string;
+  /**
+   * Which arbitrage.
+   */
+  mode?: "probability" | "price";
+  underlyingInstrumentId?: InstrumentId;
+  hedgeInstrumentId?: InstrumentId;
+  strike?: PositiveDecimal;
+  expiry?: TimestampMs;
+  /**
+   * probability: annualised volatility of the underlying.
+   */
+  volatility?: number;
+  edgeThreshold?: NonNegativeDecimal;
+  /**
+   * probability: hedge the token's delta on OKX.
+   */
+  hedge?: boolean;
+  hedgeToleranceContracts?: NonNegativeDecimal;
+  legA?: InstrumentId;
+  legB?: InstrumentId;
+  /**
+   * price: open when one leg's bid exceeds the other's ask by this many bps after taker fees.
+   */
+  entryBps?: number;
+  /**
+   * price: close when the spread between the legs fell below this many bps.
+   */
+  exitBps?: number;
+  orderSize: PositiveDecimal;
+  maxPosition?: PositiveDecimal;
+  /**
+   * Minimum time between two entries.
+   */
+  cooldownMs?: number;
+}
+/**
+ * OKX dollar-cost averaging: a buy every interval, optional safety orders on drawdown from the average entry, and a take-profit that sells the whole position.
+ */
+export interface DcaConfig {
+  instrumentId?: InstrumentId;
+  /**
+   * OKX instrument id (from the bot's exchangeConfig), e.g. BTC-USDT-SWAP.
+   */
+  instId?: string;
+  /**
+   * Polymarket condition id (from the bot's exchangeConfig).
+   */
+  marketId?: string;
+  /**
+   * Polymarket token id of the traded outcome (from the bot's exchangeConfig).
+   */
+  tokenId?: string;
+  /**
+   * Time between periodic buys.
+   */
+  intervalMs?: number;
+  quoteAmount: PositiveDecimal;
+  /**
+   * Place a safety buy each time the price is this percent (times the safety order number) below the average entry.
+   */
+  safetyOrderDeviationPct?: number;
+  /**
+   * Each safety order spends this times the previous one.
+   */
+  safetyOrderMultiplier?: number;
+  /**
+   * Safety orders per cycle.
+   */
+  maxSafetyOrders?: number;
+  /**
+   * Sell everything when the price is this percent above the average entry.
+   */
+  takeProfitPct?: number;
+  /**
+   * Stop the periodic buys after this many (per cycle).
+   */
+  maxBuys?: number;
+}
+/**
+ * OKX cash-and-carry: long spot and short the perpetual when the funding rate exceeds a threshold; unwinds when the rate falls or the basis moves against the position.
+ */
+export interface FundingRateArbConfig {
+  instrumentId?: InstrumentId;
+  /**
+   * OKX instrument id (from the bot's exchangeConfig), e.g. BTC-USDT-SWAP.
+   */
+  instId?: string;
+  /**
+   * Polymarket condition id (from the bot's exchangeConfig).
+   */
+  marketId?: string;
+  /**
+   * Polymarket token id of the traded outcome (from the bot's exchangeConfig).
+   */
+  tokenId?: string;
+  spotInstrumentId: InstrumentId;
+  perpInstrumentId: InstrumentId;
+  entryFundingRate: Decimal;
+  exitFundingRate?: Decimal;
+  /**
+   * Unwind when (perp - spot) / spot rises above this percent (the short leg loses).
+   */
+  maxBasisPct?: number;
+  baseQuantity: PositiveDecimal;
+}
+/**
+ * OKX grid: limit orders on an arithmetic or geometric grid between two bounds; a filled level is re-armed on the opposite side one level away.
+ */
+export interface GridConfig {
+  instrumentId?: InstrumentId;
+  /**
+   * OKX instrument id (from the bot's exchangeConfig), e.g. BTC-USDT-SWAP.
+   */
+  instId?: string;
+  /**
+   * Polymarket condition id (from the bot's exchangeConfig).
+   */
+  marketId?: string;
+  /**
+   * Polymarket token id of the traded outcome (from the bot's exchangeConfig).
+   */
+  tokenId?: string;
+  lowerPrice: PositiveDecimal;
+  upperPrice: PositiveDecimal;
+  /**
+   * Number of intervals (gridCount + 1 prices).
+   */
+  gridCount?: number;
+  /**
+   * Equal price steps or equal ratios.
+   */
+  spacing?: "arithmetic" | "geometric";
+  orderSize: PositiveDecimal;
+}
+/**
+ * Quotes bid and ask levels around the mid with a spread, a refresh threshold and inventory skew. On Polymarket the YES/NO pair is quoted as one book: a bid on YES at p and a bid on NO at 1 - ask, so buy YES + buy NO <= 1 - spread.
+ */
+export interface MarketMakingConfig {
+  instrumentId?: InstrumentId;
+  /**
+   * OKX instrument id (from the bot's exchangeConfig), e.g. BTC-USDT-SWAP.
+   */
+  instId?: string;
+  /**
+   * Polymarket condition id (from the bot's exchangeConfig).
+   */
+  marketId?: string;
+  /**
+   * Polymarket token id of the traded outcome (from the bot's exchangeConfig).
+   */
+  tokenId?: string;
+  spread?: PositiveDecimal;
+  /**
+   * Alternative to spread: total width in basis points of the mid (OKX).
+   */
+  spreadBps?: number;
+  orderSize: PositiveDecimal;
+  /**
+   * Quote levels per side.
+   */
+  levels?: number;
+  levelSpacing?: PositiveDecimal;
+  refreshThreshold?: NonNegativeDecimal;
+  inventorySkew?: NonNegativeDecimal;
+  maxInventory?: PositiveDecimal;
+  /**
+   * Period of the strategy timer, ms.
+   */
+  timerIntervalMs?: number;
+}
+/**
+ * Trades external TradingSignals (Redis signals:<source> or POST /api/signals) above a confidence threshold, with take-profit and stop-loss.
+ */
+export interface SignalBasedConfig {
+  instrumentId?: InstrumentId;
+  /**
+   * OKX instrument id (from the bot's exchangeConfig), e.g. BTC-USDT-SWAP.
+   */
+  instId?: string;
+  /**
+   * Polymarket condition id (from the bot's exchangeConfig).
+   */
+  marketId?: string;
+  /**
+   * Polymarket token id of the traded outcome (from the bot's exchangeConfig).
+   */
+  tokenId?: string;
+  /**
+   * Accept only signals from these sources (default: any).
+   *
+   * @maxItems 20
+   */
+  sources?: string[];
+  /**
+   * Ignore signals below this confidence.
+   */
+  minConfidence?: number;
+  orderSize: PositiveDecimal;
+  /**
+   * Close when the mid moved this percent in favour of the entry.
+   */
+  takeProfitPct?: number;
+  /**
+   * Close when the mid moved this percent against the entry.
+   */
+  stopLossPct?: number;
+  /**
+   * Act on short signals (OKX: sell; Polymarket: buy the complement token).
+   */
+  allowShort?: boolean;
+}
+/**
  * Quotes one bid and one ask around the mid of one instrument and requotes when the mid moves. The reference strategy of the engine tests and benchmarks.
  */
 export interface SimpleQuoterConfig {

@@ -12,7 +12,7 @@ export async function refreshSession(
   refreshToken: string,
 ): Promise<TokenPair & { user: UserPublic }> {
   const jti = hashRefresh(refreshToken);
-  return ctx.db.transaction(async (q) => {
+  const outcome = await ctx.db.transaction(async (q) => {
     const [stored] = await q.query<{ user_id: string; expires_at: Date; revoked_at: Date | null }>(
       'SELECT user_id, expires_at, revoked_at FROM refresh_tokens WHERE jti = $1 FOR UPDATE',
       [jti],
@@ -21,7 +21,7 @@ export async function refreshSession(
     if (stored.revoked_at !== null) {
       // Reuse of a rotated token: someone else may hold the chain. Revoke every live token of the user.
       await q.query('UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [stored.user_id]);
-      throw unauthorized('refresh token has been revoked');
+      return null; // committed, then refused below
     }
     if (new Date(stored.expires_at).getTime() <= Date.now()) throw unauthorized('refresh token expired');
     const [row] = await q.query<UserRow & Record<string, unknown>>('SELECT * FROM users WHERE user_id = $1', [stored.user_id]);
@@ -34,4 +34,6 @@ export async function refreshSession(
     ]);
     return { ...tokens, user };
   });
+  if (outcome === null) throw unauthorized('refresh token has been revoked');
+  return outcome;
 }

@@ -92,7 +92,7 @@ export async function updateBot(ctx: AppContext, actor: Principal, botId: string
       ...(body.walletId !== undefined ? { walletId: body.walletId } : {}),
       ...(body.mode !== undefined ? { mode: body.mode } : {}),
       ...(config !== undefined ? { config } : {}),
-      ...(body.exchangeConfig !== undefined ? { exchangeConfig: body.exchangeConfig as Record<string, unknown> } : {}),
+      ...(body.exchangeConfig !== undefined ? { exchangeConfig: body.exchangeConfig } : {}),
       ...(body.riskLimits !== undefined ? { riskLimits: body.riskLimits as unknown as Record<string, unknown> } : {}),
       ...(body.tags !== undefined ? { tags: body.tags } : {}),
       updatedAt: new Date(),

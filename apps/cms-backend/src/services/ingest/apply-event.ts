@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Decimal } from 'decimal.js';
-import { canAdvanceOrderStatus, type EngineEvent, type Fill, type Order, type OrderStatus } from '@trading/shared-types';
+import { ORDER_STATUS_VALUES, canAdvanceOrderStatus, type EngineEvent, type Fill, type Order, type OrderStatus } from '@trading/shared-types';
 import type { Database, Queryable } from '../../db/client.js';
 import { transitionBot } from '../bots/control-bot.js';
 import { applyFill, positionSide } from './position-math.js';
@@ -20,34 +20,39 @@ export interface ApplyResult {
 
 const ms = (t: number) => new Date(t);
 
+/** Statuses a stored order may leave for `next`, from canAdvanceOrderStatus (so the SQL guard is the shared rule). */
+const ADVANCE_FROM = new Map<OrderStatus, OrderStatus[]>(
+  ORDER_STATUS_VALUES.map((next) => [next, ORDER_STATUS_VALUES.filter((current) => canAdvanceOrderStatus(current, next))]),
+);
+
+/**
+ * One round trip: insert, or move forward only. filled_quantity never decreases (a late partial after a larger
+ * one keeps the larger figure). A late OPEN after FILLED matches no allowed status and changes nothing.
+ */
 async function upsertOrder(q: Queryable, order: Order): Promise<void> {
-  const inserted = await q.query(
+  await q.query(
     `INSERT INTO orders (order_id, client_order_id, exchange_order_id, exchange, bot_id, instrument_id, symbol, outcome, side, type,
        price, quantity, filled_quantity, average_fill_price, status, status_reason, source, mode, fee, fee_currency, reduce_only,
        leverage, margin_mode, created_at, updated_at)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25)
-     ON CONFLICT (order_id) DO NOTHING RETURNING order_id`,
+     ON CONFLICT (order_id) DO UPDATE SET
+       status = EXCLUDED.status,
+       status_reason = COALESCE(EXCLUDED.status_reason, orders.status_reason),
+       exchange_order_id = COALESCE(EXCLUDED.exchange_order_id, orders.exchange_order_id),
+       filled_quantity = GREATEST(orders.filled_quantity, EXCLUDED.filled_quantity),
+       average_fill_price = COALESCE(EXCLUDED.average_fill_price, orders.average_fill_price),
+       fee = COALESCE(EXCLUDED.fee, orders.fee),
+       fee_currency = COALESCE(EXCLUDED.fee_currency, orders.fee_currency),
+       price = COALESCE(EXCLUDED.price, orders.price),
+       updated_at = GREATEST(orders.updated_at, EXCLUDED.updated_at)
+     WHERE orders.status = ANY($26::text[])`,
     [
       order.orderId, order.clientOrderId, order.exchangeOrderId ?? null, order.exchange, order.botId, order.instrumentId,
       order.symbol ?? null, order.outcome ?? null, order.side, order.type, order.price ?? null, order.quantity, order.filledQuantity,
       order.averageFillPrice ?? null, order.status, order.statusReason ?? null, order.source, order.mode, order.fee ?? null,
       order.feeCurrency ?? null, order.reduceOnly ?? null, order.leverage ?? null, order.marginMode ?? null, ms(order.createdAt), ms(order.updatedAt),
+      ADVANCE_FROM.get(order.status) ?? [],
     ],
-  );
-  if (inserted.length > 0) return;
-  const [current] = await q.query<{ status: OrderStatus; filled_quantity: string }>(
-    'SELECT status, filled_quantity FROM orders WHERE order_id = $1 FOR UPDATE',
-    [order.orderId],
-  );
-  if (!current || !canAdvanceOrderStatus(current.status, order.status)) return;
-  const filled = Decimal.max(new Decimal(current.filled_quantity), new Decimal(order.filledQuantity)).toString();
-  await q.query(
-    `UPDATE orders SET status = $2, status_reason = COALESCE($3, status_reason), exchange_order_id = COALESCE($4, exchange_order_id),
-       filled_quantity = $5, average_fill_price = COALESCE($6, average_fill_price), fee = COALESCE($7, fee),
-       fee_currency = COALESCE($8, fee_currency), price = COALESCE($9, price), updated_at = GREATEST(updated_at, $10)
-     WHERE order_id = $1`,
-    [order.orderId, order.status, order.statusReason ?? null, order.exchangeOrderId ?? null, filled, order.averageFillPrice ?? null,
-      order.fee ?? null, order.feeCurrency ?? null, order.price ?? null, ms(order.updatedAt)],
   );
 }
 
@@ -61,14 +66,13 @@ async function recordFill(q: Queryable, fill: Fill): Promise<void> {
   );
   if (inserted.length === 0) return; // the same fill in another event: already counted
   const key = [fill.botId, fill.instrumentId, fill.outcome ?? ''];
-  await q.query(
-    `INSERT INTO positions (bot_id, instrument_id, outcome, exchange, side, quantity, average_entry_price, realized_pnl, unrealized_pnl, fees, mode, updated_at)
-     VALUES ($1,$2,$3,$4,'FLAT',0,0,0,0,0,$5,$6) ON CONFLICT DO NOTHING`,
-    [...key, fill.exchange, fill.mode, ms(fill.timestamp)],
-  );
+  // Create-or-lock in one round trip: DO UPDATE takes the row lock and RETURNING gives the current figures.
   const [row] = await q.query<{ quantity: string; average_entry_price: string; realized_pnl: string; fees: string }>(
-    'SELECT quantity, average_entry_price, realized_pnl, fees FROM positions WHERE bot_id = $1 AND instrument_id = $2 AND outcome = $3 FOR UPDATE',
-    key,
+    `INSERT INTO positions (bot_id, instrument_id, outcome, exchange, side, quantity, average_entry_price, realized_pnl, unrealized_pnl, fees, mode, updated_at)
+     VALUES ($1,$2,$3,$4,'FLAT',0,0,0,0,0,$5,$6)
+     ON CONFLICT (bot_id, instrument_id, outcome) DO UPDATE SET updated_at = positions.updated_at
+     RETURNING quantity, average_entry_price, realized_pnl, fees`,
+    [...key, fill.exchange, fill.mode, ms(fill.timestamp)],
   );
   if (!row) return;
   const next = applyFill(
@@ -110,9 +114,9 @@ async function applyInTx(q: Queryable, event: EngineEvent): Promise<boolean> {
       const p = event.payload;
       const [current] = await q.query<{ status: OrderStatus }>('SELECT status FROM orders WHERE order_id = $1 FOR UPDATE', [p.clientOrderId]);
       if (current && canAdvanceOrderStatus(current.status, 'REJECTED')) {
-        await q.query("UPDATE orders SET status = 'REJECTED', status_reason = $2, updated_at = $3 WHERE order_id = $1", [p.clientOrderId, `${p.source ?? 'engine'}: ${p.message ?? p.rule ?? 'rejected'}`.slice(0, 500), ms(event.timestamp)]);
+        await q.query("UPDATE orders SET status = 'REJECTED', status_reason = $2, updated_at = $3 WHERE order_id = $1", [p.clientOrderId, `${p.source}: ${p.message}`.slice(0, 500), ms(event.timestamp)]);
       }
-      await botLog(q, event, 'warn', `order ${p.clientOrderId} rejected (${p.rule ?? p.source ?? 'unknown'}): ${p.message ?? ''}`);
+      await botLog(q, event, 'warn', `order ${p.clientOrderId} rejected (${p.rule}): ${p.message}`);
       return false;
     }
     case 'position-updated': {

@@ -80,7 +80,7 @@ export async function listPage<T>(
       .offset((page - 1) * limit),
     ctx.db.orm.select({ n: count() }).from(spec.table).where(where),
   ]);
-  const total = Number(totals[0]?.n ?? 0);
+  const total = totals[0]?.n ?? 0;
   return { data: (rows as Record<string, unknown>[]).map(map), total, page, limit, totalPages: Math.ceil(total / limit) };
 }
 

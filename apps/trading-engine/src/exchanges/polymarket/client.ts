@@ -4,12 +4,12 @@
  * L1 (create first, derive when the key already exists: with throwOnError the SDK's createOrDeriveApiKey does
  * not fall back by itself). Pointing it at production is only a different host and key.
  */
-import { ClobClient, type ApiKeyCreds } from '@polymarket/clob-client-v2';
+import { Chain, ClobClient, SignatureTypeV2, type ApiKeyCreds } from '@polymarket/clob-client-v2';
 import { createWalletClient, http, type WalletClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { polygon } from 'viem/chains';
 
-export const POLYGON_CHAIN_ID = 137;
+export const POLYGON_CHAIN_ID = Chain.POLYGON;
 
 export function walletFromKey(privateKey: `0x${string}`): WalletClient {
   // The transport is never used: the SDK signs locally and makes no JSON-RPC calls.
@@ -41,6 +41,6 @@ export function tradingClient(host: string, wallet: WalletClient, creds: ApiKeyC
     signer: wallet,
     creds,
     throwOnError: true,
-    ...(funderAddress !== undefined ? { funderAddress, signatureType: 2 } : {}),
+    ...(funderAddress !== undefined ? { funderAddress, signatureType: SignatureTypeV2.POLY_GNOSIS_SAFE } : {}),
   });
 }

@@ -8,7 +8,7 @@ import { Decimal } from 'decimal.js';
 import { z } from 'zod';
 
 const decimalString = z.string().regex(/^-?\d+(\.\d+)?$/);
-const numericLike = z.union([decimalString, z.number().finite()]).transform((v) => new Decimal(String(v)));
+const numericLike = z.union([decimalString, z.number()]).transform((v) => new Decimal(String(v)));
 const level = z.object({ price: decimalString, size: decimalString });
 const side = z.enum(['BUY', 'SELL']);
 

@@ -9,7 +9,7 @@ import { guards, type RouteOptions } from '../../route-kit.js';
 
 export default function auditRoutes(app: FastifyInstance, { ctx }: RouteOptions): void {
   const g = guards(app);
-  app.get<{ Querystring: ListQuery }>('/', { schema: requestSchema({ query: 'ListQuery', tags: ['audit'] }), preHandler: g.admin }, async (request) =>
+  app.get<{ Querystring: ListQuery }>('/', { schema: requestSchema({ query: 'ListQuery', tags: ['audit'] }), onRequest: g.admin }, async (request) =>
     listPage(
       ctx,
       request.query.exchange !== undefined && request.query.exchange !== 'all' ? currentPrincipal(request) : null,

@@ -24,11 +24,11 @@ export default function authRoutes(app: FastifyInstance, { ctx }: RouteOptions):
   );
   app.post<{ Body: LogoutRequest }>(
     '/logout',
-    { schema: requestSchema({ body: 'LogoutRequest', tags: ['auth'] }), preHandler: g.anyone },
+    { schema: requestSchema({ body: 'LogoutRequest', tags: ['auth'] }), onRequest: g.anyone },
     async (request) => {
       await logoutUser(ctx, currentPrincipal(request), request.body.refreshToken);
       return { ok: true };
     },
   );
-  app.get('/me', { schema: requestSchema({ tags: ['auth'] }), preHandler: g.anyone }, async (request) => getUser(ctx, currentPrincipal(request).userId));
+  app.get('/me', { schema: requestSchema({ tags: ['auth'] }), onRequest: g.anyone }, async (request) => getUser(ctx, currentPrincipal(request).userId));
 }

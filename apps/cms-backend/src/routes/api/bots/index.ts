@@ -16,7 +16,7 @@ import { ORDER_LIST, FILL_LIST, POSITION_LIST } from '../orders/specs.js';
 export default function botRoutes(app: FastifyInstance, { ctx }: RouteOptions): void {
   const g = guards(app);
   const tags = ['bots'];
-  app.get<{ Querystring: ListQuery }>('/', { schema: requestSchema({ query: 'ListQuery', tags }), preHandler: g.anyone }, async (request) =>
+  app.get<{ Querystring: ListQuery }>('/', { schema: requestSchema({ query: 'ListQuery', tags }), onRequest: g.anyone }, async (request) =>
     listPage(
       ctx,
       currentPrincipal(request),
@@ -32,23 +32,23 @@ export default function botRoutes(app: FastifyInstance, { ctx }: RouteOptions): 
       (row) => toBot(row as BotRow),
     ),
   );
-  app.post<{ Body: CreateBotRequest }>('/', { schema: requestSchema({ body: 'CreateBotRequest', tags }), preHandler: g.managers }, async (request, reply) => {
+  app.post<{ Body: CreateBotRequest }>('/', { schema: requestSchema({ body: 'CreateBotRequest', tags }), onRequest: g.managers }, async (request, reply) => {
     reply.code(201);
     return createBot(ctx, currentPrincipal(request), request.body, request.ip);
   });
-  app.get<{ Params: IdParams }>('/:id', { schema: requestSchema({ params: 'IdParams', tags }), preHandler: g.anyone }, async (request) =>
+  app.get<{ Params: IdParams }>('/:id', { schema: requestSchema({ params: 'IdParams', tags }), onRequest: g.anyone }, async (request) =>
     toBot(await getVisibleBot(ctx, currentPrincipal(request), request.params.id)),
   );
   const update = async (request: FastifyRequest<{ Params: IdParams; Body: UpdateBotRequest }>) =>
     updateBot(ctx, currentPrincipal(request), request.params.id, request.body, request.ip);
-  app.patch<{ Params: IdParams; Body: UpdateBotRequest }>('/:id', { schema: requestSchema({ params: 'IdParams', body: 'UpdateBotRequest', tags }), preHandler: g.managers }, update);
-  app.put<{ Params: IdParams; Body: UpdateBotRequest }>('/:id/config', { schema: requestSchema({ params: 'IdParams', body: 'UpdateBotRequest', tags }), preHandler: g.managers }, update);
-  app.delete<{ Params: IdParams }>('/:id', { schema: requestSchema({ params: 'IdParams', tags }), preHandler: g.managers }, async (request) => {
+  app.patch<{ Params: IdParams; Body: UpdateBotRequest }>('/:id', { schema: requestSchema({ params: 'IdParams', body: 'UpdateBotRequest', tags }), onRequest: g.managers }, update);
+  app.put<{ Params: IdParams; Body: UpdateBotRequest }>('/:id/config', { schema: requestSchema({ params: 'IdParams', body: 'UpdateBotRequest', tags }), onRequest: g.managers }, update);
+  app.delete<{ Params: IdParams }>('/:id', { schema: requestSchema({ params: 'IdParams', tags }), onRequest: g.managers }, async (request) => {
     await deleteBot(ctx, currentPrincipal(request), request.params.id, request.ip);
     return { ok: true };
   });
   for (const action of ['start', 'stop', 'pause', 'resume'] as BotAction[]) {
-    app.post<{ Params: IdParams }>(`/:id/${action}`, { schema: requestSchema({ params: 'IdParams', tags }), preHandler: g.managers }, async (request, reply) => {
+    app.post<{ Params: IdParams }>(`/:id/${action}`, { schema: requestSchema({ params: 'IdParams', tags }), onRequest: g.managers }, async (request, reply) => {
       reply.code(202);
       return controlBot(ctx, currentPrincipal(request), request.params.id, action, request.ip);
     });
@@ -58,7 +58,7 @@ export default function botRoutes(app: FastifyInstance, { ctx }: RouteOptions): 
   const sub = (path: string, spec: Parameters<typeof listPage>[2]) => {
     app.get<{ Params: IdParams; Querystring: ListQuery }>(
       `/:id/${path}`,
-      { schema: requestSchema({ params: 'IdParams', query: 'ListQuery', tags }), preHandler: g.anyone },
+      { schema: requestSchema({ params: 'IdParams', query: 'ListQuery', tags }), onRequest: g.anyone },
       async (request) => {
         const principal = currentPrincipal(request);
         await getVisibleBot(ctx, principal, request.params.id);
@@ -73,7 +73,7 @@ export default function botRoutes(app: FastifyInstance, { ctx }: RouteOptions): 
   sub('history', { table: botStateHistory, exchange: null, time: botStateHistory.at, sort: { timestamp: botStateHistory.at }, eq: { botId: botStateHistory.botId } });
   app.get<{ Params: IdParams; Querystring: PnlQuery }>(
     '/:id/pnl',
-    { schema: requestSchema({ params: 'IdParams', query: 'PnlQuery', tags }), preHandler: g.anyone },
+    { schema: requestSchema({ params: 'IdParams', query: 'PnlQuery', tags }), onRequest: g.anyone },
     async (request) => pnlSeries(ctx, currentPrincipal(request), { ...request.query, scope: 'bot', botId: request.params.id }),
   );
 }

@@ -10,7 +10,7 @@ import { guards, type RouteOptions } from '../../route-kit.js';
 export default function engineRoutes(app: FastifyInstance, { ctx }: RouteOptions): void {
   const g = guards(app);
   const tags = ['engines'];
-  app.get<{ Querystring: ListQuery }>('/', { schema: requestSchema({ query: 'ListQuery', tags }), preHandler: g.anyone }, async (request) => {
+  app.get<{ Querystring: ListQuery }>('/', { schema: requestSchema({ query: 'ListQuery', tags }), onRequest: g.anyone }, async (request) => {
     const { page, limit } = pageOf(request.query);
     const { exchange, status } = request.query;
     const all = (await listEngines(ctx, currentPrincipal(request)))
@@ -19,14 +19,14 @@ export default function engineRoutes(app: FastifyInstance, { ctx }: RouteOptions
       .sort((a, b) => a.engineId.localeCompare(b.engineId));
     return { data: all.slice((page - 1) * limit, page * limit), total: all.length, page, limit, totalPages: Math.ceil(all.length / limit) };
   });
-  app.get<{ Params: IdParams }>('/:id', { schema: requestSchema({ params: 'IdParams', tags }), preHandler: g.anyone }, async (request) =>
+  app.get<{ Params: IdParams }>('/:id', { schema: requestSchema({ params: 'IdParams', tags }), onRequest: g.anyone }, async (request) =>
     getEngine(ctx, currentPrincipal(request), request.params.id),
   );
-  app.post<{ Params: IdParams }>('/:id/drain', { schema: requestSchema({ params: 'IdParams', tags }), preHandler: g.admin }, async (request, reply) => {
+  app.post<{ Params: IdParams }>('/:id/drain', { schema: requestSchema({ params: 'IdParams', tags }), onRequest: g.admin }, async (request, reply) => {
     reply.code(202);
     return drainEngine(ctx, currentPrincipal(request), request.params.id, request.ip);
   });
-  app.post<{ Params: IdParams }>('/:id/kill-switch', { schema: requestSchema({ params: 'IdParams', tags }), preHandler: g.admin }, async (request, reply) => {
+  app.post<{ Params: IdParams }>('/:id/kill-switch', { schema: requestSchema({ params: 'IdParams', tags }), onRequest: g.admin }, async (request, reply) => {
     reply.code(202);
     return killSwitch(ctx, currentPrincipal(request), request.params.id, request.ip);
   });

@@ -14,15 +14,15 @@ import { guards, type RouteOptions } from '../../route-kit.js';
 export default function exchangeRoutes(app: FastifyInstance, { ctx }: RouteOptions): void {
   const g = guards(app);
   const tags = ['exchanges'];
-  app.get('/', { schema: requestSchema({ tags }), preHandler: g.anyone }, async (request) => {
+  app.get('/', { schema: requestSchema({ tags }), onRequest: g.anyone }, async (request) => {
     const statuses = await exchangeStatuses(ctx);
     return { data: visibleExchanges(currentPrincipal(request)).map((exchange) => statuses[exchange]) };
   });
-  app.get<{ Params: ExchangeParams }>('/:exchange/status', { schema: requestSchema({ params: 'ExchangeParams', tags }), preHandler: g.anyone }, async (request) => {
+  app.get<{ Params: ExchangeParams }>('/:exchange/status', { schema: requestSchema({ params: 'ExchangeParams', tags }), onRequest: g.anyone }, async (request) => {
     assertExchange(currentPrincipal(request), request.params.exchange);
     return (await exchangeStatuses(ctx))[request.params.exchange];
   });
-  app.get<{ Params: ExchangeParams }>('/:exchange/markets', { schema: requestSchema({ params: 'ExchangeParams', tags }), preHandler: g.anyone }, async (request) => {
+  app.get<{ Params: ExchangeParams }>('/:exchange/markets', { schema: requestSchema({ params: 'ExchangeParams', tags }), onRequest: g.anyone }, (request) => {
     assertExchange(currentPrincipal(request), request.params.exchange);
     const data = listMarkets(request.params.exchange, ctx.config.marketsFile);
     return { exchange: request.params.exchange, source: 'static-catalogue', data };

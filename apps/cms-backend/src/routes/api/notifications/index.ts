@@ -13,7 +13,7 @@ import { guards, type RouteOptions } from '../../route-kit.js';
 export default function notificationRoutes(app: FastifyInstance, { ctx }: RouteOptions): void {
   const g = guards(app);
   const tags = ['notifications'];
-  app.get<{ Querystring: ListQuery }>('/', { schema: requestSchema({ query: 'ListQuery', tags }), preHandler: g.anyone }, async (request) => {
+  app.get<{ Querystring: ListQuery }>('/', { schema: requestSchema({ query: 'ListQuery', tags }), onRequest: g.anyone }, async (request) => {
     const principal = currentPrincipal(request);
     const exchanges = scopeExchanges(principal, request.query.exchange);
     const scope = exchanges.length > 0 ? or(isNull(notifications.exchange), inArray(notifications.exchange, exchanges)) : isNull(notifications.exchange);
@@ -25,14 +25,14 @@ export default function notificationRoutes(app: FastifyInstance, { ctx }: RouteO
       serialize,
     );
   });
-  app.post<{ Params: IdParams }>('/:id/read', { schema: requestSchema({ params: 'IdParams', tags }), preHandler: g.anyone }, async (request) => {
+  app.post<{ Params: IdParams }>('/:id/read', { schema: requestSchema({ params: 'IdParams', tags }), onRequest: g.anyone }, async (request) => {
     const principal = currentPrincipal(request);
     const [row] = await ctx.db.query<{ exchange: string | null }>('SELECT exchange FROM notifications WHERE notification_id = $1', [request.params.id]);
     if (!row || (row.exchange !== null && !canSeeExchange(principal, row.exchange))) throw notFound('notification');
     await ctx.db.query('UPDATE notifications SET is_read = true WHERE notification_id = $1', [request.params.id]);
     return { ok: true };
   });
-  app.post('/read-all', { schema: requestSchema({ tags }), preHandler: g.anyone }, async (request) => {
+  app.post('/read-all', { schema: requestSchema({ tags }), onRequest: g.anyone }, async (request) => {
     const exchanges = scopeExchanges(currentPrincipal(request), undefined);
     await ctx.db.query('UPDATE notifications SET is_read = true WHERE is_read = false AND (exchange IS NULL OR exchange = ANY($1))', [exchanges]);
     return { ok: true };

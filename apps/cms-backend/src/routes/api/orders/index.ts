@@ -11,19 +11,19 @@ import { ORDER_LIST } from './specs.js';
 export default function orderRoutes(app: FastifyInstance, { ctx }: RouteOptions): void {
   const g = guards(app);
   const tags = ['orders'];
-  app.get<{ Querystring: ListQuery }>('/', { schema: requestSchema({ query: 'ListQuery', tags }), preHandler: g.anyone }, async (request) =>
+  app.get<{ Querystring: ListQuery }>('/', { schema: requestSchema({ query: 'ListQuery', tags }), onRequest: g.anyone }, async (request) =>
     listPage(ctx, currentPrincipal(request), ORDER_LIST, request.query, serialize),
   );
-  app.get<{ Params: IdParams }>('/:id', { schema: requestSchema({ params: 'IdParams', tags }), preHandler: g.anyone }, async (request) =>
+  app.get<{ Params: IdParams }>('/:id', { schema: requestSchema({ params: 'IdParams', tags }), onRequest: g.anyone }, async (request) =>
     getOrder(ctx, currentPrincipal(request), request.params.id),
   );
   const place = async (request: FastifyRequest<{ Body: ManualOrderRequest }>, reply: FastifyReply) => {
     reply.code(201);
     return placeManualOrder(ctx, currentPrincipal(request), request.body, request.ip);
   };
-  app.post<{ Body: ManualOrderRequest }>('/', { schema: requestSchema({ body: 'ManualOrderRequest', tags }), preHandler: g.managers }, place);
-  app.post<{ Body: ManualOrderRequest }>('/manual', { schema: requestSchema({ body: 'ManualOrderRequest', tags }), preHandler: g.managers }, place);
-  app.post<{ Params: IdParams }>('/:id/cancel', { schema: requestSchema({ params: 'IdParams', tags }), preHandler: g.managers }, async (request, reply) => {
+  app.post<{ Body: ManualOrderRequest }>('/', { schema: requestSchema({ body: 'ManualOrderRequest', tags }), onRequest: g.managers }, place);
+  app.post<{ Body: ManualOrderRequest }>('/manual', { schema: requestSchema({ body: 'ManualOrderRequest', tags }), onRequest: g.managers }, place);
+  app.post<{ Params: IdParams }>('/:id/cancel', { schema: requestSchema({ params: 'IdParams', tags }), onRequest: g.managers }, async (request, reply) => {
     reply.code(202);
     return cancelOrder(ctx, currentPrincipal(request), request.params.id, request.ip);
   });

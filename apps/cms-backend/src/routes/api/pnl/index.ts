@@ -8,7 +8,7 @@ import { guards, type RouteOptions } from '../../route-kit.js';
 
 export default function pnlRoutes(app: FastifyInstance, { ctx }: RouteOptions): void {
   const g = guards(app);
-  app.get<{ Querystring: PnlQuery }>('/', { schema: requestSchema({ query: 'PnlQuery', tags: ['pnl'] }), preHandler: g.anyone }, async (request) =>
+  app.get<{ Querystring: PnlQuery }>('/', { schema: requestSchema({ query: 'PnlQuery', tags: ['pnl'] }), onRequest: g.anyone }, async (request) =>
     pnlSeries(ctx, currentPrincipal(request), request.query),
   );
 }

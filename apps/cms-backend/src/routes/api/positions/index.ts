@@ -9,7 +9,7 @@ import { POSITION_LIST } from '../orders/specs.js';
 
 export default function positionRoutes(app: FastifyInstance, { ctx }: RouteOptions): void {
   const g = guards(app);
-  app.get<{ Querystring: ListQuery }>('/', { schema: requestSchema({ query: 'ListQuery', tags: ['positions'] }), preHandler: g.anyone }, async (request) =>
+  app.get<{ Querystring: ListQuery }>('/', { schema: requestSchema({ query: 'ListQuery', tags: ['positions'] }), onRequest: g.anyone }, async (request) =>
     listPage(ctx, currentPrincipal(request), POSITION_LIST, request.query, serialize),
   );
 }

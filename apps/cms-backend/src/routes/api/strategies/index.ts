@@ -6,7 +6,7 @@ import { guards, type RouteOptions } from '../../route-kit.js';
 
 export default function strategyRoutes(app: FastifyInstance, _opts: RouteOptions): void {
   const g = guards(app);
-  app.get('/', { schema: requestSchema({ tags: ['strategies'] }), preHandler: g.anyone }, () => {
+  app.get('/', { schema: requestSchema({ tags: ['strategies'] }), onRequest: g.anyone }, () => {
     const data = listStrategies();
     return { data, total: data.length, page: 1, limit: data.length, totalPages: 1 };
   });

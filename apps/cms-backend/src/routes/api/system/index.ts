@@ -34,7 +34,7 @@ export default function systemRoutes(app: FastifyInstance, { ctx }: RouteOptions
     reply.header('content-type', metricsRegistry.contentType);
     return metricsRegistry.metrics();
   });
-  app.post('/kill-switch', { schema: requestSchema({ tags }), preHandler: g.admin }, async (request, reply) => {
+  app.post('/kill-switch', { schema: requestSchema({ tags }), onRequest: g.admin }, async (request, reply) => {
     reply.code(202);
     return killSwitch(ctx, currentPrincipal(request), null, request.ip);
   });

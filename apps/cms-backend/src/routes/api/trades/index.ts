@@ -14,10 +14,10 @@ import { FILL_LIST } from '../orders/specs.js';
 export default function tradeRoutes(app: FastifyInstance, { ctx }: RouteOptions): void {
   const g = guards(app);
   const tags = ['trades'];
-  app.get<{ Querystring: ListQuery }>('/', { schema: requestSchema({ query: 'ListQuery', tags }), preHandler: g.anyone }, async (request) =>
+  app.get<{ Querystring: ListQuery }>('/', { schema: requestSchema({ query: 'ListQuery', tags }), onRequest: g.anyone }, async (request) =>
     listPage(ctx, currentPrincipal(request), FILL_LIST, request.query, serialize),
   );
-  app.get<{ Params: IdParams }>('/:id', { schema: requestSchema({ params: 'IdParams', tags }), preHandler: g.anyone }, async (request) => {
+  app.get<{ Params: IdParams }>('/:id', { schema: requestSchema({ params: 'IdParams', tags }), onRequest: g.anyone }, async (request) => {
     const [row] = await ctx.db.orm.select().from(fills).where(eq(fills.fillId, request.params.id));
     if (!row) throw notFound('trade');
     assertExchange(currentPrincipal(request), row.exchange);

@@ -12,7 +12,7 @@ import { guards, type RouteOptions } from '../../route-kit.js';
 export default function walletRoutes(app: FastifyInstance, { ctx }: RouteOptions): void {
   const g = guards(app);
   const tags = ['wallets'];
-  app.get<{ Querystring: ListQuery }>('/', { schema: requestSchema({ query: 'ListQuery', tags }), preHandler: g.anyone }, async (request) =>
+  app.get<{ Querystring: ListQuery }>('/', { schema: requestSchema({ query: 'ListQuery', tags }), onRequest: g.anyone }, async (request) =>
     listPage(
       ctx,
       currentPrincipal(request),
@@ -21,19 +21,19 @@ export default function walletRoutes(app: FastifyInstance, { ctx }: RouteOptions
       (row) => toWalletPublic(row as typeof wallets.$inferSelect),
     ),
   );
-  app.get<{ Params: IdParams }>('/:id', { schema: requestSchema({ params: 'IdParams', tags }), preHandler: g.anyone }, async (request) =>
+  app.get<{ Params: IdParams }>('/:id', { schema: requestSchema({ params: 'IdParams', tags }), onRequest: g.anyone }, async (request) =>
     getWallet(ctx, currentPrincipal(request), request.params.id),
   );
-  app.post<{ Body: CreateWalletRequest }>('/', { schema: requestSchema({ body: 'CreateWalletRequest', tags }), preHandler: g.managers }, async (request, reply) => {
+  app.post<{ Body: CreateWalletRequest }>('/', { schema: requestSchema({ body: 'CreateWalletRequest', tags }), onRequest: g.managers }, async (request, reply) => {
     reply.code(201);
     return createWallet(ctx, currentPrincipal(request), request.body, request.ip);
   });
   app.patch<{ Params: IdParams; Body: UpdateWalletRequest }>(
     '/:id',
-    { schema: requestSchema({ params: 'IdParams', body: 'UpdateWalletRequest', tags }), preHandler: g.managers },
+    { schema: requestSchema({ params: 'IdParams', body: 'UpdateWalletRequest', tags }), onRequest: g.managers },
     async (request) => updateWallet(ctx, currentPrincipal(request), request.params.id, request.body, request.ip),
   );
-  app.delete<{ Params: IdParams }>('/:id', { schema: requestSchema({ params: 'IdParams', tags }), preHandler: g.managers }, async (request) => {
+  app.delete<{ Params: IdParams }>('/:id', { schema: requestSchema({ params: 'IdParams', tags }), onRequest: g.managers }, async (request) => {
     await deleteWallet(ctx, currentPrincipal(request), request.params.id, request.ip);
     return { ok: true };
   });

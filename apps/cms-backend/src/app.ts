@@ -1,0 +1,165 @@
+/**
+ * The composition root: builds the context (config, database with migrations, Redis, command bus), the first
+ * admin, and the Fastify app as a plugin tree (security headers, CORS, rate limit, validation from schemas/,
+ * OpenAPI at /api/docs, auth, routes). Socket.IO and the event workers are started by startServices().
+ */
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import type { AppConfig } from './config/env.js';
+import type { AppContext } from './context.js';
+import { openDatabase, type Database } from './db/client.js';
+import { migrate } from './db/migrate.js';
+import { loggerOptions, type LogStream } from './logger.js';
+import { authPlugin } from './plugins/auth.js';
+import { errorsPlugin } from './plugins/errors.js';
+import { metricsPlugin } from './plugins/metrics.js';
+import { validationPlugin } from './plugins/validation.js';
+import { startRealtime, type Realtime } from './realtime/socket-server.js';
+import auditRoutes from './routes/api/audit/index.js';
+import authRoutes from './routes/api/auth/index.js';
+import botRoutes from './routes/api/bots/index.js';
+import engineRoutes from './routes/api/engines/index.js';
+import exchangeRoutes from './routes/api/exchanges/index.js';
+import notificationRoutes from './routes/api/notifications/index.js';
+import orderRoutes from './routes/api/orders/index.js';
+import pnlRoutes from './routes/api/pnl/index.js';
+import positionRoutes from './routes/api/positions/index.js';
+import strategyRoutes from './routes/api/strategies/index.js';
+import systemRoutes from './routes/api/system/index.js';
+import tradeRoutes from './routes/api/trades/index.js';
+import userRoutes from './routes/api/users/index.js';
+import walletRoutes from './routes/api/wallets/index.js';
+import { createCommandBus } from './services/engines/command-bus.js';
+import { ensureFirstAdmin } from './services/users/manage-users.js';
+import { startEventWorkers, type EventWorkers } from './workers/engine-events-worker.js';
+
+export interface BuildOptions {
+  config: AppConfig;
+  /** Where log lines go (tests capture them); default stdout. */
+  logStream?: LogStream;
+  /** Reuse an open database (tests share one PGlite per file). */
+  db?: Database;
+  /** PostgreSQL schema to run in (tests). */
+  searchPath?: string;
+}
+
+export interface Built {
+  app: FastifyInstance;
+  ctx: AppContext;
+}
+
+export async function buildApp(options: BuildOptions): Promise<Built> {
+  const { config } = options;
+  const app = Fastify({
+    logger: { ...loggerOptions(config.logLevel), ...(options.logStream ? { stream: options.logStream } : {}) },
+    trustProxy: false,
+    bodyLimit: 1_048_576,
+    ajv: { customOptions: { strict: false } },
+  });
+  const db =
+    options.db ??
+    (await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir, searchPath: options.searchPath, poolSize: 20 }));
+  await migrate(db);
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false });
+  const commands = createCommandBus(redis, config.redisPrefix);
+  const ctx: AppContext = {
+    config,
+    db,
+    redis,
+    commands,
+    log: app.log,
+    key: (name: string) => (config.redisPrefix === '' ? name : `${config.redisPrefix}:${name}`),
+  };
+
+  if (await ensureFirstAdmin(ctx)) {
+    app.log.info({ email: config.adminEmail }, 'created the first admin user');
+  }
+  if (config.demoDefaults.length > 0) {
+    app.log.warn(
+      { defaults: config.demoDefaults },
+      `!!! OFFLINE DEMO DEFAULTS IN USE (${config.demoDefaults.join(', ')}): admin ${config.adminEmail} with the README password, a public JWT secret and an all-zero encryption key. Set them before real use. !!!`,
+    );
+  }
+
+  await app.register(helmet, { global: true });
+  await app.register(cors, { origin: config.corsOrigin, credentials: true });
+  await app.register(rateLimit, {
+    global: true,
+    max: config.rateLimitPerMinute,
+    timeWindow: '1 minute',
+    errorResponseBuilder: () => ({ statusCode: 429, error: 'Too Many Requests', message: 'too many requests' }),
+  });
+  await app.register(errorsPlugin);
+  await app.register(metricsPlugin);
+  await app.register(validationPlugin);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Trading CMS API', version: '0.1.0', description: 'REST API of the CMS backend. Schemas come from schemas/ (JSON Schema draft-07).' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  await app.register(authPlugin, { ctx });
+
+  const routes: [string, (app: FastifyInstance, opts: { ctx: AppContext }) => void][] = [
+    ['/api/auth', authRoutes],
+    ['/api/users', userRoutes],
+    ['/api/wallets', walletRoutes],
+    ['/api/bots', botRoutes],
+    ['/api/orders', orderRoutes],
+    ['/api/trades', tradeRoutes],
+    ['/api/positions', positionRoutes],
+    ['/api/pnl', pnlRoutes],
+    ['/api/notifications', notificationRoutes],
+    ['/api/audit', auditRoutes],
+    ['/api/engines', engineRoutes],
+    ['/api/exchanges', exchangeRoutes],
+    ['/api/strategies', strategyRoutes],
+    ['/api/system', systemRoutes],
+  ];
+  for (const [prefix, plugin] of routes) {
+    await app.register(
+      async (scope) => {
+        plugin(scope, { ctx });
+        await Promise.resolve();
+      },
+      { prefix },
+    );
+  }
+  app.get('/metrics', { schema: { hide: true } as never }, async (_request, reply) => reply.redirect('/api/system/metrics'));
+
+  app.addHook('onClose', async () => {
+    await commands.close();
+    redis.disconnect();
+    if (!options.db) await db.close();
+  });
+  return { app, ctx };
+}
+
+export interface Services {
+  realtime: Realtime;
+  workers: EventWorkers | null;
+  close(): Promise<void>;
+}
+
+/** Socket.IO (needs app.server, so after ready) and, unless disabled, the in-process event workers. */
+export async function startServices(app: FastifyInstance, ctx: AppContext, withWorkers: boolean): Promise<Services> {
+  await app.ready();
+  const realtime = await startRealtime(app, ctx);
+  const workers = withWorkers ? startEventWorkers(ctx) : null;
+  return {
+    realtime,
+    workers,
+    async close() {
+      await workers?.close();
+      await realtime.close();
+    },
+  };
+}

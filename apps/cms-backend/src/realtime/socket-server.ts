@@ -1,0 +1,126 @@
+/**
+ * Socket.IO on the API's port: JWT checked at the handshake (and the socket is dropped when the token expires),
+ * rooms per exchange (joined from the user's scope) and per bot (joined on request after a scope check), the
+ * Redis adapter so several CMS instances share rooms, and the relay that psubscribes te:* and forwards every
+ * valid EngineEvent to its rooms under its type as event name. Malformed messages are dropped with a log line.
+ */
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { Server, type Socket } from 'socket.io';
+import { REDIS_CHANNELS, validate } from '@trading/shared-types';
+import type { AppContext } from '../context.js';
+import { verifyAccessToken } from '../plugins/auth.js';
+import { relayMessages } from '../plugins/metrics.js';
+import { canSeeExchange, visibleExchanges, type Principal } from '../services/auth/principal.js';
+import { ADMIN_ROOM, botRoom, exchangeRoom, roomsFor } from './rooms.js';
+
+export interface Realtime {
+  io: Server;
+  close(): Promise<void>;
+}
+
+interface SocketData {
+  principal: Principal;
+}
+
+export async function startRealtime(app: FastifyInstance, ctx: AppContext): Promise<Realtime> {
+  const io = new Server<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>(app.server, {
+    path: '/socket.io',
+    cors: { origin: ctx.config.corsOrigin, credentials: true },
+  });
+  const pub = new Redis(ctx.config.redisUrl);
+  const sub = pub.duplicate();
+  io.adapter(createAdapter(pub, sub, { key: ctx.key('socket.io') }));
+
+  io.use((socket, next) => {
+    const auth = socket.handshake.auth as { token?: unknown } | undefined;
+    const token = typeof auth?.token === 'string' ? auth.token : undefined;
+    if (token === undefined) {
+      next(new Error('authentication required'));
+      return;
+    }
+    verifyAccessToken(app, ctx, token).then(
+      (principal) => {
+        socket.data.principal = principal;
+        next();
+      },
+      () => {
+        next(new Error('invalid or expired token'));
+      },
+    );
+  });
+
+  io.on('connection', (socket: Socket<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>) => {
+    const principal = socket.data.principal;
+    void socket.join(visibleExchanges(principal).map(exchangeRoom));
+    if (principal.role === 'admin') void socket.join(ADMIN_ROOM);
+    const expiresIn = principal.exp * 1000 - Date.now();
+    const expiry = setTimeout(() => socket.disconnect(true), Math.max(0, expiresIn));
+    socket.on('disconnect', () => {
+      clearTimeout(expiry);
+    });
+    socket.on('subscribe:bot', (botId: unknown, ack?: unknown) => {
+      const reply = typeof ack === 'function' ? (ack as (r: unknown) => void) : () => undefined;
+      if (typeof botId !== 'string' || !/^[A-Za-z0-9_.:-]{1,128}$/.test(botId)) {
+        reply({ ok: false, error: 'invalid botId' });
+        return;
+      }
+      ctx.db.query<{ exchange: string }>('SELECT exchange FROM bots WHERE bot_id = $1 AND deleted_at IS NULL', [botId]).then(
+        async ([bot]) => {
+          if (!bot || !canSeeExchange(principal, bot.exchange)) {
+            reply({ ok: false, error: 'not found' });
+            return;
+          }
+          await socket.join(botRoom(botId));
+          reply({ ok: true });
+        },
+        () => {
+          reply({ ok: false, error: 'unavailable' });
+        },
+      );
+    });
+    socket.on('unsubscribe:bot', (botId: unknown) => {
+      if (typeof botId === 'string') void socket.leave(botRoom(botId));
+    });
+  });
+
+  // The relay: its own subscriber connection (a subscribed ioredis client can do nothing else).
+  const relay = new Redis(ctx.config.redisUrl);
+  const pattern = ctx.key(REDIS_CHANNELS.engineEventPattern);
+  const prefixLength = ctx.key('').length;
+  relay.on('pmessage', (_pattern: string, channel: string, message: string) => {
+    let data: unknown;
+    try {
+      data = JSON.parse(message);
+    } catch {
+      relayMessages.inc({ outcome: 'dropped' });
+      ctx.log.warn({ channel: channel.slice(prefixLength) }, 'relay: dropped a message that is not JSON');
+      return;
+    }
+    const result = validate('EngineEvent', data);
+    if (!result.ok) {
+      relayMessages.inc({ outcome: 'dropped' });
+      ctx.log.warn({ channel: channel.slice(prefixLength), issues: result.issues.slice(0, 3).map((i) => i.message) }, 'relay: dropped a message that is not an EngineEvent');
+      return;
+    }
+    relayMessages.inc({ outcome: 'relayed' });
+    io.to(roomsFor(result.value)).emit(result.value.type as never, result.value);
+  });
+  await relay.psubscribe(pattern);
+
+  return {
+    io,
+    async close() {
+      await relay.punsubscribe(pattern).catch(() => undefined);
+      relay.disconnect();
+      await new Promise<void>((resolve) => {
+        void io.close(() => {
+          resolve();
+        });
+      });
+      pub.disconnect();
+      sub.disconnect();
+    },
+  };
+}

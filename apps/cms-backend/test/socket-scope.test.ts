@@ -1,0 +1,88 @@
+/**
+ * Socket.IO relay scoping over a real port: the relay psubscribes te:*, validates each message, and a client only
+ * receives events of exchanges its role and scope allow. A polymarket-only viewer never sees an okx event, even
+ * by asking for an okx bot's room; malformed messages are dropped with a log line; no token, no connection.
+ */
+import { io as connect, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { login, startTestApp, waitFor, type TestApp } from './helpers.js';
+
+let t: TestApp;
+let admin: Socket;
+let viewer: Socket;
+const got: Record<'admin' | 'viewer', { type: string; eventId: string }[]> = { admin: [], viewer: [] };
+let okxBot = '';
+
+function open(token: string | undefined): Socket {
+  return connect(t.baseUrl ?? '', { transports: ['websocket'], auth: token ? { token } : {}, reconnection: false, forceNew: true });
+}
+
+function event(eventId: string, exchange: 'okx' | 'polymarket', botId: string | null) {
+  return {
+    eventId, engineId: 'te-1', exchange, botId, timestamp: Date.now(), type: 'bot-log',
+    payload: { level: 'info', message: `hello ${exchange}` },
+  };
+}
+
+beforeAll(async () => {
+  t = await startTestApp({ listen: true, services: true, logLevel: 'info' });
+  const adminToken = (await login(t.app)).token;
+  await t.app.inject({ method: 'POST', url: '/api/users', headers: { authorization: `Bearer ${adminToken}` }, payload: { email: 'pm@example.com', password: 'password-123', role: 'viewer', allowedExchanges: ['polymarket'] } });
+  const viewerToken = (await login(t.app, 'pm@example.com', 'password-123')).token;
+  okxBot = (
+    await t.app.inject({ method: 'POST', url: '/api/bots', headers: { authorization: `Bearer ${adminToken}` }, payload: { name: 'o', exchange: 'okx', strategy: 'market-making', mode: 'paper', config: { spread: 0.01, orderSize: 1 }, riskLimits: { maxDailyLoss: 1, maxDrawdown: 1, maxPositionSize: 1 } } })
+  ).json<{ botId: string }>().botId;
+  admin = open(adminToken);
+  viewer = open(viewerToken);
+  for (const [name, socket] of [['admin', admin], ['viewer', viewer]] as const) {
+    socket.onAny((type: string, payload: { eventId: string }) => {
+      got[name].push({ type, eventId: payload.eventId });
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.on('connect', () => {
+        resolve();
+      });
+      socket.on('connect_error', reject);
+    });
+  }
+});
+afterAll(async () => {
+  admin.disconnect();
+  viewer.disconnect();
+  await t.close();
+});
+
+describe('socket scoping', () => {
+  it('refuses a handshake without a valid token', async () => {
+    const anon = open(undefined);
+    const error = await new Promise<Error>((resolve) => anon.on('connect_error', resolve));
+    expect(error.message).toMatch(/authentication required/);
+    anon.disconnect();
+    const forged = open('not-a-jwt');
+    const error2 = await new Promise<Error>((resolve) => forged.on('connect_error', resolve));
+    expect(error2.message).toMatch(/invalid or expired/);
+    forged.disconnect();
+  });
+
+  it('a viewer cannot join an okx bot room', async () => {
+    const reply = (await viewer.emitWithAck('subscribe:bot', okxBot)) as { ok: boolean };
+    expect(reply.ok).toBe(false);
+    const adminReply = (await admin.emitWithAck('subscribe:bot', okxBot)) as { ok: boolean };
+    expect(adminReply.ok).toBe(true);
+  });
+
+  it('okx events reach the admin only; polymarket events reach both; malformed ones nobody', async () => {
+    const publish = (channel: string, message: string) => t.ctx.redis.publish(t.ctx.key(channel), message);
+    await publish('te:bot-log:te-1', JSON.stringify(event('e-okx', 'okx', okxBot)));
+    await publish('te:bot-log:te-1', JSON.stringify(event('e-okx-nobot', 'okx', null)));
+    await publish('te:bot-log:te-1', '{not json');
+    await publish('te:bot-log:te-1', JSON.stringify({ type: 'bot-log', eventId: 'e-bad', exchange: 'polymarket' }));
+    await publish('te:bot-log:te-1', JSON.stringify(event('e-pm', 'polymarket', 'some-bot')));
+    await waitFor(async () => (got.viewer.some((e) => e.eventId === 'e-pm') && got.admin.some((e) => e.eventId === 'e-pm')) || null);
+    expect(got.admin.map((e) => e.eventId).sort()).toEqual(['e-okx', 'e-okx-nobot', 'e-pm']);
+    expect(got.viewer.map((e) => e.eventId)).toEqual(['e-pm']);
+    expect(got.admin.find((e) => e.eventId === 'e-okx')?.type).toBe('bot-log');
+    expect(t.logs.text()).toContain('relay: dropped a message that is not JSON');
+    expect(t.logs.text()).toContain('relay: dropped a message that is not an EngineEvent');
+  });
+});

@@ -1,0 +1,318 @@
+'use client';
+/**
+ * One bot, live: PnL/equity chart (history + socket points), position, open orders, fills, state history, risk
+ * limits with usage, logs, and the config (editable while stopped).
+ */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useParams } from 'next/navigation';
+import { useMemo, useState } from 'react';
+import { SCHEMAS, type Bot, type Fill, type Order, type PnlSnapshot, type Position } from '@trading/shared-types/browser';
+import { BotActions } from '@/components/trading/bot-actions';
+import { ConfigForm } from '@/components/trading/config-form';
+import { ExchangeBadge, ModeBadge, OrderStatusBadge, Pnl, Price, SideBadge, StateBadge } from '@/components/trading/badges';
+import { ErrorNote, PageHeader } from '@/components/trading/page-header';
+import { PnlChart, toChartPoints } from '@/components/trading/pnl-chart';
+import { StatCard } from '@/components/trading/stat-card';
+import { Button } from '@/components/ui/button';
+import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
+import { EmptyRow, Table, TBody, TD, TH, THead, TR } from '@/components/ui/table';
+import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
+import { useApi, usePermissions } from '@/hooks/use-api';
+import { useStrategies } from '@/hooks/use-queries';
+import { useBotRoom } from '@/hooks/use-realtime';
+import type { Page, PnlSeries } from '@/lib/api-types';
+import { formatDecimal, formatQuantity, formatTime, toDecimal, usagePct } from '@/lib/format';
+import { LIVE_KEYS, type LivePnlPoint } from '@/lib/live-cache';
+import { buildConfig, fieldsFromSchema, resolverFrom, type FormValues } from '@/lib/schema-form';
+
+const OPEN = new Set(['PENDING', 'OPEN', 'PARTIALLY_FILLED', 'AMENDING', 'AMENDED', 'CANCELLING', 'AMBIGUOUS']);
+const EDITABLE = new Set(['IDLE', 'STOPPED', 'ERROR', 'RISK_STOPPED']);
+const resolve = resolverFrom(SCHEMAS);
+
+interface HistoryRow { id?: number | string; fromStatus?: string | null; toStatus: string; reason?: string | null; at: string }
+interface LogRow { id?: number | string; level: string; message: string; timestamp: string }
+
+function Usage({ label, used, limit, unit = '' }: { label: string; used: string | null; limit: string | number | undefined; unit?: string }) {
+  const pct = limit === undefined ? null : usagePct(used, String(limit));
+  return (
+    <div className="space-y-1" data-testid={`risk-${label}`}>
+      <div className="flex justify-between text-xs">
+        <span>{label}</span>
+        <span className="tabular-nums text-neutral-500">
+          {used === null ? '—' : formatDecimal(used)} / {limit === undefined ? 'no limit' : `${formatDecimal(String(limit))}${unit}`}
+        </span>
+      </div>
+      <div className="h-2 rounded bg-neutral-200 dark:bg-neutral-800">
+        <div className={`h-2 rounded ${pct === null ? '' : pct >= 80 ? 'bg-red-500' : pct >= 50 ? 'bg-amber-500' : 'bg-emerald-500'}`} style={{ width: `${pct ?? 0}%` }} />
+      </div>
+    </div>
+  );
+}
+
+export default function BotDetailPage() {
+  const params = useParams<{ botId: string }>();
+  const botId = params.botId;
+  const api = useApi();
+  const qc = useQueryClient();
+  const { canMutate } = usePermissions();
+  useBotRoom(botId);
+  const bot = useQuery({ queryKey: ['bot', botId], queryFn: () => api.get<Bot>(`/api/bots/${botId}`) });
+  const orders = useQuery({ queryKey: ['bot-orders', botId], queryFn: () => api.get<Page<Order>>(`/api/bots/${botId}/orders`, { limit: 100 }) });
+  const fills = useQuery({ queryKey: ['bot-fills', botId], queryFn: () => api.get<Page<Fill>>(`/api/bots/${botId}/trades`, { limit: 50 }) });
+  const positions = useQuery({ queryKey: ['bot-positions', botId], queryFn: () => api.get<Page<Position>>(`/api/bots/${botId}/positions`, { limit: 50 }) });
+  const history = useQuery({ queryKey: ['bot-history', botId], queryFn: () => api.get<Page<HistoryRow>>(`/api/bots/${botId}/history`, { limit: 50 }) });
+  const logs = useQuery({ queryKey: ['bot-logs', botId], queryFn: () => api.get<Page<LogRow>>(`/api/bots/${botId}/logs`, { limit: 100 }) });
+  const pnl = useQuery({ queryKey: ['pnl', 'bot', botId], queryFn: () => api.get<PnlSeries>(`/api/bots/${botId}/pnl`, { bucket: '1m', from: Date.now() - 86_400_000 }) });
+  const { data: live = [] } = useQuery<LivePnlPoint[]>({ queryKey: LIVE_KEYS.pnl(botId), queryFn: () => [], staleTime: Infinity });
+  const { data: lastPnl } = useQuery<PnlSnapshot | null>({ queryKey: ['live-pnl-last', botId], queryFn: () => null, staleTime: Infinity });
+
+  const points = useMemo(() => {
+    const hist = toChartPoints(pnl.data?.series ?? [], ['equity', 'totalPnl']);
+    const lastHist = hist.at(-1)?.timestamp ?? 0;
+    return [...hist, ...toChartPoints(live.filter((p) => p.timestamp > lastHist), ['equity', 'totalPnl'])];
+  }, [pnl.data, live]);
+
+  const b = bot.data;
+  const totalPnl = lastPnl?.totalPnl ?? pnl.data?.summary.totalPnl ?? null;
+  const equity = lastPnl?.equity ?? pnl.data?.summary.equity ?? null;
+  const openOrders = (orders.data?.data ?? []).filter((o) => OPEN.has(o.status));
+  const posList = (positions.data?.data ?? []).filter((p) => !(toDecimal(p.quantity)?.isZero() ?? true));
+  const maxPos = posList.reduce((m, p) => Math.max(m, Math.abs(Number(p.quantity))), 0);
+  const dailyLoss = totalPnl !== null && (toDecimal(totalPnl)?.isNegative() ?? false) ? (toDecimal(totalPnl)?.abs().toString() ?? null) : '0';
+
+  return (
+    <div className="space-y-4">
+      <ErrorNote error={bot.error} />
+      {b !== undefined && (
+        <>
+          <PageHeader
+            title={b.name}
+            description={`${b.strategy} · ${b.botId}`}
+            actions={
+              <>
+                <ExchangeBadge exchange={b.exchange} />
+                <ModeBadge mode={b.mode} />
+                <StateBadge state={b.status} />
+                <BotActions bot={b} size="default" />
+              </>
+            }
+          />
+          {b.statusReason !== null && b.statusReason !== undefined && b.statusReason !== '' && (
+            <p className="text-sm text-neutral-500">Reason: {b.statusReason}</p>
+          )}
+          <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
+            <StatCard label="Total PnL" value={<Pnl value={totalPnl} />} testId="bot-pnl" hint={lastPnl ? `updated ${formatTime(lastPnl.timestamp)}` : undefined} />
+            <StatCard label="Equity" value={formatDecimal(equity)} testId="bot-equity" />
+            <StatCard label="Open orders" value={openOrders.length} testId="bot-open-orders" />
+            <StatCard label="Fills" value={fills.data?.total ?? 0} testId="bot-fill-count" />
+          </div>
+          <Card>
+            <CardHeader>
+              <CardTitle>PnL and equity (24h + live)</CardTitle>
+            </CardHeader>
+            <CardContent>
+              <PnlChart data={points} series={[{ key: 'totalPnl', label: 'PnL' }, { key: 'equity', label: 'Equity' }]} emptyText="No PnL yet: start the bot." />
+            </CardContent>
+          </Card>
+          <Tabs defaultValue="trading">
+            <TabsList>
+              <TabsTrigger value="trading">Position & orders</TabsTrigger>
+              <TabsTrigger value="fills">Fills</TabsTrigger>
+              <TabsTrigger value="risk">Risk</TabsTrigger>
+              <TabsTrigger value="history">State history</TabsTrigger>
+              <TabsTrigger value="logs">Logs</TabsTrigger>
+              <TabsTrigger value="config">Config</TabsTrigger>
+            </TabsList>
+            <TabsContent value="trading" className="space-y-4">
+              <Card>
+                <CardHeader><CardTitle>Position</CardTitle></CardHeader>
+                <CardContent>
+                  <Table data-testid="positions-table">
+                    <THead><TR><TH>Instrument</TH><TH>Side</TH><TH className="text-right">Quantity</TH><TH className="text-right">Entry</TH><TH className="text-right">Mark</TH><TH className="text-right">Realized</TH><TH className="text-right">Unrealized</TH></TR></THead>
+                    <TBody>
+                      {posList.map((p) => (
+                        <TR key={`${p.instrumentId}|${p.outcome ?? ''}`}>
+                          <TD className="font-mono text-xs">{p.instrumentId}{p.outcome !== undefined ? ` ${p.outcome}` : ''}</TD>
+                          <TD><SideBadge side={p.side} /></TD>
+                          <TD className="text-right">{formatQuantity(p.quantity)}</TD>
+                          <TD className="text-right"><Price value={p.averageEntryPrice} instrumentId={p.instrumentId} /></TD>
+                          <TD className="text-right"><Price value={p.markPrice} instrumentId={p.instrumentId} /></TD>
+                          <TD className="text-right"><Pnl value={p.realizedPnl} /></TD>
+                          <TD className="text-right"><Pnl value={p.unrealizedPnl} /></TD>
+                        </TR>
+                      ))}
+                      {posList.length === 0 && <EmptyRow colSpan={7}>Flat.</EmptyRow>}
+                    </TBody>
+                  </Table>
+                </CardContent>
+              </Card>
+              <Card>
+                <CardHeader><CardTitle>Open orders</CardTitle></CardHeader>
+                <CardContent>
+                  <Table data-testid="open-orders-table">
+                    <THead><TR><TH>Instrument</TH><TH>Side</TH><TH>Type</TH><TH className="text-right">Price</TH><TH className="text-right">Filled / Qty</TH><TH>Status</TH><TH>Updated</TH></TR></THead>
+                    <TBody>
+                      {openOrders.map((o) => (
+                        <TR key={o.orderId}>
+                          <TD className="font-mono text-xs">{o.instrumentId}</TD>
+                          <TD><SideBadge side={o.side} /></TD>
+                          <TD>{o.type}</TD>
+                          <TD className="text-right"><Price value={o.price ?? null} instrumentId={o.instrumentId} /></TD>
+                          <TD className="text-right">{formatQuantity(o.filledQuantity)} / {formatQuantity(o.quantity)}</TD>
+                          <TD><OrderStatusBadge status={o.status} /></TD>
+                          <TD>{formatTime(o.updatedAt)}</TD>
+                        </TR>
+                      ))}
+                      {openOrders.length === 0 && <EmptyRow colSpan={7}>No open orders.</EmptyRow>}
+                    </TBody>
+                  </Table>
+                </CardContent>
+              </Card>
+            </TabsContent>
+            <TabsContent value="fills">
+              <Card>
+                <CardContent className="pt-4">
+                  <Table data-testid="fills-table">
+                    <THead><TR><TH>Time</TH><TH>Instrument</TH><TH>Side</TH><TH className="text-right">Price</TH><TH className="text-right">Quantity</TH><TH className="text-right">Fee</TH><TH>Role</TH><TH className="text-right">Realized</TH></TR></THead>
+                    <TBody>
+                      {(fills.data?.data ?? []).map((f) => (
+                        <TR key={f.fillId} data-fill-id={f.fillId} data-fill-ts={typeof f.timestamp === 'number' ? f.timestamp : new Date(f.timestamp).getTime()}>
+                          <TD>{formatTime(f.timestamp)}</TD>
+                          <TD className="font-mono text-xs">{f.instrumentId}</TD>
+                          <TD><SideBadge side={f.side} /></TD>
+                          <TD className="text-right"><Price value={f.price} instrumentId={f.instrumentId} /></TD>
+                          <TD className="text-right">{formatQuantity(f.quantity)}</TD>
+                          <TD className="text-right">{formatDecimal(f.fee, 4)} {f.feeCurrency}</TD>
+                          <TD>{f.role}</TD>
+                          <TD className="text-right"><Pnl value={f.realizedPnl ?? null} /></TD>
+                        </TR>
+                      ))}
+                      {fills.data?.data.length === 0 && <EmptyRow colSpan={8}>No fills yet.</EmptyRow>}
+                    </TBody>
+                  </Table>
+                </CardContent>
+              </Card>
+            </TabsContent>
+            <TabsContent value="risk">
+              <Card>
+                <CardHeader><CardTitle>Risk limits — how close each is to breaching</CardTitle></CardHeader>
+                <CardContent className="grid gap-4 sm:grid-cols-2">
+                  <Usage label="Daily loss" used={dailyLoss} limit={b.riskLimits.maxDailyLoss} />
+                  <Usage label="Drawdown" used={lastPnl?.drawdownPct !== undefined ? String(lastPnl.drawdownPct) : null} limit={b.riskLimits.maxDrawdown} unit="%" />
+                  <Usage label="Position size" used={String(maxPos)} limit={b.riskLimits.maxPositionSize} />
+                  <Usage label="Exposure" used={null} limit={b.riskLimits.maxExposure} />
+                  <div className="text-xs text-neutral-500 sm:col-span-2">
+                    Other limits: {Object.entries(b.riskLimits).filter(([k]) => !['maxDailyLoss', 'maxDrawdown', 'maxPositionSize', 'maxExposure'].includes(k)).map(([k, v]) => `${k} ${String(v)}`).join(' · ') || 'none'}
+                  </div>
+                </CardContent>
+              </Card>
+            </TabsContent>
+            <TabsContent value="history">
+              <Card>
+                <CardContent className="pt-4">
+                  <Table>
+                    <THead><TR><TH>Time</TH><TH>From</TH><TH>To</TH><TH>Reason</TH></TR></THead>
+                    <TBody>
+                      {(history.data?.data ?? []).map((h, i) => (
+                        <TR key={String(h.id ?? i)}>
+                          <TD>{formatTime(h.at)}</TD>
+                          <TD>{h.fromStatus ?? '—'}</TD>
+                          <TD><StateBadge state={h.toStatus} /></TD>
+                          <TD className="text-xs text-neutral-500">{h.reason ?? ''}</TD>
+                        </TR>
+                      ))}
+                      {history.data?.data.length === 0 && <EmptyRow colSpan={4}>No transitions yet.</EmptyRow>}
+                    </TBody>
+                  </Table>
+                </CardContent>
+              </Card>
+            </TabsContent>
+            <TabsContent value="logs">
+              <Card>
+                <CardContent className="max-h-96 overflow-y-auto pt-4 font-mono text-xs" data-testid="bot-logs">
+                  {(logs.data?.data ?? []).map((l, i) => (
+                    <div key={String(l.id ?? i)} className={l.level === 'error' ? 'text-red-500' : l.level === 'warn' ? 'text-amber-500' : ''}>
+                      {formatTime(l.timestamp)} [{l.level}] {l.message}
+                    </div>
+                  ))}
+                  {logs.data?.data.length === 0 && <p className="text-neutral-500">No log lines.</p>}
+                </CardContent>
+              </Card>
+            </TabsContent>
+            <TabsContent value="config">
+              <ConfigEditor bot={b} editable={canMutate && EDITABLE.has(b.status)} onSaved={() => void qc.invalidateQueries({ queryKey: ['bot', botId] })} />
+            </TabsContent>
+          </Tabs>
+        </>
+      )}
+    </div>
+  );
+}
+
+function ConfigEditor({ bot, editable, onSaved }: { bot: Bot; editable: boolean; onSaved: () => void }) {
+  const api = useApi();
+  const strategies = useStrategies();
+  const schema = strategies.data?.data.find((s) => s.name === bot.strategy)?.configSchema ?? null;
+  const fields = useMemo(() => (schema === null ? [] : fieldsFromSchema(schema, resolve)), [schema]);
+  const initial = useMemo<FormValues>(() => {
+    const v: FormValues = {};
+    for (const f of fields) {
+      const c = bot.config[f.name];
+      v[f.name] = typeof c === 'boolean' ? c : Array.isArray(c) ? c.map(String).join(', ') : c === undefined || c === null ? '' : String(c as string | number);
+    }
+    return v;
+  }, [fields, bot.config]);
+  const [values, setValues] = useState<FormValues | null>(null);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [json, setJson] = useState<string | null>(null);
+  const save = useMutation({
+    mutationFn: (config: Record<string, unknown>) => api.send<Bot>('PATCH', `/api/bots/${bot.botId}`, { config }),
+    onSuccess: onSaved,
+  });
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>Strategy config</CardTitle>
+        {!editable && <span className="text-xs text-neutral-500">Read-only: stop the bot to edit.</span>}
+      </CardHeader>
+      <CardContent className="space-y-3">
+        {fields.length > 0 ? (
+          <ConfigForm fields={fields} values={values ?? initial} errors={errors} disabled={!editable} onChange={(v, e) => { setValues(v); setErrors(e); }} />
+        ) : (
+          <textarea
+            className="h-48 w-full rounded-md border border-neutral-300 bg-transparent p-2 font-mono text-xs dark:border-neutral-700"
+            value={json ?? JSON.stringify(bot.config, null, 2)}
+            readOnly={!editable}
+            onChange={(e) => { setJson(e.target.value); }}
+            aria-label="Config JSON"
+          />
+        )}
+        <ErrorNote error={save.error} />
+        {editable && (
+          <Button
+            disabled={save.isPending}
+            onClick={() => {
+              if (fields.length > 0) {
+                const result = buildConfig(fields, values ?? initial);
+                if (!result.ok) {
+                  setErrors(result.errors);
+                  return;
+                }
+                save.mutate(result.value);
+              } else {
+                try {
+                  save.mutate(JSON.parse(json ?? JSON.stringify(bot.config)) as Record<string, unknown>);
+                } catch {
+                  setErrors({ json: 'not valid JSON' });
+                }
+              }
+            }}
+          >
+            Save config
+          </Button>
+        )}
+        <pre className="overflow-x-auto rounded bg-neutral-100 p-2 text-xs dark:bg-neutral-800/60">exchangeConfig: {JSON.stringify(bot.exchangeConfig)}</pre>
+      </CardContent>
+    </Card>
+  );
+}

@@ -1,0 +1,147 @@
+/**
+ * CMS → engine commands: a BullMQ worker on `engine-commands.<engineId>` (job id = commandId). Each job is
+ * validated as an EngineCommand (a malformed one is rejected with the field named; the job still completes, so a
+ * poison message never loops or crashes the engine), de-duplicated on `te:command-seen:<engineId>:<commandId>`
+ * (SET NX: the same command id twice does one thing), executed, and answered with a command-acknowledged event.
+ */
+import { Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { QUEUE_NAMES, REDIS_KEYS, formatName, validate, type EngineCommand, type EngineEvent, type Exchange } from '@trading/shared-types';
+import type { Logger } from '../service/logger.js';
+import type { EngineMetrics } from '../service/metrics.js';
+import type { KeySpace } from './redis-connection.js';
+
+const SEEN_TTL_SECONDS = 7 * 24 * 3600;
+
+export interface CommandOutcome {
+  accepted: boolean;
+  reason?: string;
+  exchange?: Exchange | null;
+}
+
+export type CommandExecutor = (command: EngineCommand) => Promise<CommandOutcome>;
+
+export interface CommandConsumerOptions {
+  engineId: string;
+  redis: Redis;
+  /** A connection for BullMQ only (maxRetriesPerRequest: null; the worker blocks on a duplicate of it). */
+  connection: Redis;
+  keys: KeySpace;
+  execute: CommandExecutor;
+  emit: (event: EngineEvent) => void;
+  metrics: EngineMetrics;
+  log: Logger;
+}
+
+export function commandQueueName(engineId: string): string {
+  return formatName(QUEUE_NAMES.engineCommands, { engineId });
+}
+
+function stringField(data: unknown, field: string): string | null {
+  if (data === null || typeof data !== 'object') return null;
+  const value = (data as Record<string, unknown>)[field];
+  return typeof value === 'string' && value.length > 0 && value.length <= 128 ? value : null;
+}
+
+export class CommandConsumer {
+  private worker: Worker | null = null;
+
+  constructor(private readonly options: CommandConsumerOptions) {}
+
+  start(): void {
+    const { engineId, connection, keys, log } = this.options;
+    // Concurrency 1: commands of one engine apply in the order the CMS sent them.
+    this.worker = new Worker(commandQueueName(engineId), async (job: Job) => this.handle(job.data, job.id ?? null), {
+      connection,
+      prefix: keys.bullPrefix,
+      concurrency: 1,
+      removeOnComplete: { age: 3600, count: 1000 },
+      removeOnFail: { age: 86_400 },
+    });
+    this.worker.on('error', (error) => {
+      log.warn({ error: error.message }, 'command worker error');
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.close(true);
+    this.worker = null;
+  }
+
+  /** Never throws: every outcome, including a malformed command, becomes an acknowledgement. */
+  async handle(data: unknown, jobId: string | null): Promise<CommandOutcome> {
+    const { metrics, log, engineId } = this.options;
+    const rawType = stringField(data, 'type') ?? 'unknown';
+    const commandId = stringField(data, 'commandId') ?? jobId ?? 'unknown';
+    const botId = stringField(data, 'botId');
+    const result = validate('EngineCommand', data);
+    if (!result.ok) {
+      const reason = `invalid command: ${result.issues.slice(0, 5).map((issue) => issue.message).join('; ')}`.slice(0, 500);
+      metrics.commands.inc({ type: rawType.slice(0, 32), outcome: 'invalid' });
+      log.warn({ commandId, commandType: rawType, issues: result.issues.slice(0, 5) }, 'command rejected: fails the EngineCommand schema');
+      this.ack({ commandId, commandType: rawType.slice(0, 64), botId, exchange: null }, { accepted: false, reason }, false);
+      return { accepted: false, reason };
+    }
+    const command = result.value;
+    const base = { commandId: command.commandId, commandType: command.type, botId: command.botId, exchange: null };
+    if (command.engineId !== engineId) {
+      const reason = `engineId: command is for engine ${command.engineId}, this is ${engineId}`;
+      metrics.commands.inc({ type: command.type, outcome: 'rejected' });
+      this.ack(base, { accepted: false, reason }, false);
+      return { accepted: false, reason };
+    }
+    const seenKey = this.options.keys.key(formatName(REDIS_KEYS.commandSeen, { engineId, commandId: command.commandId }));
+    const fresh = await this.options.redis.set(seenKey, 'pending', 'EX', SEEN_TTL_SECONDS, 'NX');
+    if (fresh === null) {
+      const previous = parseOutcome(await this.options.redis.get(seenKey));
+      metrics.commands.inc({ type: command.type, outcome: 'duplicate' });
+      log.info({ commandId: command.commandId, commandType: command.type }, 'duplicate command: not executed again');
+      this.ack(base, previous, true);
+      return previous;
+    }
+    let outcome: CommandOutcome;
+    try {
+      outcome = await this.options.execute(command);
+    } catch (error) {
+      outcome = { accepted: false, reason: (error instanceof Error ? error.message : String(error)).slice(0, 500) };
+    }
+    metrics.commands.inc({ type: command.type, outcome: outcome.accepted ? 'accepted' : 'rejected' });
+    log.info({ commandId: command.commandId, commandType: command.type, botId: command.botId, accepted: outcome.accepted, reason: outcome.reason }, 'command handled');
+    await this.options.redis.set(seenKey, JSON.stringify(outcome), 'EX', SEEN_TTL_SECONDS).catch(() => undefined);
+    this.ack({ ...base, exchange: outcome.exchange ?? null }, outcome, false);
+    return outcome;
+  }
+
+  private ack(
+    command: { commandId: string; commandType: string; botId: string | null; exchange: Exchange | null },
+    outcome: CommandOutcome,
+    duplicate: boolean,
+  ): void {
+    this.options.emit({
+      eventId: 'pending',
+      engineId: this.options.engineId,
+      exchange: command.exchange,
+      botId: command.botId,
+      timestamp: Date.now(),
+      seq: 0,
+      type: 'command-acknowledged',
+      payload: {
+        commandId: command.commandId,
+        commandType: command.commandType,
+        accepted: outcome.accepted,
+        ...(outcome.reason !== undefined ? { reason: outcome.reason.slice(0, 500) } : {}),
+        ...(duplicate ? { duplicate: true } : {}),
+      },
+    });
+  }
+}
+
+function parseOutcome(text: string | null): CommandOutcome {
+  if (text === null || text === 'pending') return { accepted: true, reason: 'already being handled' };
+  try {
+    const parsed = JSON.parse(text) as Partial<CommandOutcome>;
+    return { accepted: parsed.accepted === true, ...(typeof parsed.reason === 'string' ? { reason: parsed.reason } : {}) };
+  } catch {
+    return { accepted: true, reason: 'already handled' };
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Failover: every engine runs this sweep on its heartbeat. An assignment whose engine is dead (not live in the
+ * registry), or that names this engine although it does not run the bot (a restart), is handed to the least-loaded
+ * live engine supporting the bot's exchange — but only once the old lease has expired, so two engines never trade
+ * one bot. The hand-over is a compare-and-set on the assignment (one reaper wins) followed by a start-bot command
+ * (`issuedBy: reaper:<engineId>`) to the new owner, which reconciles by client order id before it resumes.
+ */
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { StartBotCommand } from '@trading/shared-types';
+import type { Logger } from '../service/logger.js';
+import type { AssignmentStore, Assignment } from './assignments.js';
+import { commandQueueName } from './command-consumer.js';
+import type { LeaseManager } from './lease-manager.js';
+import type { KeySpace } from './redis-connection.js';
+import { rankEngines, type EngineRegistry, type LiveEngine } from './registry.js';
+
+const HAND_OVER = `
+if redis.call('EXISTS', KEYS[2]) == 1 then return -1 end
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+return 1
+`;
+const FULL_SWEEP_MS = 30_000;
+
+export interface ReaperOptions {
+  engineId: string;
+  redis: Redis;
+  keys: KeySpace;
+  registry: EngineRegistry;
+  assignments: AssignmentStore;
+  leases: LeaseManager;
+  engineTtlMs: number;
+  runsBot: (botId: string) => boolean;
+  log: Logger;
+}
+
+export class Reaper {
+  private readonly queues = new Map<string, Queue>();
+  private lastFullSweep = 0;
+  private running = false;
+
+  constructor(private readonly options: ReaperOptions) {}
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+    this.queues.clear();
+  }
+
+  /** One sweep; returns the bots handed over. */
+  async sweep(now = Date.now()): Promise<{ botId: string; from: string; to: string }[]> {
+    if (this.running) return [];
+    this.running = true;
+    try {
+      const { live, dead } = await this.options.registry.read(now);
+      const full = now - this.lastFullSweep >= FULL_SWEEP_MS;
+      if (dead.length === 0 && !full) return [];
+      this.lastFullSweep = now;
+      const liveIds = new Set(live.map((engine) => engine.info.engineId));
+      const all = await this.options.assignments.all();
+      const moved: { botId: string; from: string; to: string }[] = [];
+      const extraLoad = new Map<string, number>();
+      for (const assignment of all) {
+        if (!this.orphaned(assignment, liveIds, now)) continue;
+        const to = await this.handOver(assignment, live, extraLoad, 'failover');
+        if (to !== null) moved.push({ botId: assignment.botId, from: assignment.engineId, to });
+      }
+      const stillAssigned = new Set(all.map((assignment) => assignment.engineId));
+      for (const engineId of dead) {
+        if (stillAssigned.has(engineId) && !moved.some((move) => move.from === engineId)) continue;
+        await this.options.registry.remove(engineId);
+        this.options.log.info({ deadEngine: engineId }, 'dead engine removed from the registry');
+      }
+      return moved;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private orphaned(assignment: Assignment, liveIds: ReadonlySet<string>, now: number): boolean {
+    // A fresh hand-over gets one TTL for its adopt command to land before anyone looks at it again.
+    if (now - assignment.updatedAt < this.options.engineTtlMs) return false;
+    if (!liveIds.has(assignment.engineId)) return true;
+    return assignment.engineId === this.options.engineId && !this.options.runsBot(assignment.botId);
+  }
+
+  /**
+   * Give the bot to the best live engine (CAS on the assignment, refused while the old lease lives). Returns the
+   * new engine id, or null when no engine fits or another reaper won.
+   */
+  async handOver(assignment: Assignment, live: readonly LiveEngine[], extraLoad: Map<string, number>, why: 'failover' | 'drain', exclude?: string): Promise<string | null> {
+    const { redis, assignments, leases, log, engineId } = this.options;
+    const candidates = rankEngines(live, assignment.spec.exchange, extraLoad).filter((info) => info.engineId !== exclude);
+    const target = candidates[0];
+    if (!target) {
+      log.warn({ botId: assignment.botId, exchange: assignment.spec.exchange, from: assignment.engineId }, 'no live engine can take the bot; will retry');
+      return null;
+    }
+    const next: Assignment = { ...assignment, engineId: target.engineId, updatedAt: Date.now() };
+    const current = await redis.get(assignments.key(assignment.botId));
+    if (current === null) return null;
+    const won = (await redis.eval(HAND_OVER, 2, assignments.key(assignment.botId), leases.leaseKey(assignment.botId), current, JSON.stringify(next))) as number;
+    if (won !== 1) return null;
+    extraLoad.set(target.engineId, (extraLoad.get(target.engineId) ?? 0) + 1);
+    const command: StartBotCommand = {
+      commandId: `adopt-${assignment.botId}-f${String(assignment.fence)}-${why}`.slice(0, 128),
+      engineId: target.engineId,
+      botId: assignment.botId,
+      issuedAt: Date.now(),
+      issuedBy: `reaper:${engineId}`,
+      type: 'start-bot',
+      payload: { bot: assignment.spec },
+    };
+    await this.queueFor(target.engineId).add(command.type, command, { jobId: command.commandId });
+    log.info({ botId: assignment.botId, from: assignment.engineId, to: target.engineId, why }, 'bot handed over');
+    return target.engineId;
+  }
+
+  private queueFor(engineId: string): Queue {
+    let queue = this.queues.get(engineId);
+    if (!queue) {
+      queue = new Queue(commandQueueName(engineId), {
+        connection: this.options.redis,
+        prefix: this.options.keys.bullPrefix,
+        defaultJobOptions: { removeOnComplete: { age: 3600, count: 1000 }, removeOnFail: { age: 86_400 } },
+      });
+      this.queues.set(engineId, queue);
+    }
+    return queue;
+  }
+}

@@ -1,0 +1,856 @@
+/**
+ * The trading engine: runs bots (state machine, strategy dispatch, timers), routes market data to them, turns
+ * their intents into orders through pre-trade risk and the execution port, books execution events into the
+ * portfolio, runs continuous and portfolio risk, and reports everything as schema'd EngineEvents on the sink.
+ *
+ * Error isolation: a strategy that throws moves only its bot to ERROR (its orders are cancelled); the engine and
+ * the other bots go on. Nothing here knows about Redis or a venue's wire format.
+ */
+import { Decimal } from 'decimal.js';
+import { assertValid, validate, type BotSpec, type BotState, type Exchange, type LogLevel, type OrderSource } from '@trading/shared-types';
+import type { Clock } from '../ports/clock.js';
+import type { Instrument, InstrumentId, InstrumentsPort } from '../ports/instruments.js';
+import type { MarketChannel, MarketDataPort, MarketEvent, Subscription } from '../ports/market-data.js';
+import { OrderRejectedError, type ExecutionEvent, type FillReport, type OrderRequest, type OrderState } from '../ports/execution.js';
+import { EventEmitter, type EventSink } from '../core/bus.js';
+import { ZERO } from '../core/decimal.js';
+import type { AmendOrderIntent, Intent, PlaceOrderIntent } from '../domain/intents.js';
+import { toWireFill, toWireOrder, toWirePnl, toWirePosition, type WireScope } from '../domain/wire.js';
+import { ACTIVE_STATES } from '../bots/bot-state-machine.js';
+import { BotRunner, type BotExecution } from '../bots/bot-runner.js';
+import { createBotContext } from '../bots/bot-context.js';
+import { parseRiskLimits } from '../risk/limits.js';
+import { firstPreTradeViolation } from '../risk/pre-trade.js';
+import { firstContinuousViolation } from '../risk/continuous.js';
+import { leverageViolation } from '../risk/checks/max-leverage.js';
+import { portfolioBreaches, type PortfolioLimits } from '../risk/portfolio-limits.js';
+import type { PreTradeOrder, RiskViolation } from '../risk/types.js';
+import { Portfolio } from '../portfolio/portfolio.js';
+import { TWO } from '../paper/constants.js';
+import { dispatchStrategyEvent, type StrategyContext, type StrategyEvent } from '../strategies/types.js';
+import type { StrategyRegistry } from '../strategies/index.js';
+
+/** What the engine needs of one venue: instruments, market data, and an execution binding per bot. */
+export interface VenueBinding {
+  exchange: Exchange;
+  instruments: InstrumentsPort;
+  marketData: MarketDataPort;
+  executionFor(spec: BotSpec): BotExecution;
+}
+
+export interface TradingEngineOptions {
+  engineId: string;
+  clock: Clock;
+  sink: EventSink;
+  strategies: StrategyRegistry;
+  venues: Partial<Record<Exchange, VenueBinding>>;
+  portfolioLimits?: PortfolioLimits;
+  /** USDC per unit of other currencies (USDT defaults to 1). */
+  usdcRates?: Record<string, Decimal>;
+  /** Minimum interval between two pnl-updated events of a bot caused by marks (fills always emit). Default 1000. */
+  pnlIntervalMs?: number;
+}
+
+export class BotNotFoundError extends Error {
+  constructor(readonly botId: string) {
+    super(`unknown bot ${botId}`);
+    this.name = 'BotNotFoundError';
+  }
+}
+
+const ENGINE_CHANNELS: readonly MarketChannel[] = ['book', 'mark-price', 'funding', 'market-resolved'];
+
+interface Route {
+  subscription: Subscription;
+  /** Bots on this instrument; `true` when the strategy asked for this channel. */
+  bots: Map<BotRunner, boolean>;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class TradingEngine {
+  readonly portfolio: Portfolio;
+  private readonly emitter: EventEmitter;
+  private readonly bots = new Map<string, BotRunner>();
+  private readonly contexts = new Map<BotRunner, StrategyContext>();
+  private readonly routes = new Map<string, Route>();
+  private readonly marks = new Map<InstrumentId, Decimal>();
+  private readonly markFeed = new Set<InstrumentId>();
+  private readonly fundingRates = new Map<InstrumentId, Decimal>();
+  private nextTimerDue = Number.POSITIVE_INFINITY;
+  private killSwitchEngaged = false;
+  private runs = 0;
+  private readonly pnlIntervalMs: number;
+
+  constructor(private readonly options: TradingEngineOptions) {
+    this.emitter = new EventEmitter(options.engineId, options.clock, options.sink);
+    this.portfolio = new Portfolio(options.usdcRates);
+    this.pnlIntervalMs = options.pnlIntervalMs ?? 1000;
+  }
+
+  get engineId(): string {
+    return this.options.engineId;
+  }
+
+  get clock(): Clock {
+    return this.options.clock;
+  }
+
+  isKillSwitchEngaged(): boolean {
+    return this.killSwitchEngaged;
+  }
+
+  // ---- bot lifecycle -------------------------------------------------------------------------------------------
+
+  /** Validates the spec (schema, strategy, venue, strategy config) and creates the bot in IDLE. */
+  createBot(rawSpec: BotSpec): BotRunner {
+    const spec = assertValid('BotSpec', rawSpec);
+    if (this.bots.has(spec.botId)) throw new Error(`bot ${spec.botId} already exists`);
+    const strategy = this.options.strategies.get(spec.strategy);
+    if (!strategy) throw new Error(`unknown strategy ${spec.strategy}`);
+    if (!strategy.exchanges.includes(spec.exchange)) throw new Error(`strategy ${spec.strategy} does not support ${spec.exchange}`);
+    const venue = this.options.venues[spec.exchange];
+    if (!venue) throw new Error(`no venue configured for ${spec.exchange}`);
+    const checked = validate(strategy.configSchema, spec.config);
+    if (!checked.ok) throw new Error(`invalid ${spec.strategy} config: ${checked.issues.map((issue) => issue.message).join('; ')}`);
+    const config = strategy.parseConfig(checked.value as Record<string, unknown>);
+    const subscriptions = strategy.subscriptions(config);
+    for (const subscription of subscriptions) {
+      if (!venue.instruments.getInstrument(subscription.instrumentId)) throw new Error(`unknown instrument ${subscription.instrumentId}`);
+    }
+    const execution = venue.executionFor(spec);
+    this.runs += 1;
+    const runner = new BotRunner(
+      spec,
+      strategy,
+      config,
+      parseRiskLimits(spec.riskLimits),
+      execution,
+      subscriptions,
+      strategy.timerIntervalMs(config),
+      this.clock.now(),
+      (bot, from, to, reason) => {
+        this.emitter.emit('bot-state-changed', this.scope(bot), { from, to, reason: reason.slice(0, 500) });
+      },
+      this.runs,
+    );
+    this.bots.set(spec.botId, runner);
+    this.contexts.set(
+      runner,
+      createBotContext(runner, {
+        clock: this.clock,
+        marketData: venue.marketData,
+        instrument: (id) => venue.instruments.getInstrument(id),
+        markPrice: (id) => this.marks.get(id) ?? null,
+        fundingRate: (id) => this.fundingRates.get(id) ?? null,
+        log: (bot, level, message, context) => {
+          this.log(bot, level, message, context);
+        },
+      }),
+    );
+    return runner;
+  }
+
+  bot(botId: string): BotRunner {
+    const bot = this.bots.get(botId);
+    if (!bot) throw new BotNotFoundError(botId);
+    return bot;
+  }
+
+  botIds(): string[] {
+    return [...this.bots.keys()];
+  }
+
+  async startBot(botId: string, reason = 'start requested'): Promise<void> {
+    const bot = this.bot(botId);
+    if (this.killSwitchEngaged) throw new Error('kill switch engaged: release it before starting bots');
+    const resumed = bot.state === 'PAUSED';
+    bot.machine.transition('STARTING', reason);
+    try {
+      if (bot.unsubscribeExecution === null) this.attach(bot);
+      if (bot.execution.exclusive) {
+        const [balances, positions] = await Promise.all([bot.execution.port.fetchBalances(), bot.execution.port.fetchPositions()]);
+        for (const balance of balances) bot.balances.set(balance.currency, balance);
+        for (const position of positions) bot.venuePositions.set(position.instrumentId, position);
+      }
+      if (bot.state !== 'STARTING') return; // stopped or failed while we waited
+      const ctx = this.context(bot);
+      if (!resumed) bot.strategyState = bot.strategy.initialState(bot.config, ctx);
+    } catch (error) {
+      this.fail(bot, error, 'start failed');
+      return;
+    }
+    bot.machine.transition('RUNNING', resumed ? 'resumed' : 'started');
+    if (bot.timerIntervalMs !== null) {
+      bot.nextTimerAt = this.clock.now() + bot.timerIntervalMs;
+      this.nextTimerDue = Math.min(this.nextTimerDue, bot.nextTimerAt);
+    }
+    this.deliver(bot, { type: 'start', timestamp: this.clock.now(), resumed });
+  }
+
+  async pauseBot(botId: string, reason = 'pause requested'): Promise<void> {
+    const bot = this.bot(botId);
+    bot.machine.transition('PAUSING', reason);
+    this.deliver(bot, { type: 'stop', timestamp: this.clock.now(), reason });
+    await this.cancelAll(bot);
+    bot.machine.tryTransition('PAUSED', reason);
+  }
+
+  resumeBot(botId: string, reason = 'resume requested'): Promise<void> {
+    const bot = this.bot(botId);
+    if (bot.state !== 'PAUSED') throw new Error(`bot ${botId} is ${bot.state}, not PAUSED`);
+    return this.startBot(botId, reason);
+  }
+
+  async stopBot(botId: string, reason = 'stop requested'): Promise<void> {
+    const bot = this.bot(botId);
+    if (!ACTIVE_STATES.has(bot.state) || bot.state === 'STOPPING') return;
+    bot.machine.transition('STOPPING', reason);
+    bot.nextTimerAt = null;
+    this.deliver(bot, { type: 'stop', timestamp: this.clock.now(), reason });
+    await this.cancelAll(bot);
+    bot.machine.tryTransition('STOPPED', reason);
+  }
+
+  /** Stops (if needed) and forgets a bot. */
+  async removeBot(botId: string): Promise<void> {
+    const bot = this.bot(botId);
+    await this.stopBot(botId, 'removed');
+    for (const [key, route] of this.routes) {
+      route.bots.delete(bot);
+      if (route.bots.size === 0) {
+        route.subscription.unsubscribe();
+        this.routes.delete(key);
+      }
+    }
+    bot.unsubscribeExecution?.();
+    bot.execution.release?.();
+    this.portfolio.remove(botId);
+    this.contexts.delete(bot);
+    this.bots.delete(botId);
+  }
+
+  /** Stops every bot (RISK_STOPPED) and refuses starts until released. */
+  async killSwitch(reason: string): Promise<void> {
+    this.killSwitchEngaged = true;
+    this.emitter.emit('risk-breached', { botId: null, exchange: null }, {
+      rule: 'kill-switch',
+      scope: 'kill-switch',
+      limit: 'engaged',
+      value: 'engaged',
+      action: 'risk-stop',
+      message: reason.slice(0, 500),
+    });
+    const stops: Promise<void>[] = [];
+    for (const bot of this.bots.values()) {
+      if (!ACTIVE_STATES.has(bot.state)) continue;
+      stops.push(this.riskStop(bot, { rule: 'kill-switch', message: reason, limit: 'engaged', value: 'engaged' }, 'kill-switch'));
+    }
+    await Promise.all(stops);
+  }
+
+  releaseKillSwitch(): void {
+    this.killSwitchEngaged = false;
+  }
+
+  /** Fires due timers (call it from a wall-clock interval live, or after moving a simulated clock). */
+  tick(now = this.clock.now()): void {
+    this.runDueTimers(now);
+  }
+
+  /** Current PnL figures of a bot. */
+  figures(botId: string): ReturnType<BotRunner['ledger']['figures']> {
+    return this.bot(botId).ledger.figures(this.clock.now());
+  }
+
+  // ---- market data ---------------------------------------------------------------------------------------------
+
+  private attach(bot: BotRunner): void {
+    const venue = this.venue(bot);
+    bot.unsubscribeExecution = bot.execution.port.onExecution((event) => {
+      this.onExecution(bot, event);
+    });
+    bot.execution.prepare?.(bot.instrumentIds);
+    for (const instrumentId of bot.instrumentIds) {
+      const wanted = new Set(bot.subscriptionsWanted.filter((s) => s.instrumentId === instrumentId).flatMap((s) => s.channels));
+      const channels = new Set<MarketChannel>([...ENGINE_CHANNELS, ...wanted]);
+      for (const channel of channels) {
+        const key = `${bot.exchange}|${instrumentId}|${channel}`;
+        let route = this.routes.get(key);
+        if (!route) {
+          const bots = new Map<BotRunner, boolean>();
+          const subscription = venue.marketData.watch(instrumentId, channel, (event) => {
+            this.onMarketEvent(event, bots);
+          });
+          route = { subscription, bots };
+          this.routes.set(key, route);
+        }
+        route.bots.set(bot, wanted.has(channel));
+      }
+    }
+  }
+
+  private onMarketEvent(event: MarketEvent, bots: Map<BotRunner, boolean>): void {
+    const now = this.clock.now();
+    let markChanged: InstrumentId | null = null;
+    switch (event.type) {
+      case 'book': {
+        const id = event.book.instrumentId;
+        const bid = event.book.bids[0]?.[0];
+        const ask = event.book.asks[0]?.[0];
+        if (!this.markFeed.has(id) && bid !== undefined && ask !== undefined) {
+          const mid = bid.add(ask).div(TWO);
+          if (this.marks.get(id)?.eq(mid) !== true) {
+            this.marks.set(id, mid);
+            markChanged = id;
+          }
+        }
+        break;
+      }
+      case 'mark-price':
+        this.markFeed.add(event.instrumentId);
+        this.marks.set(event.instrumentId, event.markPrice);
+        markChanged = event.instrumentId;
+        break;
+      case 'funding':
+        this.fundingRates.set(event.instrumentId, event.fundingRate);
+        break;
+      case 'market-resolved':
+        for (const bot of bots.keys()) this.settle(bot, event.instrumentId, event.settlementPrice);
+        break;
+      case 'trade':
+      case 'ticker':
+        break;
+    }
+    for (const [bot, wants] of bots) {
+      if (markChanged !== null) {
+        const mark = this.marks.get(markChanged);
+        if (mark !== undefined && bot.ledger.mark(markChanged, mark, now)) this.afterFiguresChanged(bot, false);
+      }
+      if (wants && bot.state === 'RUNNING') this.deliver(bot, event);
+    }
+    this.runDueTimers(now);
+  }
+
+  private settle(bot: BotRunner, instrumentId: InstrumentId, price: Decimal): void {
+    const realized = bot.ledger.settle(instrumentId, price, this.clock.now());
+    if (realized === null) return;
+    this.emitPosition(bot, instrumentId);
+    this.afterFiguresChanged(bot, true);
+  }
+
+  private runDueTimers(now: number): void {
+    if (now < this.nextTimerDue) return;
+    let next = Number.POSITIVE_INFINITY;
+    for (const bot of this.bots.values()) {
+      if (bot.nextTimerAt === null || bot.timerIntervalMs === null) continue;
+      if (bot.state === 'RUNNING' && now >= bot.nextTimerAt) {
+        // Missed periods are skipped, not replayed: a timer is "at least every N ms", never a burst.
+        while (bot.nextTimerAt <= now) bot.nextTimerAt += bot.timerIntervalMs;
+        this.deliver(bot, { type: 'timer', timestamp: now });
+      }
+      next = Math.min(next, bot.nextTimerAt);
+    }
+    this.nextTimerDue = next;
+  }
+
+  // ---- strategy dispatch ---------------------------------------------------------------------------------------
+
+  private deliver(bot: BotRunner, event: StrategyEvent): void {
+    bot.queue.push(event);
+    if (bot.draining) return;
+    bot.draining = true;
+    try {
+      for (let next = bot.queue.shift(); next !== undefined; next = bot.queue.shift()) {
+        const state = bot.state;
+        const accepts = state === 'RUNNING' || (next.type === 'stop' && (state === 'STOPPING' || state === 'PAUSING'));
+        if (!accepts) continue;
+        let result;
+        try {
+          result = dispatchStrategyEvent(bot.strategy, bot.strategyState, next, this.context(bot), bot.config);
+        } catch (error) {
+          bot.queue.length = 0;
+          this.fail(bot, error, `strategy threw on ${next.type}`);
+          return;
+        }
+        bot.strategyState = result.state;
+        for (const intent of result.intents) this.handleIntent(bot, intent);
+      }
+    } finally {
+      bot.draining = false;
+    }
+  }
+
+  private context(bot: BotRunner): StrategyContext {
+    const ctx = this.contexts.get(bot);
+    if (!ctx) throw new BotNotFoundError(bot.botId);
+    return ctx;
+  }
+
+  // ---- intents → risk → execution ------------------------------------------------------------------------------
+
+  private handleIntent(bot: BotRunner, intent: Intent): void {
+    switch (intent.type) {
+      case 'place-order':
+        this.placeOrder(bot, intent);
+        return;
+      case 'cancel-order': {
+        const tracked = bot.tracker.get(intent.clientOrderId);
+        if (!tracked) {
+          this.deny(bot, intent, intent.clientOrderId, 'engine', 'unknown-order', `no order ${intent.clientOrderId}`);
+          return;
+        }
+        void bot.execution.port.cancelOrder(intent.instrumentId, intent.clientOrderId).catch((error: unknown) => {
+          this.deny(bot, intent, intent.clientOrderId, 'venue', error instanceof OrderRejectedError ? error.code : 'cancel-failed', errorMessage(error));
+        });
+        return;
+      }
+      case 'amend-order':
+        this.amendOrder(bot, intent);
+        return;
+      case 'cancel-all':
+        void this.cancelAll(bot, intent.instrumentId);
+        return;
+      case 'set-leverage': {
+        if (bot.state !== 'RUNNING') {
+          this.deny(bot, intent, null, 'engine', 'bot-not-running', `bot is ${bot.state}`);
+          return;
+        }
+        const violation = leverageViolation(intent.leverage, bot.limits.maxLeverage);
+        if (violation) {
+          this.deny(bot, intent, null, 'risk', violation.rule, violation.message);
+          return;
+        }
+        bot.leverage.set(intent.instrumentId, intent.leverage);
+        void bot.execution.port.setLeverage(intent.instrumentId, intent.leverage, intent.marginMode).catch((error: unknown) => {
+          bot.leverage.delete(intent.instrumentId);
+          this.deny(bot, intent, null, 'venue', error instanceof OrderRejectedError ? error.code : 'set-leverage-failed', errorMessage(error));
+        });
+        return;
+      }
+    }
+  }
+
+  private preTrade(bot: BotRunner, instrument: Instrument, order: PreTradeOrder, excludeQuantity: Decimal): RiskViolation | null {
+    const position = bot.ledger.position(instrument.id).quantity;
+    const open = bot.tracker.openSignedQuantity(instrument.id, order.side);
+    return firstPreTradeViolation({
+      order,
+      instrument,
+      limits: bot.limits,
+      position,
+      openSameSide: order.side === 'BUY' ? open.sub(excludeQuantity) : open.add(excludeQuantity),
+      referencePrice: this.referencePrice(instrument.id, bot),
+      exposure: bot.ledger.exposure(),
+      leverage: bot.leverage.get(instrument.id) ?? bot.venuePositions.get(instrument.id)?.leverage ?? null,
+      ordersLastMinute: bot.rate.count(this.clock.now()),
+    });
+  }
+
+  private referencePrice(instrumentId: InstrumentId, bot: BotRunner): Decimal | null {
+    const mark = this.marks.get(instrumentId);
+    if (mark !== undefined) return mark;
+    const book = this.venue(bot).marketData.getOrderBook(instrumentId);
+    const bid = book?.bids[0]?.[0];
+    const ask = book?.asks[0]?.[0];
+    return bid !== undefined && ask !== undefined ? bid.add(ask).div(TWO) : null;
+  }
+
+  private placeOrder(bot: BotRunner, intent: PlaceOrderIntent, source: OrderSource = 'strategy'): void {
+    const clientOrderId = intent.clientOrderId ?? bot.ids.next();
+    if (source === 'strategy' && (bot.state !== 'RUNNING' || this.killSwitchEngaged)) {
+      this.deny(bot, intent, clientOrderId, 'engine', 'bot-not-running', `bot is ${bot.state}${this.killSwitchEngaged ? ' (kill switch engaged)' : ''}`);
+      return;
+    }
+    const instrument = this.venue(bot).instruments.getInstrument(intent.instrumentId);
+    if (!instrument || instrument.exchange !== bot.exchange) {
+      this.deny(bot, intent, clientOrderId, 'engine', 'unknown-instrument', `${intent.instrumentId} is not an instrument of ${bot.exchange}`);
+      return;
+    }
+    if (bot.tracker.get(clientOrderId)) {
+      this.deny(bot, intent, clientOrderId, 'engine', 'duplicate-client-order-id', `client order id ${clientOrderId} already used`);
+      return;
+    }
+    if (!/^[A-Za-z0-9]{1,32}$/.test(clientOrderId)) {
+      this.deny(bot, intent, clientOrderId, 'engine', 'invalid-client-order-id', 'client order ids are 1–32 alphanumerics');
+      return;
+    }
+    const order: PreTradeOrder = {
+      side: intent.side,
+      type: intent.orderType,
+      price: intent.price ?? null,
+      quantity: intent.quantity,
+      reduceOnly: intent.reduceOnly ?? false,
+    };
+    if (source === 'strategy') {
+      const violation = this.preTrade(bot, instrument, order, ZERO);
+      if (violation) {
+        this.deny(bot, intent, clientOrderId, 'risk', violation.rule, violation.message);
+        return;
+      }
+    }
+    const now = this.clock.now();
+    bot.rate.record(now);
+    const state: OrderState = {
+      clientOrderId,
+      exchangeOrderId: null,
+      instrumentId: intent.instrumentId,
+      side: intent.side,
+      type: intent.orderType,
+      price: intent.price ?? null,
+      quantity: intent.quantity,
+      filledQuantity: ZERO,
+      averageFillPrice: null,
+      status: 'PENDING',
+      fee: ZERO,
+      feeCurrency: instrument.settleCurrency,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const tracked = bot.tracker.add(state, source, order.reduceOnly);
+    this.emitOrder(bot, tracked.state, source, order.reduceOnly);
+    const request: OrderRequest = { clientOrderId, instrumentId: intent.instrumentId, side: intent.side, type: intent.orderType, quantity: intent.quantity };
+    if (intent.price !== undefined) request.price = intent.price;
+    if (intent.reduceOnly !== undefined) request.reduceOnly = intent.reduceOnly;
+    if (intent.marginMode !== undefined) request.marginMode = intent.marginMode;
+    if (intent.outcome !== undefined) request.outcome = intent.outcome;
+    bot.execution.port.createOrder(request).then(
+      (ack) => {
+        this.onOrderState(bot, ack);
+      },
+      (error: unknown) => {
+        this.onVenueRejection(bot, intent, clientOrderId, error);
+      },
+    );
+  }
+
+  private amendOrder(bot: BotRunner, intent: AmendOrderIntent): void {
+    const tracked = bot.tracker.get(intent.clientOrderId);
+    const instrument = this.venue(bot).instruments.getInstrument(intent.instrumentId);
+    if (bot.state !== 'RUNNING') {
+      this.deny(bot, intent, intent.clientOrderId, 'engine', 'bot-not-running', `bot is ${bot.state}`);
+      return;
+    }
+    if (!tracked || !instrument) {
+      this.deny(bot, intent, intent.clientOrderId, 'engine', 'unknown-order', `no open order ${intent.clientOrderId}`);
+      return;
+    }
+    const current = tracked.state;
+    const order: PreTradeOrder = {
+      side: current.side,
+      type: current.type,
+      price: intent.price ?? current.price,
+      quantity: intent.quantity ?? current.quantity,
+      reduceOnly: tracked.reduceOnly,
+    };
+    // The order being amended is already counted in the open orders: leave its remaining quantity out.
+    const remaining = current.quantity.sub(current.filledQuantity);
+    const violation = this.preTrade(bot, instrument, { ...order, quantity: order.quantity.sub(current.filledQuantity) }, current.side === 'BUY' ? remaining : remaining.neg());
+    if (violation) {
+      this.deny(bot, intent, intent.clientOrderId, 'risk', violation.rule, violation.message);
+      return;
+    }
+    bot.rate.record(this.clock.now());
+    const changes: { price?: Decimal; quantity?: Decimal } = {};
+    if (intent.price !== undefined) changes.price = intent.price;
+    if (intent.quantity !== undefined) changes.quantity = intent.quantity;
+    bot.execution.port.amendOrder(intent.instrumentId, intent.clientOrderId, changes).then(
+      (state) => {
+        this.onOrderState(bot, state);
+      },
+      (error: unknown) => {
+        this.deny(bot, intent, intent.clientOrderId, 'venue', error instanceof OrderRejectedError ? error.code : 'amend-failed', errorMessage(error));
+      },
+    );
+  }
+
+  private async cancelAll(bot: BotRunner, instrumentId?: InstrumentId): Promise<void> {
+    try {
+      if (bot.execution.exclusive) {
+        await bot.execution.port.cancelAllOrders(instrumentId);
+        return;
+      }
+      const open = bot.tracker.openOrders(instrumentId);
+      await Promise.all(open.map((order) => bot.execution.port.cancelOrder(order.instrumentId, order.clientOrderId)));
+    } catch (error) {
+      this.log(bot, 'error', `cancelling orders failed: ${errorMessage(error)}`);
+    }
+  }
+
+  /** Closes every position with reduce-only market orders (risk stop with flattenOnStop). */
+  private flatten(bot: BotRunner): void {
+    for (const position of bot.ledger.positions()) {
+      if (position.quantity.isZero()) continue;
+      this.placeOrder(
+        bot,
+        {
+          type: 'place-order',
+          instrumentId: position.instrumentId,
+          side: position.quantity.isPos() ? 'SELL' : 'BUY',
+          orderType: 'MARKET',
+          quantity: position.quantity.abs(),
+          reduceOnly: true,
+          tag: 'flatten on risk stop',
+        },
+        'risk_stop',
+      );
+    }
+  }
+
+  private deny(bot: BotRunner, intent: Intent, clientOrderId: string | null, source: 'risk' | 'venue' | 'engine', rule: string, message: string): void {
+    const now = this.clock.now();
+    if (intent.type === 'place-order') {
+      this.emitter.emit('order-rejected', this.scope(bot), {
+        clientOrderId: clientOrderId ?? 'none',
+        instrumentId: intent.instrumentId,
+        side: intent.side,
+        price: intent.price === undefined ? null : intent.price.toFixed(),
+        quantity: intent.quantity.toFixed(),
+        source,
+        rule: rule.slice(0, 64),
+        message: message.slice(0, 500),
+      });
+    } else {
+      this.log(bot, 'warn', `${intent.type} refused by ${source} rule ${rule}: ${message}`);
+    }
+    this.deliver(bot, { type: 'order-denied', intent, clientOrderId, source, rule, message, timestamp: now });
+  }
+
+  private onVenueRejection(bot: BotRunner, intent: PlaceOrderIntent, clientOrderId: string, error: unknown): void {
+    const tracked = bot.tracker.get(clientOrderId);
+    if (tracked?.state.status === 'REJECTED') return; // already reported through the execution stream
+    const code = error instanceof OrderRejectedError ? error.code : 'create-failed';
+    const message = errorMessage(error);
+    if (tracked) {
+      const updated = bot.tracker.update({ ...tracked.state, status: 'REJECTED', reason: `${code}: ${message}`, updatedAt: this.clock.now() });
+      if (updated) this.emitOrder(bot, updated.state, updated.source, updated.reduceOnly);
+    }
+    this.deny(bot, intent, clientOrderId, 'venue', code, message);
+  }
+
+  // ---- execution events ----------------------------------------------------------------------------------------
+
+  private onExecution(bot: BotRunner, event: ExecutionEvent): void {
+    switch (event.type) {
+      case 'order':
+        this.onOrderState(bot, event.order);
+        return;
+      case 'fill':
+        this.onFill(bot, event.fill);
+        return;
+      case 'position':
+        if (bot.execution.exclusive) bot.venuePositions.set(event.position.instrumentId, event.position);
+        return;
+      case 'balance':
+        if (!bot.execution.exclusive) return;
+        bot.balances.set(event.balance.currency, event.balance);
+        this.emitter.emit('balance-updated', this.scope(bot), {
+          balance: {
+            exchange: bot.exchange,
+            currency: event.balance.currency,
+            total: event.balance.total.toFixed(),
+            available: event.balance.available.toFixed(),
+            frozen: event.balance.frozen.toFixed(),
+            updatedAt: Math.trunc(this.clock.now()),
+          },
+        });
+        return;
+      case 'funding': {
+        if (!bot.execution.exclusive) return;
+        const instrument = this.venue(bot).instruments.getInstrument(event.funding.instrumentId);
+        if (!instrument) return;
+        bot.ledger.applyFunding(instrument, event.funding.amount, event.funding.timestamp);
+        this.emitPosition(bot, instrument.id);
+        this.afterFiguresChanged(bot, true);
+        return;
+      }
+    }
+  }
+
+  private onOrderState(bot: BotRunner, order: OrderState): void {
+    const before = bot.tracker.get(order.clientOrderId)?.state.status;
+    const tracked = bot.tracker.update(order);
+    if (!tracked) return;
+    this.emitOrder(bot, tracked.state, tracked.source, tracked.reduceOnly);
+    if (tracked.state.status === 'REJECTED' && before !== 'REJECTED') {
+      const code = tracked.state.reason?.split(':')[0] ?? 'REJECTED';
+      this.emitter.emit('order-rejected', this.scope(bot), {
+        clientOrderId: tracked.state.clientOrderId,
+        instrumentId: tracked.state.instrumentId,
+        side: tracked.state.side,
+        price: tracked.state.price === null ? null : tracked.state.price.toFixed(),
+        quantity: tracked.state.quantity.toFixed(),
+        source: 'venue',
+        rule: code.slice(0, 64),
+        message: (tracked.state.reason ?? 'rejected by the venue').slice(0, 500),
+      });
+      const intent: PlaceOrderIntent = {
+        type: 'place-order',
+        instrumentId: tracked.state.instrumentId,
+        side: tracked.state.side,
+        orderType: tracked.state.type,
+        quantity: tracked.state.quantity,
+        clientOrderId: tracked.state.clientOrderId,
+      };
+      if (tracked.state.price !== null) intent.price = tracked.state.price;
+      this.deliver(bot, {
+        type: 'order-denied',
+        intent,
+        clientOrderId: tracked.state.clientOrderId,
+        source: 'venue',
+        rule: code,
+        message: tracked.state.reason ?? 'rejected',
+        timestamp: this.clock.now(),
+      });
+      return;
+    }
+    this.deliver(bot, { type: 'order-update', order: tracked.state });
+  }
+
+  private onFill(bot: BotRunner, fill: FillReport): void {
+    const known = bot.tracker.get(fill.clientOrderId) !== undefined;
+    if (!known && !bot.execution.exclusive) return; // another bot's order on a shared account
+    const instrument = this.venue(bot).instruments.getInstrument(fill.instrumentId);
+    if (!instrument) return;
+    if (!known) {
+      // A fill the bot never ordered on its own account: a liquidation (paper or venue).
+      bot.tracker.add(
+        {
+          clientOrderId: fill.clientOrderId,
+          exchangeOrderId: fill.exchangeOrderId,
+          instrumentId: fill.instrumentId,
+          side: fill.side,
+          type: 'MARKET',
+          price: null,
+          quantity: fill.quantity,
+          filledQuantity: ZERO,
+          averageFillPrice: null,
+          status: 'OPEN',
+          reason: 'liquidation',
+          fee: ZERO,
+          feeCurrency: fill.feeCurrency,
+          createdAt: fill.timestamp,
+          updatedAt: fill.timestamp,
+        },
+        'risk_stop',
+        true,
+      );
+    }
+    const applied = bot.tracker.applyFill(fill);
+    if (!applied) return; // duplicate fill id
+    const now = this.clock.now();
+    const realized = bot.ledger.applyFill(instrument, fill.side, fill.price, fill.quantity, fill.fee, fill.timestamp);
+    const mark = this.marks.get(instrument.id);
+    if (mark !== undefined) bot.ledger.mark(instrument.id, mark, now);
+    const scope = this.scope(bot);
+    this.emitter.emit('order-filled', scope, {
+      fill: toWireFill(fill, this.wire(bot), realized, instrument),
+      order: toWireOrder(applied.state, this.wire(bot), applied.source, instrument, { reduceOnly: applied.reduceOnly }),
+    });
+    this.emitPosition(bot, instrument.id);
+    this.deliver(bot, { type: 'fill', fill, order: applied.state });
+    this.afterFiguresChanged(bot, true);
+  }
+
+  // ---- continuous and portfolio risk ---------------------------------------------------------------------------
+
+  private afterFiguresChanged(bot: BotRunner, forcePnl: boolean): void {
+    const now = this.clock.now();
+    const figures = bot.ledger.figures(now);
+    if (forcePnl || now - bot.lastPnlAt >= this.pnlIntervalMs) {
+      bot.lastPnlAt = now;
+      this.emitter.emit('pnl-updated', this.scope(bot), { pnl: toWirePnl(figures, this.wire(bot), now) });
+    }
+    if (ACTIVE_STATES.has(bot.state) && bot.state !== 'STOPPING') {
+      const liquidation = [];
+      for (const [instrumentId, position] of bot.venuePositions) {
+        const mark = this.marks.get(instrumentId) ?? position.markPrice;
+        if (position.liquidationPrice === null || mark === null || bot.ledger.position(instrumentId).quantity.isZero()) continue;
+        liquidation.push({ instrumentId, markPrice: mark, liquidationPrice: position.liquidationPrice });
+      }
+      const violation = firstContinuousViolation({ figures, limits: bot.limits, liquidation });
+      if (violation) void this.riskStop(bot, violation, 'bot');
+    }
+    this.portfolio.update(bot.botId, {
+      exchange: bot.exchange,
+      exposureUsdc: this.portfolio.toUsdc(figures.currency, figures.exposure),
+      dailyPnlUsdc: this.portfolio.toUsdc(figures.currency, figures.dailyPnl),
+    });
+    const limits = this.options.portfolioLimits;
+    if (limits) {
+      for (const breach of portfolioBreaches(this.portfolio.current(), limits)) {
+        for (const affected of this.bots.values()) {
+          if (!ACTIVE_STATES.has(affected.state) || affected.state === 'STOPPING') continue;
+          if (breach.exchange !== null && affected.exchange !== breach.exchange) continue;
+          void this.riskStop(affected, breach, breach.exchange === null ? 'portfolio' : 'exchange');
+        }
+      }
+    }
+  }
+
+  /** Auto-stop: report the breach, RISK_STOPPED at once (no more intents), cancel orders, optionally flatten. */
+  private async riskStop(bot: BotRunner, violation: RiskViolation, scope: 'bot' | 'portfolio' | 'exchange' | 'kill-switch'): Promise<void> {
+    if (!ACTIVE_STATES.has(bot.state)) return;
+    this.emitter.emit('risk-breached', this.scope(bot), {
+      rule: violation.rule.slice(0, 64),
+      scope,
+      limit: violation.limit,
+      value: violation.value,
+      action: 'risk-stop',
+      message: violation.message.slice(0, 500),
+    });
+    bot.machine.transition('RISK_STOPPED', `${violation.rule}: ${violation.message}`);
+    bot.queue.length = 0;
+    bot.nextTimerAt = null;
+    await this.cancelAll(bot);
+    if (bot.limits.flattenOnStop) this.flatten(bot);
+  }
+
+  private fail(bot: BotRunner, error: unknown, what: string): void {
+    const message = `${what}: ${errorMessage(error)}`;
+    this.log(bot, 'error', message, error instanceof Error && error.stack !== undefined ? { stack: error.stack.slice(0, 1500) } : undefined);
+    if (!bot.machine.tryTransition('ERROR', message)) return;
+    bot.nextTimerAt = null;
+    void this.cancelAll(bot);
+  }
+
+  // ---- event helpers -------------------------------------------------------------------------------------------
+
+  private venue(bot: BotRunner): VenueBinding {
+    const venue = this.options.venues[bot.exchange];
+    if (!venue) throw new Error(`no venue for ${bot.exchange}`);
+    return venue;
+  }
+
+  private scope(bot: BotRunner): { botId: string; exchange: Exchange } {
+    return { botId: bot.botId, exchange: bot.exchange };
+  }
+
+  private wire(bot: BotRunner): WireScope {
+    return { botId: bot.botId, exchange: bot.exchange, mode: bot.mode };
+  }
+
+  private emitOrder(bot: BotRunner, state: OrderState, source: OrderSource, reduceOnly: boolean): void {
+    const instrument = this.venue(bot).instruments.getInstrument(state.instrumentId);
+    this.emitter.emit('order-updated', this.scope(bot), {
+      order: toWireOrder(state, this.wire(bot), source, instrument, { reduceOnly, leverage: bot.leverage.get(state.instrumentId) ?? null }),
+    });
+  }
+
+  private emitPosition(bot: BotRunner, instrumentId: InstrumentId): void {
+    const instrument = this.venue(bot).instruments.getInstrument(instrumentId);
+    this.emitter.emit('position-updated', this.scope(bot), {
+      position: toWirePosition(bot.ledger.position(instrumentId), this.wire(bot), instrument, bot.venuePositions.get(instrumentId), this.clock.now()),
+    });
+  }
+
+  private log(bot: BotRunner, level: LogLevel, message: string, context?: Record<string, unknown>): void {
+    const payload: { level: LogLevel; message: string; context?: Record<string, unknown> } = { level, message: message.slice(0, 2000) };
+    if (context !== undefined) payload.context = context;
+    this.emitter.emit('bot-log', this.scope(bot), payload);
+  }
+}
+
+export type { BotState };

@@ -1,0 +1,322 @@
+/**
+ * OKX execution port (live trading): orders over REST, state over the private `orders`/`positions`/`account`
+ * channels. Every order carries a clOrdId; a placement that got no answer is reconciled by clOrdId before any
+ * retry, and a retry reuses the clOrdId (OKX refuses a duplicate with 51016, which we also reconcile), so a
+ * retry can never double an order. Order states only move forwards.
+ */
+import type { Logger } from 'pino';
+import { canAdvanceOrderStatus, type MarginMode, type OrderType } from '@trading/shared-types';
+// orders-pending takes instType optionally; the SDK's request type marks it required.
+import type { OrderHistoryRequest, OrderRequest as OkxOrderRequest } from 'okx-api';
+import {
+  OrderRejectedError,
+  type BalanceState,
+  type ExecutionEvent,
+  type ExecutionPort,
+  type OrderRequest,
+  type OrderState,
+  type PositionState,
+} from '../../ports/execution.js';
+import type { InstrumentId } from '../../ports/instruments.js';
+import type { Decimal } from 'decimal.js';
+import { OKX_CODES } from './constants.js';
+import type { OkxInstruments } from './instruments.js';
+import { instIdOf, parseBalances, parseOrder, parsePosition } from './parse.js';
+import { OkxRequestError, type OkxRest } from './rest.js';
+import type { OkxStream } from './ws.js';
+
+const CL_ORD_ID = /^[A-Za-z0-9]{1,32}$/;
+const ORD_TYPES: Record<OrderType, OkxOrderRequest['ordType']> = { LIMIT: 'limit', MARKET: 'market', POST_ONLY: 'post_only', IOC: 'ioc', FOK: 'fok' };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class OkxExecution implements ExecutionPort {
+  private readonly orders = new Map<string, OrderState>();
+  private readonly seenFills = new Set<string>();
+  private readonly handlers = new Set<(event: ExecutionEvent) => void>();
+  private started = false;
+
+  constructor(
+    private readonly rest: OkxRest,
+    private readonly stream: OkxStream,
+    private readonly instruments: OkxInstruments,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Logs in on the private connection and subscribes orders, positions and account. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.stream.onChannel('orders', (msg) => {
+      for (const row of msg.data) this.onOrderRow(row);
+    });
+    this.stream.onChannel('positions', (msg) => {
+      for (const row of msg.data) {
+        const position = parsePosition(row);
+        if (position) this.emit({ type: 'position', position });
+        else this.logger.warn({ row }, 'okx: malformed position push dropped');
+      }
+    });
+    this.stream.onChannel('account', (msg) => {
+      for (const row of msg.data) {
+        const balances = parseBalances(row);
+        if (!balances) {
+          this.logger.warn({ row }, 'okx: malformed account push dropped');
+          continue;
+        }
+        for (const balance of balances) this.emit({ type: 'balance', balance });
+      }
+    });
+    await this.stream.connectPrivate();
+    this.stream.acquire({ channel: 'orders', instType: 'ANY' });
+    this.stream.acquire({ channel: 'positions', instType: 'ANY' });
+    this.stream.acquire({ channel: 'account' });
+  }
+
+  onExecution(handler: (event: ExecutionEvent) => void): () => void {
+    this.handlers.add(handler);
+    return () => this.handlers.delete(handler);
+  }
+
+  async createOrder(request: OrderRequest): Promise<OrderState> {
+    if (!CL_ORD_ID.test(request.clientOrderId)) {
+      throw new OrderRejectedError('invalid-client-order-id', 'clientOrderId must be 1-32 alphanumerics', request.clientOrderId);
+    }
+    if (request.type !== 'MARKET' && !request.price) {
+      throw new OrderRejectedError('missing-price', 'price is required except for MARKET orders', request.clientOrderId);
+    }
+    const instId = instIdOf(request.instrumentId);
+    const spot = this.isSpot(request.instrumentId);
+    const body: OkxOrderRequest = {
+      instId,
+      tdMode: request.marginMode ?? (spot ? 'cash' : 'cross'),
+      side: request.side === 'BUY' ? 'buy' : 'sell',
+      ordType: ORD_TYPES[request.type],
+      sz: request.quantity.toFixed(),
+      clOrdId: request.clientOrderId,
+      ...(request.type !== 'MARKET' && request.price ? { px: request.price.toFixed() } : {}),
+      ...(request.reduceOnly ? { reduceOnly: true } : {}),
+      // The port's spot quantity is in base; OKX sizes spot market buys in quote unless told otherwise.
+      ...(spot && request.type === 'MARKET' ? { tgtCcy: 'base_ccy' as const } : {}),
+    };
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const rows = await this.rest.call('trade/order', (c) => c.submitOrder(body));
+        const ordId = rows[0]?.ordId ?? null;
+        return this.acknowledged(request, ordId);
+      } catch (error) {
+        if (!(error instanceof OkxRequestError)) throw error;
+        if (error.sCode === OKX_CODES.duplicateClOrdId) {
+          // Our own earlier attempt got through: the order exists under this clOrdId.
+          const existing = await this.reconcile(request.instrumentId, request.clientOrderId);
+          if (existing) return existing;
+        }
+        if (!error.ambiguous) throw new OrderRejectedError(error.sCode ?? error.code, error.message, request.clientOrderId);
+        this.logger.warn({ clOrdId: request.clientOrderId, attempt, reason: error.message }, 'okx order placement unanswered, reconciling by clOrdId');
+        const found = await this.reconcile(request.instrumentId, request.clientOrderId);
+        if (found) return found;
+      }
+    }
+    const final = await this.reconcile(request.instrumentId, request.clientOrderId);
+    if (final) return final;
+    throw new OrderRejectedError('placement-unconfirmed', 'order placement could not be confirmed', request.clientOrderId);
+  }
+
+  async amendOrder(instrumentId: InstrumentId, clientOrderId: string, changes: { price?: Decimal; quantity?: Decimal }): Promise<OrderState> {
+    const instId = instIdOf(instrumentId);
+    try {
+      await this.rest.call('trade/amend-order', (c) =>
+        c.amendOrder({
+          instId,
+          clOrdId: clientOrderId,
+          ...(changes.price ? { newPx: changes.price.toFixed() } : {}),
+          ...(changes.quantity ? { newSz: changes.quantity.toFixed() } : {}),
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof OkxRequestError) || !error.ambiguous) throw this.rejection(error, clientOrderId);
+    }
+    return this.requireOrder(instrumentId, clientOrderId);
+  }
+
+  async cancelOrder(instrumentId: InstrumentId, clientOrderId: string): Promise<OrderState> {
+    const instId = instIdOf(instrumentId);
+    try {
+      await this.rest.call('trade/cancel-order', (c) => c.cancelOrder({ instId, clOrdId: clientOrderId }));
+    } catch (error) {
+      const gone =
+        error instanceof OkxRequestError &&
+        (error.ambiguous || error.sCode === OKX_CODES.cancelFailedCanceled || error.sCode === OKX_CODES.cancelFailedFilled || error.sCode === OKX_CODES.cancelFailedGone);
+      if (!gone) throw this.rejection(error, clientOrderId);
+      const state = await this.fetchOrderByClientId(instrumentId, clientOrderId);
+      if (state) return state;
+      throw this.rejection(error, clientOrderId);
+    }
+    return this.requireOrder(instrumentId, clientOrderId);
+  }
+
+  async cancelAllOrders(instrumentId?: InstrumentId): Promise<OrderState[]> {
+    const open = await this.fetchOpenOrders(instrumentId);
+    const cancelled: OrderState[] = [];
+    for (let i = 0; i < open.length; i += 20) {
+      const chunk = open.slice(i, i + 20);
+      try {
+        await this.rest.call('trade/cancel-batch-orders', (c) =>
+          c.cancelMultipleOrders(chunk.map((o) => ({ instId: instIdOf(o.instrumentId), clOrdId: o.clientOrderId }))),
+        );
+      } catch (error) {
+        // A partly failed batch (code 2) throws too; the per-order states below say what happened.
+        this.logger.warn({ err: error }, 'okx cancel batch reported failures');
+      }
+      for (const o of chunk) {
+        const state = await this.fetchOrderByClientId(o.instrumentId, o.clientOrderId);
+        if (state?.status === 'CANCELLED') cancelled.push(state);
+      }
+    }
+    return cancelled;
+  }
+
+  async fetchOpenOrders(instrumentId?: InstrumentId): Promise<OrderState[]> {
+    const rows: unknown[] = await this.rest.call('trade/orders-pending', (c) => c.getOrderList(instrumentId ? ({ instId: instIdOf(instrumentId) } as OrderHistoryRequest) : undefined));
+    const out: OrderState[] = [];
+    for (const row of rows) {
+      const parsed = parseOrder(row);
+      if (parsed) out.push(this.remember(parsed.order));
+      else this.logger.warn({ row }, 'okx: malformed order dropped');
+    }
+    return out;
+  }
+
+  async fetchOrderByClientId(instrumentId: InstrumentId, clientOrderId: string): Promise<OrderState | null> {
+    try {
+      const rows: unknown[] = await this.rest.call('trade/order:get', (c) => c.getOrderDetails({ instId: instIdOf(instrumentId), clOrdId: clientOrderId }));
+      const parsed = parseOrder(rows[0]);
+      return parsed ? this.remember(parsed.order) : null;
+    } catch (error) {
+      if (error instanceof OkxRequestError && (error.code === OKX_CODES.orderNotFound || error.sCode === OKX_CODES.orderNotFound)) return null;
+      throw error;
+    }
+  }
+
+  async fetchBalances(): Promise<BalanceState[]> {
+    const rows: unknown[] = await this.rest.call('account/balance', (c) => c.getBalance());
+    return parseBalances(rows[0]) ?? [];
+  }
+
+  async fetchPositions(instrumentId?: InstrumentId): Promise<PositionState[]> {
+    const rows: unknown[] = await this.rest.call('account/positions', (c) => c.getPositions(instrumentId ? { instId: instIdOf(instrumentId) } : {}));
+    const out: PositionState[] = [];
+    for (const row of rows) {
+      const p = parsePosition(row);
+      if (p && !p.quantity.isZero()) out.push(p);
+    }
+    return out;
+  }
+
+  async setLeverage(instrumentId: InstrumentId, leverage: number, marginMode: MarginMode): Promise<void> {
+    if (marginMode === 'cash') throw new Error('leverage does not apply to cash (spot) trading');
+    try {
+      await this.rest.call('account/set-leverage', (c) => c.setLeverage({ instId: instIdOf(instrumentId), lever: String(leverage), mgnMode: marginMode }));
+    } catch (error) {
+      throw this.rejection(error, '');
+    }
+  }
+
+  /** The cached state of an order (latest seen), for tests and the order tracker. */
+  cachedOrder(clientOrderId: string): OrderState | undefined {
+    return this.orders.get(clientOrderId);
+  }
+
+  private isSpot(instrumentId: InstrumentId): boolean {
+    const known = this.instruments.getInstrument(instrumentId);
+    if (known) return known.kind === 'spot';
+    return instIdOf(instrumentId).split('-').length === 2;
+  }
+
+  private acknowledged(request: OrderRequest, ordId: string | null): OrderState {
+    const cached = this.orders.get(request.clientOrderId);
+    if (cached) return cached;
+    const now = Date.now();
+    return this.remember({
+      clientOrderId: request.clientOrderId,
+      exchangeOrderId: ordId,
+      instrumentId: request.instrumentId,
+      side: request.side,
+      type: request.type,
+      price: request.price ?? null,
+      quantity: request.quantity,
+      filledQuantity: request.quantity.mul(0),
+      averageFillPrice: null,
+      status: 'OPEN',
+      fee: request.quantity.mul(0),
+      feeCurrency: '',
+      createdAt: now,
+      updatedAt: now,
+    });
+  }
+
+  /** Looks the order up by clOrdId, retrying while the venue itself is unreachable. */
+  private async reconcile(instrumentId: InstrumentId, clientOrderId: string): Promise<OrderState | null> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.fetchOrderByClientId(instrumentId, clientOrderId);
+      } catch (error) {
+        if (!(error instanceof OkxRequestError) || !error.ambiguous || attempt >= 4) throw error;
+        await sleep(200 * 2 ** attempt);
+      }
+    }
+  }
+
+  private async requireOrder(instrumentId: InstrumentId, clientOrderId: string): Promise<OrderState> {
+    const state = await this.reconcile(instrumentId, clientOrderId);
+    if (!state) throw new OrderRejectedError(OKX_CODES.orderNotFound, 'order does not exist', clientOrderId);
+    return state;
+  }
+
+  private rejection(error: unknown, clientOrderId: string): unknown {
+    if (error instanceof OkxRequestError && !error.ambiguous) return new OrderRejectedError(error.sCode ?? error.code, error.message, clientOrderId);
+    return error;
+  }
+
+  /** Keeps the most advanced state: a late push never moves an order backwards. */
+  private remember(next: OrderState): OrderState {
+    const current = this.orders.get(next.clientOrderId);
+    if (current) {
+      const advances = canAdvanceOrderStatus(current.status, next.status) || next.filledQuantity.gt(current.filledQuantity);
+      if (!advances || next.filledQuantity.lt(current.filledQuantity)) return current;
+    }
+    this.orders.set(next.clientOrderId, next);
+    return next;
+  }
+
+  private onOrderRow(row: unknown): void {
+    const parsed = parseOrder(row);
+    if (!parsed) {
+      this.logger.warn({ row }, 'okx: malformed order push dropped');
+      return;
+    }
+    const before = this.orders.get(parsed.order.clientOrderId);
+    const state = this.remember(parsed.order);
+    if (state !== before) this.emit({ type: 'order', order: state });
+    const fill = parsed.fill;
+    if (fill) {
+      const key = `${fill.exchangeOrderId ?? ''}:${fill.fillId}`;
+      if (this.seenFills.has(key)) return;
+      this.seenFills.add(key);
+      if (this.seenFills.size > 100_000) {
+        const oldest = this.seenFills.values().next().value;
+        if (oldest !== undefined) this.seenFills.delete(oldest);
+      }
+      this.emit({ type: 'fill', fill });
+    }
+  }
+
+  private emit(event: ExecutionEvent): void {
+    for (const handler of this.handlers) {
+      try {
+        handler(event);
+      } catch (error) {
+        this.logger.error({ err: error }, 'execution handler failed');
+      }
+    }
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * Local replica of one OKX `books` channel: prices and sizes kept as the exact strings received (the checksum is
+ * computed over them), sorted with an exact string comparator. Every update must chain (prevSeqId = last seqId)
+ * and, when the venue sends a non-zero checksum, match the signed CRC32 of the top 25 levels; otherwise the apply
+ * reports the problem and the caller resyncs from a fresh snapshot. Decimal views are built lazily.
+ */
+import { crc32 } from 'node:zlib';
+import { Decimal } from 'decimal.js';
+import type { BookLevel, OrderBookView } from '../../ports/market-data.js';
+import type { InstrumentId } from '../../ports/instruments.js';
+import { comparePriceStrings } from './price-string.js';
+import { BOOK_CHECKSUM_DEPTH } from './constants.js';
+
+export type RawLevel = readonly [px: string, sz: string, ...rest: string[]];
+
+export interface BookData {
+  asks: readonly RawLevel[];
+  bids: readonly RawLevel[];
+  ts: string;
+  checksum?: number;
+  prevSeqId?: number;
+  seqId?: number;
+}
+
+export type ApplyResult = 'ok' | 'gap' | 'checksum' | 'not-initialized';
+
+class Side {
+  readonly prices: string[] = [];
+  readonly sizes = new Map<string, string>();
+
+  constructor(private readonly descending: boolean) {}
+
+  clear(): void {
+    this.prices.length = 0;
+    this.sizes.clear();
+  }
+
+  private search(px: string): number {
+    const prices = this.prices;
+    let lo = 0;
+    let hi = prices.length;
+    const sign = this.descending ? -1 : 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const p = prices[mid] as string;
+      if (sign * comparePriceStrings(p, px) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  set(px: string, sz: string): void {
+    const removing = sz === '0' || (sz.charCodeAt(0) === 48 && /^0(\.0*)?$/.test(sz));
+    if (this.sizes.has(px)) {
+      if (removing) {
+        this.sizes.delete(px);
+        const i = this.search(px);
+        this.prices.splice(i, 1);
+      } else this.sizes.set(px, sz);
+      return;
+    }
+    if (removing) return;
+    this.sizes.set(px, sz);
+    const prices = this.prices;
+    const last = prices[prices.length - 1];
+    // Snapshots arrive sorted best-first: appending is the common case.
+    if (last === undefined || (this.descending ? comparePriceStrings(px, last) < 0 : comparePriceStrings(px, last) > 0)) prices.push(px);
+    else prices.splice(this.search(px), 0, px);
+  }
+
+  level(i: number): [string, string] | undefined {
+    const px = this.prices[i];
+    if (px === undefined) return undefined;
+    return [px, this.sizes.get(px) ?? '0'];
+  }
+}
+
+export class OkxOrderBook {
+  private readonly bids = new Side(true);
+  private readonly asks = new Side(false);
+  private seqId = -1;
+  private ts = 0;
+  private initialized = false;
+  private cachedView: OrderBookView | null = null;
+
+  constructor(readonly instrumentId: InstrumentId) {}
+
+  get isInitialized(): boolean {
+    return this.initialized;
+  }
+
+  get sequence(): number {
+    return this.seqId;
+  }
+
+  reset(): void {
+    this.bids.clear();
+    this.asks.clear();
+    this.seqId = -1;
+    this.initialized = false;
+    this.cachedView = null;
+  }
+
+  applySnapshot(data: BookData): ApplyResult {
+    this.reset();
+    for (const level of data.bids) this.bids.set(level[0], level[1]);
+    for (const level of data.asks) this.asks.set(level[0], level[1]);
+    this.finish(data);
+    this.initialized = true;
+    if (!this.checksumOk(data.checksum)) {
+      this.initialized = false;
+      return 'checksum';
+    }
+    return 'ok';
+  }
+
+  applyUpdate(data: BookData): ApplyResult {
+    if (!this.initialized) return 'not-initialized';
+    if (data.prevSeqId !== undefined && data.prevSeqId !== this.seqId) {
+      this.initialized = false;
+      return 'gap';
+    }
+    for (const level of data.bids) this.bids.set(level[0], level[1]);
+    for (const level of data.asks) this.asks.set(level[0], level[1]);
+    this.finish(data);
+    if (!this.checksumOk(data.checksum)) {
+      this.initialized = false;
+      return 'checksum';
+    }
+    return 'ok';
+  }
+
+  private finish(data: BookData): void {
+    if (data.seqId !== undefined) this.seqId = data.seqId;
+    else this.seqId++;
+    this.ts = Number(data.ts);
+    this.cachedView = null;
+  }
+
+  /** The checksum is verified only when the venue sends one (OKX sends 0 from June 2026). */
+  private checksumOk(expected: number | undefined): boolean {
+    if (expected === undefined || expected === 0) return true;
+    return this.checksum() === expected;
+  }
+
+  checksum(): number {
+    let s = '';
+    for (let i = 0; i < BOOK_CHECKSUM_DEPTH; i++) {
+      const bpx = this.bids.prices[i];
+      if (bpx !== undefined) s += (s === '' ? '' : ':') + bpx + ':' + (this.bids.sizes.get(bpx) ?? '');
+      const apx = this.asks.prices[i];
+      if (apx !== undefined) s += (s === '' ? '' : ':') + apx + ':' + (this.asks.sizes.get(apx) ?? '');
+    }
+    return crc32(s) | 0;
+  }
+
+  /** Top levels as the venue's strings, best first. */
+  levels(side: 'bids' | 'asks', depth = Infinity): [string, string][] {
+    const src = side === 'bids' ? this.bids : this.asks;
+    const n = Math.min(depth, src.prices.length);
+    const out: [string, string][] = [];
+    for (let i = 0; i < n; i++) {
+      const level = src.level(i);
+      if (level) out.push(level);
+    }
+    return out;
+  }
+
+  bestBid(): string | undefined {
+    return this.bids.prices[0];
+  }
+
+  bestAsk(): string | undefined {
+    return this.asks.prices[0];
+  }
+
+  /** Decimal view (built on first access after each change). */
+  view(): OrderBookView {
+    if (this.cachedView) return this.cachedView;
+    const toLevels = (levels: [string, string][]): BookLevel[] => levels.map(([p, s]) => [new Decimal(p), new Decimal(s)] as const);
+    let bids: BookLevel[] | null = null;
+    let asks: BookLevel[] | null = null;
+    const bidStrings = this.levels('bids');
+    const askStrings = this.levels('asks');
+    const view: OrderBookView = {
+      instrumentId: this.instrumentId,
+      get bids() {
+        bids ??= toLevels(bidStrings);
+        return bids;
+      },
+      get asks() {
+        asks ??= toLevels(askStrings);
+        return asks;
+      },
+      timestamp: this.ts,
+      sequence: this.seqId,
+    };
+    this.cachedView = view;
+    return view;
+  }
+}

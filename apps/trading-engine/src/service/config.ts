@@ -1,0 +1,162 @@
+/**
+ * Engine service configuration: every setting comes from the environment and is validated with zod at start. A bad
+ * value stops the process with the variable named ("CAPACITY: expected a whole number ≥ 0").
+ */
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import type { Exchange } from '@trading/shared-types';
+
+const EXCHANGES = ['okx', 'polymarket'] as const satisfies readonly Exchange[];
+
+const int = (min: number) => z.coerce.number().int().min(min);
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+const wsOrHttp = (protocols: readonly string[]) =>
+  z.url().refine((value) => protocols.some((p) => value.startsWith(`${p}://`)), { message: `must start with ${protocols.join(' or ')}://` });
+
+const EnvSchema = z
+  .object({
+    ENGINE_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{0,64}$/, 'must be 1-64 of A-Z a-z 0-9 _ . -')
+      .default(''),
+    HOST: z.string().default('127.0.0.1'),
+    PORT: int(0).max(65_535).default(3010),
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+    REDIS_SENTINELS: z
+      .string()
+      .regex(/^(\s*[^\s,:]+:\d{1,5}\s*)(,\s*[^\s,:]+:\d{1,5}\s*)*$/, 'must be a comma list of host:port')
+      .optional(),
+    REDIS_SENTINEL_MASTER: z.string().min(1).optional(),
+    REDIS_PASSWORD: z.string().optional(),
+    REDIS_PREFIX: z.string().regex(/^[a-z0-9_-]{0,32}$/, 'must be 0-32 of a-z 0-9 _ -').default(''),
+    SUPPORTED_EXCHANGES: z
+      .string()
+      .default(EXCHANGES.join(','))
+      .transform((value) => value.split(',').map((part) => part.trim()).filter((part) => part !== ''))
+      .pipe(z.array(z.enum(EXCHANGES)).min(1, 'needs at least one exchange')),
+    CAPACITY: int(0).default(100),
+    HEARTBEAT_MS: int(100).default(2_000),
+    ENGINE_TTL_MS: int(300).default(10_000),
+    LEASE_TTL_MS: int(300).default(10_000),
+    REDIS_PING_MS: int(50).default(200),
+    EVENT_BUFFER_MAX: int(100).default(100_000),
+    ENCRYPTION_KEY: z
+      .string()
+      .regex(/^([0-9a-fA-F]{64})?$/, 'must be 64 hex characters (32 bytes)')
+      .optional(),
+    AUTO_RESUME_AFTER_REDIS: bool.default(false),
+    OKX_REST_URL: wsOrHttp(['http', 'https']).default('http://127.0.0.1:8100'),
+    OKX_WS_PUBLIC_URL: wsOrHttp(['ws', 'wss']).default('ws://127.0.0.1:8100/ws/v5/public'),
+    OKX_WS_PRIVATE_URL: wsOrHttp(['ws', 'wss']).default('ws://127.0.0.1:8100/ws/v5/private'),
+    OKX_WS_BUSINESS_URL: wsOrHttp(['ws', 'wss']).default('ws://127.0.0.1:8100/ws/v5/business'),
+    POLYMARKET_CLOB_URL: wsOrHttp(['http', 'https']).default('http://127.0.0.1:8100/polymarket'),
+    POLYMARKET_WS_URL: wsOrHttp(['ws', 'wss']).default('ws://127.0.0.1:8100/polymarket/ws'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.REDIS_SENTINELS !== undefined && env.REDIS_SENTINEL_MASTER === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_SENTINEL_MASTER'], message: 'is required when REDIS_SENTINELS is set' });
+    }
+    if (env.LEASE_TTL_MS > env.ENGINE_TTL_MS) {
+      ctx.addIssue({ code: 'custom', path: ['LEASE_TTL_MS'], message: 'must not exceed ENGINE_TTL_MS (a dead engine must lose its leases first)' });
+    }
+    if (env.HEARTBEAT_MS * 2 > env.ENGINE_TTL_MS) {
+      ctx.addIssue({ code: 'custom', path: ['HEARTBEAT_MS'], message: 'must be at most half of ENGINE_TTL_MS' });
+    }
+  });
+
+export interface SentinelSettings {
+  sentinels: { host: string; port: number }[];
+  name: string;
+}
+
+export interface EngineConfig {
+  engineId: string;
+  host: string;
+  port: number;
+  redisUrl: string;
+  sentinel: SentinelSettings | null;
+  redisPassword: string | undefined;
+  redisPrefix: string;
+  supportedExchanges: Exchange[];
+  capacity: number;
+  heartbeatMs: number;
+  engineTtlMs: number;
+  leaseTtlMs: number;
+  redisPingMs: number;
+  eventBufferMax: number;
+  encryptionKey: string | undefined;
+  autoResumeAfterRedis: boolean;
+  endpoints: {
+    okxRestUrl: string;
+    okxWsPublicUrl: string;
+    okxWsPrivateUrl: string;
+    okxWsBusinessUrl: string;
+    polymarketClobUrl: string;
+    polymarketWsUrl: string;
+  };
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid engine configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Empty strings mean "unset" (compose files pass `VAR=` for optional values). */
+function present(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined && value !== '') out[key] = value;
+  return out;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
+  const parsed = EnvSchema.safeParse(present(env));
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(env)'}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  const sentinel: SentinelSettings | null =
+    e.REDIS_SENTINELS !== undefined && e.REDIS_SENTINEL_MASTER !== undefined
+      ? {
+          name: e.REDIS_SENTINEL_MASTER,
+          sentinels: e.REDIS_SENTINELS.split(',').map((entry) => {
+            const [host = '', port = '0'] = entry.trim().split(':');
+            return { host, port: Number(port) };
+          }),
+        }
+      : null;
+  // Compose replicas leave ENGINE_ID empty and take the container hostname (unique per replica).
+  const fallbackId = `te-${hostname().replace(/[^A-Za-z0-9_.-]/g, '').slice(0, 60) || 'engine'}`;
+  return {
+    engineId: e.ENGINE_ID === '' ? fallbackId : e.ENGINE_ID,
+    host: e.HOST,
+    port: e.PORT,
+    redisUrl: e.REDIS_URL,
+    sentinel,
+    redisPassword: e.REDIS_PASSWORD,
+    redisPrefix: e.REDIS_PREFIX,
+    supportedExchanges: [...new Set(e.SUPPORTED_EXCHANGES)],
+    capacity: e.CAPACITY,
+    heartbeatMs: e.HEARTBEAT_MS,
+    engineTtlMs: e.ENGINE_TTL_MS,
+    leaseTtlMs: e.LEASE_TTL_MS,
+    redisPingMs: e.REDIS_PING_MS,
+    eventBufferMax: e.EVENT_BUFFER_MAX,
+    encryptionKey: e.ENCRYPTION_KEY,
+    autoResumeAfterRedis: e.AUTO_RESUME_AFTER_REDIS,
+    endpoints: {
+      okxRestUrl: e.OKX_REST_URL,
+      okxWsPublicUrl: e.OKX_WS_PUBLIC_URL,
+      okxWsPrivateUrl: e.OKX_WS_PRIVATE_URL,
+      okxWsBusinessUrl: e.OKX_WS_BUSINESS_URL,
+      polymarketClobUrl: e.POLYMARKET_CLOB_URL,
+      polymarketWsUrl: e.POLYMARKET_WS_URL,
+    },
+    logLevel: e.LOG_LEVEL,
+  };
+}
