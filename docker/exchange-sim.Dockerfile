@@ -23,8 +23,9 @@ COPY schemas/ ./schemas/
 RUN npx turbo run build --filter=@trading/exchange-sim
 
 FROM build AS prod
+# Sources stay: apps read files next to them at run time (the backend's SQL migrations in src/db/migrations).
 RUN npm prune --omit=dev --no-audit --no-fund \
- && rm -rf .turbo apps/*/.turbo packages/*/.turbo apps/*/src packages/*/src packages/*/scripts schemas
+ && rm -rf .turbo apps/*/.turbo packages/*/.turbo
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production PORT=8100

@@ -91,7 +91,6 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     LOG_LEVEL: options.logLevel ?? 'info',
     LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
     RATE_LIMIT_PER_MINUTE: '1000000',
-    WORKER_CONCURRENCY: '16',
     ...(options.env ?? {}),
   });
   const logs = new LogCapture();

@@ -16,7 +16,7 @@ let queue: Queue;
 let botId = '';
 
 beforeAll(async () => {
-  t = await startTestApp({ services: true, workers: true, logLevel: 'error', env: { WORKER_CONCURRENCY: '16' } });
+  t = await startTestApp({ services: true, workers: true, logLevel: 'error' });
   queue = new Queue(QUEUE_NAMES.engineEvents, { connection: t.ctx.redis, prefix: bullPrefix(t.config.redisPrefix) });
   const { token } = await login(t.app);
   const res = await t.app.inject({

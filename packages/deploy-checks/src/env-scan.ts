@@ -1,8 +1,9 @@
 /**
  * Which environment variables an app reads, found statically in apps/<app>/src: `process.env.X`,
  * `process.env['X']`, destructuring of `process.env`, and the keys of zod (or similar) object schemas in the
- * app's config modules (files named env.ts / config.ts, or anything under a config/ folder), which is how the
- * apps validate their environment once at start.
+ * app's config modules (files named env.ts / config.ts, or anything under a config/ folder) or in a module that
+ * parses process.env inline (`z.object({...}).parse(process.env)` in an entry point), which is how the apps
+ * validate their environment once at start.
  */
 import { basename, dirname } from 'node:path';
 import { appSourceFiles, readText, rel } from './repo.js';
@@ -44,8 +45,9 @@ export function envReadsInText(text: string, configModule: boolean): { name: str
       if (key) add(key, m.index);
     }
   }
-  // Keys of object schemas in config modules: z.object({ PORT: ..., REDIS_URL: ... }), .extend({...}), ...
-  if (configModule) {
+  // Keys of object schemas in config modules, or in any module that reads process.env (an entry point that
+  // parses its environment inline): z.object({ PORT: ..., REDIS_URL: ... }), .extend({...}), ...
+  if (configModule || /\bprocess\s*\.\s*env\b/.test(masked)) {
     for (const m of masked.matchAll(/\b(?:object|strictObject|looseObject|extend|merge|shape)\s*\(\s*\{/g)) {
       const open = m.index + m[0].length - 1;
       const close = matchBracket(masked, open);

@@ -37,6 +37,8 @@ describe('envReadsInText', () => {
     }).superRefine(() => {});`;
     expect(envReadsInText(text, true).map((r) => r.name)).toEqual(['PORT', 'REDIS_SENTINELS', 'QUOTED_KEY']);
     expect(envReadsInText(text, false)).toEqual([]);
+    // An entry point parsing its environment inline counts too.
+    expect(envReadsInText(`const env = z.object({ SEED: z.coerce.number() }).parse(process.env);`, false).map((r) => r.name)).toEqual(['SEED']);
     expect(isConfigModule('/x/apps/a/src/config/env.ts')).toBe(true);
     expect(isConfigModule('/x/apps/a/src/config.ts')).toBe(true);
     expect(isConfigModule('/x/apps/a/src/bots/bot-runner.ts')).toBe(false);

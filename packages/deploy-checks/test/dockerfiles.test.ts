@@ -47,6 +47,7 @@ describe('Dockerfiles', () => {
         const build = stages.slice(0, -1).flatMap((s) => s.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args));
         expect(build.some((r) => /\bnpm ci\b/.test(r))).toBe(true);
         expect(build.some((r) => r.includes(`turbo run build --filter=@trading/${app}`))).toBe(true);
+        expect(build.some((r) => new RegExp(`turbo(@[\\d.]+)? prune @trading/${app} --docker`).test(r)), 'turbo prune of the same app').toBe(true);
         const final = stages.at(-1);
         const arg = /^\$\{?(\w+)\}?$/.exec(final?.from ?? '')?.[1];
         const image = arg ? (/ARG\s+\w+=(\S+)/.exec(text.match(new RegExp(`^ARG ${arg}=\\S+`, 'm'))?.[0] ?? '')?.[1] ?? '') : (final?.from ?? '');

@@ -19,6 +19,7 @@ import {
   rel,
   repoPath,
   stringsIn,
+  walkFiles,
   type EnvRead,
 } from '../src/index.js';
 import { allServices, groupComposeFiles } from './deployment.js';
@@ -28,6 +29,7 @@ const RUNTIME_PROVIDED: Record<string, string> = {
   HOSTNAME: 'Docker sets it to the container id (or compose `hostname:`)',
   HOME: 'set by the image for the user',
   PATH: 'set by the image',
+  INIT_CWD: 'set by npm for `npm run` scripts (command-line tools resolve paths against it), not configuration',
 };
 /** Read inside a dependency rather than in the app's source, counted as read when the app depends on it. */
 const LIBRARY_READS: Record<string, { dependency: string; names: string[] }[]> = {
@@ -118,6 +120,17 @@ describe('.env.example files', () => {
       });
     });
   }
+
+  it('outside the groups (project directories of docker/compose.yaml and docker/servers) hold only COMPOSE_* settings', () => {
+    const groupExamples = new Set(groups.map((f) => join(f.dir, '.env.example')));
+    const others = walkFiles(repoPath('docker'), (p) => p.endsWith('.env.example')).filter((p) => !groupExamples.has(p));
+    expect(others.map(rel).sort()).toEqual(['docker/.env.example', 'docker/servers/.env.example']);
+    for (const path of others) {
+      const entries = parseEnvExample(readText(path));
+      const wrong = entries.filter((e) => !COMPOSE_RESERVED.has(e.name) || !e.documented).map((e) => `${rel(path)}:${e.line} ${e.name}`);
+      expect(wrong, `only documented COMPOSE_* settings belong here; app and group variables go to the group's .env.example`).toEqual([]);
+    }
+  });
 
   it('exist for every group that is given an env file', () => {
     for (const s of services) for (const e of s.envFiles) expect(isFile(exampleOf(e)), `${rel(exampleOf(e))} (env_file of ${s.name})`).toBe(true);

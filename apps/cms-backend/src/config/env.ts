@@ -34,7 +34,7 @@ const schema = z
     ADMIN_EMAIL: z.email().optional(),
     ADMIN_PASSWORD: z.string().min(8).optional(),
     WORKERS: z.enum(['on', 'off']).default('on'),
-    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(200),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(5),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),

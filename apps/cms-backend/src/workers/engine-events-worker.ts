@@ -11,20 +11,63 @@ import { eventsProcessed } from '../plugins/metrics.js';
 import { dispatchQueuedStarts } from '../services/bots/control-bot.js';
 import { bullPrefix } from '../services/engines/command-bus.js';
 import { exchangeStatusKey } from '../services/exchanges/exchange-status.js';
-import { applyEngineEvent } from '../services/ingest/apply-event.js';
+import { applyEngineEventBatch } from '../services/ingest/apply-batch.js';
+import { applyEngineEvent, type ApplyResult } from '../services/ingest/apply-event.js';
 
 export interface EventWorkers {
   close(): Promise<void>;
 }
 
-export async function handleEngineEvent(ctx: AppContext, data: unknown): Promise<'applied' | 'duplicate'> {
+/**
+ * Collects the events of concurrently running jobs and persists them together (one transaction per batch, one
+ * batch in flight at a time). If a batch fails, each of its events is retried alone so one bad event cannot
+ * fail its neighbours; BullMQ retries what still fails.
+ */
+export class EventBatcher {
+  private pending: { event: EngineEvent; resolve: (r: ApplyResult) => void; reject: (e: unknown) => void }[] = [];
+  private flushing = false;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly maxBatch = 500,
+  ) {}
+
+  apply(event: EngineEvent): Promise<ApplyResult> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ event, resolve, reject });
+      if (!this.flushing) setImmediate(() => void this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing || this.pending.length === 0) return;
+    this.flushing = true;
+    const batch = this.pending.splice(0, this.maxBatch);
+    try {
+      const results = await applyEngineEventBatch(this.ctx.db, batch.map((b) => b.event));
+      batch.forEach((b, i) => {
+        b.resolve(results[i] ?? { outcome: 'duplicate', engineAppeared: false });
+      });
+    } catch (error) {
+      this.ctx.log.warn({ error: error instanceof Error ? error.message : String(error), size: batch.length }, 'event batch failed; applying one by one');
+      for (const b of batch) {
+        await applyEngineEvent(this.ctx.db, b.event).then(b.resolve, b.reject);
+      }
+    } finally {
+      this.flushing = false;
+      if (this.pending.length > 0) setImmediate(() => void this.flush());
+    }
+  }
+}
+
+export async function handleEngineEvent(ctx: AppContext, data: unknown, batcher?: EventBatcher): Promise<'applied' | 'duplicate'> {
   const result = validate('EngineEvent', data);
   if (!result.ok) {
     eventsProcessed.inc({ type: 'invalid', outcome: 'rejected' });
     throw new UnrecoverableError(`invalid EngineEvent: ${result.issues.slice(0, 5).map((i) => i.message).join('; ')}`);
   }
   const event: EngineEvent = result.value;
-  const applied = await applyEngineEvent(ctx.db, event);
+  const applied = batcher ? await batcher.apply(event) : await applyEngineEvent(ctx.db, event);
   eventsProcessed.inc({ type: event.type, outcome: applied.outcome });
   if (applied.outcome === 'applied' && event.type === 'exchange-status-changed' && event.exchange !== null) {
     await ctx.redis.hset(
@@ -42,7 +85,8 @@ export function startEventWorkers(ctx: AppContext): EventWorkers {
   const connection = new Redis(ctx.config.redisUrl, { maxRetriesPerRequest: null });
   const prefix = bullPrefix(ctx.config.redisPrefix);
   const deadLetter = new Queue(QUEUE_NAMES.deadLetter, { connection, prefix });
-  const worker = new Worker(QUEUE_NAMES.engineEvents, async (job: Job) => handleEngineEvent(ctx, job.data), {
+  const batcher = new EventBatcher(ctx);
+  const worker = new Worker(QUEUE_NAMES.engineEvents, async (job: Job) => handleEngineEvent(ctx, job.data, batcher), {
     connection,
     prefix,
     concurrency: ctx.config.workerConcurrency,

@@ -105,7 +105,7 @@ export function applyEvent(qc: QueryClient, event: EngineEvent, invalidate: (key
       const keyed = { ...p, key: `${p.instrumentId}|${p.outcome ?? ''}` };
       qc.setQueryData<Page<Position & Row>>(['bot-positions', p.botId], (page) => {
         if (page === undefined) return page;
-        const data = page.data.map((r) => ({ ...r, key: `${String(r.instrumentId)}|${typeof r.outcome === 'string' ? r.outcome : ''}` }));
+        const data = page.data.map((r) => ({ ...r, key: `${r.instrumentId}|${typeof r.outcome === 'string' ? r.outcome : ''}` }));
         return upsert({ ...page, data }, keyed, 'key');
       });
       invalidate(['positions']);

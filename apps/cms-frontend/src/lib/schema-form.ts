@@ -166,7 +166,7 @@ function numberSchema(f: FormField): z.ZodNumber {
 }
 
 /** The zod schema that turns one field's raw input into its config value. */
-export function fieldSchema(f: FormField): z.ZodType<unknown> {
+export function fieldSchema(f: FormField): z.ZodType {
   switch (f.kind) {
     case 'boolean':
       return z.boolean();

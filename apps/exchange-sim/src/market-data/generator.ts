@@ -23,8 +23,9 @@ interface InstrumentState {
   market: InstrumentMarket;
   /** Mid in ticks. */
   midTicks: number;
-  /** Background order id per `${side}:${ticks}`. */
-  orders: Map<string, string>;
+  /** Background order id per price (in ticks), one map per side. */
+  bids: Map<number, string>;
+  asks: Map<number, string>;
   unit: Decimal;
 }
 
@@ -51,7 +52,7 @@ export class MarketGenerator {
     for (const market of exchange.markets.values()) {
       if (instIds && !instIds.includes(market.def.instId)) continue;
       const unit = market.def.minSz.times(market.def.instType === 'FUTURES' ? 1 : 100);
-      this.states.push({ market, midTicks: market.def.initialMid.div(market.def.tickSz).round().toNumber(), orders: new Map(), unit });
+      this.states.push({ market, midTicks: market.def.initialMid.div(market.def.tickSz).round().toNumber(), bids: new Map(), asks: new Map(), unit });
     }
   }
 
@@ -81,49 +82,46 @@ export class MarketGenerator {
     this.exchange.settleFunding(now);
   }
 
-  private key(side: BookSide, ticks: number): string {
-    return `${side}:${String(ticks)}`;
-  }
-
   private alive(instId: string, id: string): boolean {
     return this.exchange.market(instId)?.book.get(id)?.owner === BACKGROUND_OWNER;
   }
 
-  /** Keeps exactly the ladder [mid-1-depth, mid-1] bids and [mid+1, mid+depth] asks as background orders. */
+  /** Keeps exactly the ladder [mid-depth, mid-1] bids and [mid+1, mid+depth] asks as background orders. */
   private requote(state: InstrumentState): void {
     const instId = state.market.def.instId;
-    const wanted = new Set<string>();
-    for (let i = 1; i <= this.depth; i++) {
-      wanted.add(this.key('buy', state.midTicks - i));
-      wanted.add(this.key('sell', state.midTicks + i));
-    }
-    for (const [key, id] of state.orders) {
-      if (!wanted.has(key) || !this.alive(instId, id)) {
+    const mid = state.midTicks;
+    for (const [ticks, id] of state.bids) {
+      if (ticks >= mid || ticks < mid - this.depth || !this.alive(instId, id)) {
         this.exchange.cancelBackground(instId, id);
-        state.orders.delete(key);
+        state.bids.delete(ticks);
       }
     }
-    // Place nearest first so a crossing background order trades at the best level.
+    for (const [ticks, id] of state.asks) {
+      if (ticks <= mid || ticks > mid + this.depth || !this.alive(instId, id)) {
+        this.exchange.cancelBackground(instId, id);
+        state.asks.delete(ticks);
+      }
+    }
+    // Nearest first, so a background order that crosses a user order trades at the best level.
     for (let i = 1; i <= this.depth; i++) {
-      for (const side of ['buy', 'sell'] as const) {
-        const ticks = side === 'buy' ? state.midTicks - i : state.midTicks + i;
-        const key = this.key(side, ticks);
-        if (state.orders.has(key)) continue;
-        const price = state.market.def.tickSz.times(ticks);
-        state.orders.set(key, this.exchange.placeBackground(instId, side, price, state.unit.times(this.rng.int(1, 20)), 'GTC'));
-      }
+      if (!state.bids.has(mid - i)) this.place(state, 'buy', mid - i);
+      if (!state.asks.has(mid + i)) this.place(state, 'sell', mid + i);
     }
+  }
+
+  private place(state: InstrumentState, side: BookSide, ticks: number): void {
+    const price = state.market.def.tickSz.times(ticks);
+    const id = this.exchange.placeBackground(state.market.def.instId, side, price, state.unit.times(this.rng.int(1, 20)), 'GTC');
+    (side === 'buy' ? state.bids : state.asks).set(ticks, id);
   }
 
   private resizeOne(state: InstrumentState): void {
     const side: BookSide = this.rng.chance(0.5) ? 'buy' : 'sell';
     const offset = 1 + Math.floor(this.rng.next() * this.rng.next() * this.depth);
     const ticks = side === 'buy' ? state.midTicks - offset : state.midTicks + offset;
-    const key = this.key(side, ticks);
-    const id = state.orders.get(key);
-    const instId = state.market.def.instId;
-    if (id !== undefined) this.exchange.cancelBackground(instId, id);
-    const price = state.market.def.tickSz.times(ticks);
-    state.orders.set(key, this.exchange.placeBackground(instId, side, price, state.unit.times(this.rng.int(1, 20)), 'GTC'));
+    const orders = side === 'buy' ? state.bids : state.asks;
+    const id = orders.get(ticks);
+    if (id !== undefined) this.exchange.cancelBackground(state.market.def.instId, id);
+    this.place(state, side, ticks);
   }
 }

@@ -210,6 +210,11 @@ export class Clob {
     return this.orders.get(id);
   }
 
+  /** Every order the venue accepted, in any state. */
+  allOrders(): SimOrder[] {
+    return [...this.orders.values()];
+  }
+
   openOrders(filter: { owner?: string; id?: string; market?: string; assetId?: string }): SimOrder[] {
     const out: SimOrder[] = [];
     for (const o of this.orders.values()) {

@@ -3,7 +3,7 @@
  * epoch-ms timestamps (`ts`), in time order. Instrument definitions come first, so a file is self-contained:
  *
  *   {"type":"instrument","id":"okx:BTC-USDT-SWAP","exchange":"okx",...,"tickSize":"0.1",...}
- *   {"type":"book","ts":1767225600000,"instrumentId":"okx:BTC-USDT-SWAP","action":"snapshot","bids":[["95000.1","1.2"]],"asks":[...]}
+ *   {"type":"book","ts":1767225600000,"instrumentId":"okx:BTC-USDT-SWAP","bids":[["95000.1","1.2"]],"asks":[...]}   (a snapshot)
  *   {"type":"book","ts":...,"instrumentId":...,"action":"update","bids":[["95000.1","0"]],"asks":[]}   (size "0" deletes)
  *   {"type":"trade","ts":...,"instrumentId":...,"tradeId":"t1","side":"BUY","price":"95000.2","quantity":"0.5"}
  *   {"type":"funding","ts":...,"instrumentId":...,"fundingRate":"0.0001","nextFundingTime":...}
@@ -44,7 +44,7 @@ export interface RecordedInstrument {
 
 export type RecordedLine =
   | RecordedInstrument
-  | { type: 'book'; ts: number; instrumentId: string; action: 'snapshot' | 'update'; bids: RecordedLevel[]; asks: RecordedLevel[] }
+  | { type: 'book'; ts: number; instrumentId: string; action?: 'snapshot' | 'update'; bids: RecordedLevel[]; asks: RecordedLevel[] }
   | { type: 'trade'; ts: number; instrumentId: string; tradeId: string; side: OrderSide; price: string; quantity: string }
   | { type: 'funding'; ts: number; instrumentId: string; fundingRate: string; nextFundingTime: number }
   | { type: 'mark-price'; ts: number; instrumentId: string; markPrice: string }
@@ -144,9 +144,10 @@ export function parseRecordedData(text: string): RecordedData {
           book = new LocalBook();
           books.set(line.instrumentId, book);
         }
-        book.apply(line.action, line.bids, line.asks);
+        const action = line.action ?? 'snapshot';
+        book.apply(action, line.bids, line.asks);
         const { bids, asks } = book.view();
-        events.push({ type: 'book', resynced: line.action === 'snapshot' && book.sequence > 1, book: { instrumentId: line.instrumentId as InstrumentId, bids, asks, timestamp: line.ts, sequence: book.sequence } });
+        events.push({ type: 'book', resynced: false, book: { instrumentId: line.instrumentId as InstrumentId, bids, asks, timestamp: line.ts, sequence: book.sequence } });
         break;
       }
       case 'trade':

@@ -10,7 +10,7 @@
  * nested. Signals (the `signal` event) go to strategies with an onSignal handler.
  */
 import { Decimal } from 'decimal.js';
-import { assertValid, type Exchange, type RiskLimits, type SchemaName } from '@trading/shared-types';
+import { assertValid, type Exchange, type RiskLimits } from '@trading/shared-types';
 import type { Instrument, InstrumentId } from '../ports/instruments.js';
 import type { MarketEvent } from '../ports/market-data.js';
 import { OrderRejectedError, type BalanceState, type FillReport, type OrderState, type OrderRequest } from '../ports/execution.js';
@@ -103,7 +103,7 @@ function instrumentOf(event: MarketEvent): InstrumentId {
 /** Validates the strategy config exactly as the engine does (schema, decimals normalised, then parseConfig). */
 export function parseStrategyConfig(strategy: AnyStrategy, config: Record<string, unknown>, exchangeConfig?: Record<string, unknown>): { raw: Record<string, unknown>; parsed: unknown } {
   const merged = mergeBotConfig(config, exchangeConfig);
-  const raw = assertValid(strategy.configSchema as SchemaName, merged) as Record<string, unknown>;
+  const raw = assertValid(strategy.configSchema, merged) as Record<string, unknown>;
   return { raw, parsed: strategy.parseConfig(raw) };
 }
 

@@ -20,6 +20,11 @@ if cur then
   return {-1, cur}
 end
 local f = redis.call('INCR', KEYS[2])
+-- A Redis that lost its data restarts the counter: never hand out a token at or below one already used.
+if f < tonumber(ARGV[3]) then
+  f = tonumber(ARGV[3])
+  redis.call('SET', KEYS[2], f)
+end
 redis.call('SET', KEYS[1], ARGV[1] .. '|' .. f, 'PX', ARGV[2])
 return {f, ARGV[1] .. '|' .. f}
 `;
@@ -43,6 +48,7 @@ export class LeaseManager {
   private readonly held = new Map<string, Held>();
   private timer: NodeJS.Timeout | null = null;
   private renewing = false;
+  private suspended = false;
   private readonly marginMs: number;
 
   constructor(
@@ -82,9 +88,12 @@ export class LeaseManager {
     return lease !== undefined && lease.fence === fence && now < lease.validUntil;
   }
 
-  async acquire(botId: string): Promise<AcquireResult> {
+  /** `minFence`: the smallest acceptable new token (last one this engine or the assignment knows, plus one). */
+  async acquire(botId: string, minFence = 1): Promise<AcquireResult> {
     const sentAt = Date.now();
-    const reply = (await this.redis.eval(ACQUIRE, 2, this.leaseKey(botId), this.fenceKey(botId), this.engineId, String(this.ttlMs))) as [number, string];
+    const known = this.held.get(botId)?.fence ?? 0;
+    const floor = Math.max(minFence, known + 1);
+    const reply = (await this.redis.eval(ACQUIRE, 2, this.leaseKey(botId), this.fenceKey(botId), this.engineId, String(this.ttlMs), String(floor))) as [number, string];
     const [fence, holder] = reply;
     if (fence < 0) return { ok: false, holder };
     this.held.set(botId, { fence, validUntil: sentAt + this.ttlMs - this.marginMs });
@@ -116,11 +125,23 @@ export class LeaseManager {
   }
 
   /**
+   * During a Redis outage renewals stop: a lease missing from a restarted (empty) Redis is not "taken by someone
+   * else", and revalidate() decides what happened once Redis answers. The gate is closed meanwhile anyway.
+   */
+  suspend(): void {
+    this.suspended = true;
+  }
+
+  unsuspend(): void {
+    this.suspended = false;
+  }
+
+  /**
    * Renew every lease in one pipeline. Lost ones are reported through onLost; a Redis error leaves them to expire
    * locally (the gate closes by itself when validUntil passes).
    */
   async renewAll(): Promise<{ renewed: number; lost: string[] }> {
-    if (this.renewing || this.held.size === 0) return { renewed: 0, lost: [] };
+    if (this.renewing || this.suspended || this.held.size === 0) return { renewed: 0, lost: [] };
     this.renewing = true;
     try {
       const entries = [...this.held.entries()];

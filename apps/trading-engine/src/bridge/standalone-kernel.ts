@@ -176,7 +176,7 @@ export class StandaloneKernel implements EngineKernel {
     const bot = this.bots.get(botId);
     if (!bot || bot.fence === fence) return;
     bot.fence = fence;
-    bot.ids = new ClientOrderIdGenerator(botId, fence);
+    bot.ids = new ClientOrderIdGenerator(botId, fence.toString(36));
   }
 
   async close(): Promise<void> {
@@ -190,7 +190,7 @@ export class StandaloneKernel implements EngineKernel {
     const bot: Bot = {
       spec,
       fence,
-      ids: new ClientOrderIdGenerator(spec.botId, fence),
+      ids: new ClientOrderIdGenerator(spec.botId, fence.toString(36)),
       machine: new BotStateMachine((from: BotState, to: BotState, reason: string) => {
         this.emitter.emit('bot-state-changed', { botId: spec.botId, exchange: spec.exchange }, { from, to, reason: reason.slice(0, 500) });
       }),

@@ -13,10 +13,14 @@ export interface TrackedOrder {
   reduceOnly: boolean;
 }
 
+/** How many finished orders and fill ids are remembered (late duplicates arrive close to the original). */
+const HISTORY = 2_000;
+
 export class OrderTracker {
   private readonly orders = new Map<string, TrackedOrder>();
   private readonly open = new Map<string, TrackedOrder>();
   private readonly fills = new Set<string>();
+  private readonly finished: string[] = [];
 
   add(state: OrderState, source: OrderSource, reduceOnly: boolean): TrackedOrder {
     const tracked = { state, source, reduceOnly };
@@ -52,6 +56,13 @@ export class OrderTracker {
   applyFill(fill: FillReport): TrackedOrder | null | undefined {
     if (this.fills.has(fill.fillId)) return null;
     this.fills.add(fill.fillId);
+    if (this.fills.size > HISTORY * 5) {
+      // Sets iterate in insertion order: drop the oldest ids.
+      for (const id of this.fills) {
+        this.fills.delete(id);
+        if (this.fills.size <= HISTORY * 4) break;
+      }
+    }
     const tracked = this.orders.get(fill.clientOrderId);
     if (!tracked) return undefined;
     const state = tracked.state;
@@ -95,7 +106,15 @@ export class OrderTracker {
   }
 
   private refreshOpen(tracked: TrackedOrder): void {
-    if (isTerminalOrderStatus(tracked.state.status)) this.open.delete(tracked.state.clientOrderId);
-    else this.open.set(tracked.state.clientOrderId, tracked);
+    const id = tracked.state.clientOrderId;
+    if (!isTerminalOrderStatus(tracked.state.status)) {
+      this.open.set(id, tracked);
+      return;
+    }
+    if (!this.open.delete(id)) return;
+    this.finished.push(id);
+    if (this.finished.length > HISTORY * 2) {
+      for (const old of this.finished.splice(0, this.finished.length - HISTORY)) this.orders.delete(old);
+    }
   }
 }

@@ -5,10 +5,11 @@
 import type { Exchange } from '@trading/shared-types';
 import type { ExchangeAdapter, ExchangeAdapterFactory, ExchangeAdapterOptions } from '../ports/exchange.js';
 import { createOkxAdapter } from './okx/adapter.js';
+import { createPolymarketAdapter } from './polymarket/adapter.js';
 
 const factories: Partial<Record<Exchange, ExchangeAdapterFactory>> = {
   okx: createOkxAdapter,
-  // polymarket: createPolymarketAdapter,   ← the Polymarket adapter registers here
+  polymarket: createPolymarketAdapter,
 };
 
 export function createExchangeAdapter(exchange: Exchange, options: ExchangeAdapterOptions): ExchangeAdapter {

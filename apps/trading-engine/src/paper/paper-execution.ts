@@ -61,6 +61,10 @@ export class PaperExecution implements ExecutionPort, VenueListener {
   private readonly cash = new Map<string, Decimal>();
   private readonly positions = new Map<InstrumentId, AccountPosition>();
   private readonly orders = new Map<string, AccountOrder>();
+  /** Orders not yet done: what reservations, cancel-all and open-order queries iterate (never the history). */
+  private readonly live = new Map<string, AccountOrder>();
+  /** Ids of finished orders, oldest first; the history is trimmed to keep memory flat. */
+  private readonly finished: string[] = [];
   private readonly leverage = new Map<InstrumentId, { leverage: number; marginMode: MarginMode }>();
   private readonly handlers = new Set<(event: ExecutionEvent) => void>();
   private fillSeq = 0;
@@ -113,7 +117,9 @@ export class PaperExecution implements ExecutionPort, VenueListener {
       createdAt: now,
       updatedAt: now,
     };
-    this.orders.set(request.clientOrderId, { sim, state, notional: ZERO });
+    const record: AccountOrder = { sim, state, notional: ZERO };
+    this.orders.set(request.clientOrderId, record);
+    this.live.set(request.clientOrderId, record);
     this.venue.follow(this, request.instrumentId);
     this.venue.matching.submit(sim, now);
     this.venue.advance(now);
@@ -157,7 +163,7 @@ export class PaperExecution implements ExecutionPort, VenueListener {
   cancelAllOrders(instrumentId?: InstrumentId): Promise<OrderState[]> {
     const now = this.venue.clock.now();
     const touched: AccountOrder[] = [];
-    for (const order of this.orders.values()) {
+    for (const order of this.live.values()) {
       if (order.sim.done || (instrumentId !== undefined && order.state.instrumentId !== instrumentId)) continue;
       this.venue.matching.cancel(order.sim, now);
       touched.push(order);
@@ -296,6 +302,7 @@ export class PaperExecution implements ExecutionPort, VenueListener {
     state.fee = state.fee.add(fee);
     state.status = order.done ? 'FILLED' : 'PARTIALLY_FILLED';
     state.updatedAt = now;
+    if (order.done) this.finish(state.clientOrderId);
     this.fillSeq += 1;
     this.emit({
       type: 'fill',
@@ -324,6 +331,7 @@ export class PaperExecution implements ExecutionPort, VenueListener {
     if (!record) return;
     const state = record.state;
     state.status = status === 'OPEN' ? (state.filledQuantity.gt(0) ? 'PARTIALLY_FILLED' : 'OPEN') : status;
+    if (status !== 'OPEN') this.finish(state.clientOrderId);
     if (reason !== undefined) state.reason = reason;
     state.updatedAt = this.venue.clock.now();
     this.emit({ type: 'order', order: { ...state } });
@@ -417,13 +425,13 @@ export class PaperExecution implements ExecutionPort, VenueListener {
   }
 
   private openOrders(instrumentId?: InstrumentId): AccountOrder[] {
-    return [...this.orders.values()].filter((order) => !order.sim.done && (instrumentId === undefined || order.state.instrumentId === instrumentId));
+    return [...this.live.values()].filter((order) => !order.sim.done && (instrumentId === undefined || order.state.instrumentId === instrumentId));
   }
 
   /** Cash minus what open orders reserve (unfilled share of their reservation) and, for derivatives, cross margin. */
   private availableCash(currency: string): Decimal {
     let reserved = ZERO;
-    for (const order of this.orders.values()) {
+    for (const order of this.live.values()) {
       if (!order.sim.active || order.sim.done || order.sim.instrument.settleCurrency !== currency) continue;
       const unfilled = order.sim.quantity.sub(order.sim.filled).div(order.sim.quantity);
       reserved = reserved.add(order.notional.mul(unfilled));
@@ -441,7 +449,7 @@ export class PaperExecution implements ExecutionPort, VenueListener {
 
   private openSellQuantity(instrumentId: InstrumentId, except: SimOrder): Decimal {
     let total = ZERO;
-    for (const order of this.orders.values()) {
+    for (const order of this.live.values()) {
       const sim = order.sim;
       if (sim === except || !sim.active || sim.done || sim.instrument.id !== instrumentId || sim.request.side !== 'SELL') continue;
       total = total.add(sim.quantity.sub(sim.filled));
@@ -553,6 +561,14 @@ export class PaperExecution implements ExecutionPort, VenueListener {
     });
     this.emitPosition(instrument.id);
     this.emitBalance(instrument.settleCurrency);
+  }
+
+  private finish(clientOrderId: string): void {
+    if (!this.live.delete(clientOrderId)) return;
+    this.finished.push(clientOrderId);
+    if (this.finished.length > 4_000) {
+      for (const old of this.finished.splice(0, 2_000)) this.orders.delete(old);
+    }
   }
 
   private addCash(currency: string, amount: Decimal): void {

@@ -2,7 +2,8 @@
  * funding-rate-arb (OKX cash-and-carry): when the perpetual's funding rate reaches `entryFundingRate` (longs pay
  * shorts), buy `baseQuantity` spot and sell the same base amount of the perpetual (baseQuantity / contract value
  * contracts): price-neutral, collecting funding. Unwind both legs when the rate falls below `exitFundingRate` or
- * the basis (perp − spot) / spot rises above `maxBasisPct` (the short perp leg loses on a widening basis).
+ * the basis (perp − spot) / spot rises above `maxBasisPct` (the short perp leg loses on a widening basis). It only
+ * enters while the basis is below half of `maxBasisPct` (hysteresis).
  */
 import { Decimal } from 'decimal.js';
 import type { FundingRateArbConfig as RawConfig } from '@trading/shared-types';
@@ -56,7 +57,8 @@ function decide(state: FundingRateArbState, ctx: StrategyContext, config: Fundin
   const perpInstrument = ctx.instrument(config.perp);
   if (basis === null || spotInstrument === undefined || perpInstrument === undefined) return noIntents(state);
   if (!state.open) {
-    if (state.lastRate.lt(config.entryFundingRate) || basis.gt(config.maxBasisPct)) return noIntents(state);
+    // Enter only well inside the basis limit (half of it), so one noisy tick does not open and close at once.
+    if (state.lastRate.lt(config.entryFundingRate) || basis.gt(config.maxBasisPct.div(2))) return noIntents(state);
     const spotQty = roundToLot(config.baseQuantity, spotInstrument.lotSize);
     const contracts = roundToLot(config.baseQuantity.div(perpInstrument.contractValue), perpInstrument.lotSize);
     if (spotQty.lte(0) || contracts.lte(0)) return noIntents(state);
@@ -100,7 +102,9 @@ export const fundingRateArb = defineStrategy<FundingRateArbConfig, FundingRateAr
   timerIntervalMs: () => null,
   initialState: () => ({ pending: [], open: false, lastRate: null, entries: 0, lastExit: null }),
   onFunding: (state, event, ctx, config) => (event.instrumentId === config.perp ? decide({ ...state, lastRate: event.fundingRate }, ctx, config) : noIntents(state)),
-  onBook: (state, _event, ctx, config) => (state.open ? decide(state, ctx, config) : noIntents(state)),
+  // The basis is checked on perpetual updates (the spot leg is quoted continuously in live data, and a stale perp
+  // book against a fresh spot tick would make a basis that never traded).
+  onBook: (state, event, ctx, config) => (state.open && event.book.instrumentId === config.perp ? decide(state, ctx, config) : noIntents(state)),
   onFill: (state, event) => noIntents(event.order.status === 'FILLED' ? settle(state, event.order.clientOrderId) : state),
   onOrderUpdate: (state, event) => noIntents(TERMINAL.has(event.order.status) ? settle(state, event.order.clientOrderId) : state),
   onOrderDenied: (state, event) => noIntents(settle(state, event.clientOrderId)),

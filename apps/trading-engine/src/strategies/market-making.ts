@@ -3,9 +3,10 @@
  * refresh threshold or after a fill. Inventory skew shifts both quotes against the position so fills tend to
  * flatten it; maxInventory stops quoting the side that would grow it further.
  *
- * Polymarket: the YES/NO pair is one book. Selling YES needs YES shares, so the ask side is a BUY of the NO token
- * at 1 − ask: buy YES at `bid` + buy NO at `1 − ask` costs 1 − (ask − bid) ≤ 1 − spread per pair, and the pair
- * pays 1 at resolution. Net inventory is YES shares − NO shares.
+ * Polymarket: the YES/NO pair is one book. Selling YES needs YES shares, so without them the ask side is a BUY of
+ * the NO token at 1 − ask: buy YES at `bid` + buy NO at `1 − ask` costs 1 − (ask − bid) ≤ 1 − spread per pair, and
+ * the pair pays 1 at resolution. Shares already held are sold instead (SELL YES at ask, SELL NO at 1 − bid), which
+ * keeps gross positions small. Net inventory is YES shares − NO shares.
  *
  * Config: schemas/strategies/market-making.json, merged with the bot's exchangeConfig (`{ marketId, tokenId }` or
  * `{ instId }`), see strategy-kit.ts.
@@ -40,6 +41,8 @@ export interface MarketMakingState {
 }
 
 const TWO = new Decimal(2);
+const ONE = new Decimal(1);
+const ZERO = new Decimal(0);
 const BPS = new Decimal(10_000);
 
 /** Net inventory in order units: the position, or YES − NO shares on Polymarket. */
@@ -62,9 +65,17 @@ function quote(state: MarketMakingState, ctx: StrategyContext, config: MarketMak
   const complement = complementOf(instrument);
   const half = config.spread !== null ? config.spread.div(TWO) : mid.mul(config.spreadBps ?? 0).div(BPS).div(TWO);
   const spacing = config.levelSpacing ?? tick;
-  const intents: Intent[] = [{ type: 'cancel-all', instrumentId: id }];
-  if (complement !== null) intents.push({ type: 'cancel-all', instrumentId: complement });
+  const intents: Intent[] = [];
+  // Nothing to cancel on the first quote or after everything filled: skip the request (rate limits count it).
+  if (ctx.openOrders(id).length > 0) intents.push({ type: 'cancel-all', instrumentId: id });
+  if (complement !== null && ctx.openOrders(complement).length > 0) intents.push({ type: 'cancel-all', instrumentId: complement });
   const max = config.maxInventory;
+  // Polymarket: shares we hold can be sold instead of buying the other outcome (keeps gross positions small).
+  let yesHeld = complement === null ? ZERO : Decimal.max(ZERO, ctx.position(id).quantity);
+  let noHeld = complement === null ? ZERO : Decimal.max(ZERO, ctx.position(complement).quantity);
+  const place = (instrumentId: InstrumentId, side: 'BUY' | 'SELL', price: Decimal, quantity: Decimal, tag: string): void => {
+    intents.push({ type: 'place-order', instrumentId, side, orderType: 'LIMIT', price, quantity, clientOrderId: ctx.newClientOrderId(), tag });
+  };
   for (let level = 0; level < config.levels; level += 1) {
     const offset = half.add(spacing.mul(level));
     const bid = roundToTick(fair.sub(offset), tick, Decimal.ROUND_DOWN);
@@ -73,15 +84,25 @@ function quote(state: MarketMakingState, ctx: StrategyContext, config: MarketMak
     const growth = size.mul(level + 1);
     const canBuy = max === null || inventory.add(growth).lte(max);
     const canSell = max === null || inventory.sub(growth).gte(max.neg());
-    if (canBuy && bid.gt(0) && (complement === null || bid.lt(1))) {
-      intents.push({ type: 'place-order', instrumentId: id, side: 'BUY', orderType: 'LIMIT', price: bid, quantity: size, clientOrderId: ctx.newClientOrderId(), tag: `bid L${String(level)}` });
-    }
-    if (!canSell) continue;
+    const L = `L${String(level)}`;
     if (complement === null) {
-      intents.push({ type: 'place-order', instrumentId: id, side: 'SELL', orderType: 'LIMIT', price: ask, quantity: size, clientOrderId: ctx.newClientOrderId(), tag: `ask L${String(level)}` });
-    } else if (ask.lt(1) && ask.gt(0)) {
-      // The ask on YES, expressed as a bid on NO (Polymarket pairs): 1 − ask.
-      intents.push({ type: 'place-order', instrumentId: complement, side: 'BUY', orderType: 'LIMIT', price: new Decimal(1).sub(ask), quantity: size, clientOrderId: ctx.newClientOrderId(), tag: `ask L${String(level)} as NO bid`, outcome: 'NO' });
+      if (canBuy && bid.gt(0)) place(id, 'BUY', bid, size, `bid ${L}`);
+      if (canSell) place(id, 'SELL', ask, size, `ask ${L}`);
+      continue;
+    }
+    // YES/NO as one book: the bid is "buy YES at bid" or "sell NO at 1 − bid"; the ask is "sell YES at ask" or
+    // "buy NO at 1 − ask". Either way one pair costs at most 1 − spread.
+    if (canBuy && bid.gt(0) && bid.lt(1)) {
+      if (noHeld.gte(size)) {
+        place(complement, 'SELL', ONE.sub(bid), size, `bid ${L} as NO sell`);
+        noHeld = noHeld.sub(size);
+      } else place(id, 'BUY', bid, size, `bid ${L}`);
+    }
+    if (canSell && ask.gt(0) && ask.lt(1)) {
+      if (yesHeld.gte(size)) {
+        place(id, 'SELL', ask, size, `ask ${L}`);
+        yesHeld = yesHeld.sub(size);
+      } else place(complement, 'BUY', ONE.sub(ask), size, `ask ${L} as NO bid`);
     }
   }
   return { state: { quotedMid: fair, quoting: true }, intents };

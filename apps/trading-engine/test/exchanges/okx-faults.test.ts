@@ -45,7 +45,10 @@ async function expectBookInSync(): Promise<void> {
       if (view?.sequence !== simBook.seqId) return false;
       const ours = JSON.stringify([view.bids.slice(0, 50).map(([p, s]) => [p.toFixed(2), s.toFixed()]), view.asks.slice(0, 50).map(([p, s]) => [p.toFixed(2), s.toFixed()])]);
       return ours === JSON.stringify([simBook.bids, simBook.asks]);
-    }, 5000, 'book in sync with the simulator');
+    }, 5000, 'book in sync with the simulator').catch((error: unknown) => {
+      const view = adapter.marketData.getOrderBook(SWAP);
+      throw new Error(`${String(error)}: ours seq=${String(view?.sequence)} sim seq=${String(sim.okx.book(INST, 1).seqId)} resyncs=${String(adapter.marketData.resyncCount(SWAP))}`);
+    });
   } finally {
     sim.okx.resume();
   }

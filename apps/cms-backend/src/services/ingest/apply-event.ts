@@ -101,7 +101,7 @@ async function botLog(q: Queryable, event: EngineEvent, level: string, message: 
   await q.query('INSERT INTO bot_logs (bot_id, exchange, level, message, ts) VALUES ($1,$2,$3,$4,$5)', [event.botId, event.exchange, level, message.slice(0, 2000), ms(event.timestamp)]);
 }
 
-async function applyInTx(q: Queryable, event: EngineEvent): Promise<boolean> {
+export async function applyInTx(q: Queryable, event: EngineEvent): Promise<boolean> {
   switch (event.type) {
     case 'order-updated':
       await upsertOrder(q, event.payload.order);

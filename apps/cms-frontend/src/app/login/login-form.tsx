@@ -3,7 +3,7 @@
 import { Activity } from 'lucide-react';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { signIn } from 'next-auth/react';
-import { useState, type FormEvent } from 'react';
+import { useState, type SyntheticEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent } from '@/components/ui/card';
 import { FieldError, Input, Label } from '@/components/ui/input';
@@ -22,7 +22,7 @@ export function LoginForm() {
   const [error, setError] = useState<string | null>(params.get('error') === 'SessionRequired' ? 'Please sign in.' : null);
   const [pending, setPending] = useState(false);
 
-  async function submit(e: FormEvent) {
+  async function submit(e: SyntheticEvent) {
     e.preventDefault();
     if (!/^\S+@\S+\.\S+$/.test(email)) {
       setError('Enter a valid email address.');

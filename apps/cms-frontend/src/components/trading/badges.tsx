@@ -18,7 +18,7 @@ const STATE_TONE: Record<BotState, BadgeTone> = {
 
 export function StateBadge({ state }: { state: string }) {
   return (
-    <Badge tone={STATE_TONE[state as BotState] ?? 'neutral'} data-testid="bot-state">
+    <Badge tone={(STATE_TONE as Record<string, BadgeTone | undefined>)[state] ?? 'neutral'} data-testid="bot-state">
       {state}
     </Badge>
   );

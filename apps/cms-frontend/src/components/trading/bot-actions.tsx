@@ -46,7 +46,7 @@ export function BotActions({ bot, size = 'sm' }: { bot: Pick<Bot, 'botId' | 'nam
   return (
     <div className="flex items-center gap-1" data-testid="bot-actions">
       {(Object.keys(ALLOWED) as Action[])
-        .filter((a) => ALLOWED[a].includes(bot.status as BotState))
+        .filter((a) => ALLOWED[a].includes(bot.status))
         .map((a) => {
           const Icon = ICON[a];
           return (

@@ -21,10 +21,8 @@ export function ConfigForm({
   const set = (f: FormField, raw: string | boolean) => {
     const next = { ...values, [f.name]: raw };
     const error = validateField(f, raw);
-    const nextErrors = { ...errors };
-    if (error === null) delete nextErrors[f.name];
-    else nextErrors[f.name] = error;
-    onChange(next, nextErrors);
+    const rest = Object.fromEntries(Object.entries(errors).filter(([k]) => k !== f.name));
+    onChange(next, error === null ? rest : { ...rest, [f.name]: error });
   };
   return (
     <div className="grid gap-3 sm:grid-cols-2">

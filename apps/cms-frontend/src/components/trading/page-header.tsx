@@ -15,7 +15,7 @@ export function PageHeader({ title, description, actions }: { title: string; des
 
 export function ErrorNote({ error }: { error: unknown }) {
   if (error === null || error === undefined) return null;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error);
   return (
     <div role="alert" className="mb-3 rounded-md border border-red-500/40 bg-red-500/10 px-3 py-2 text-sm text-red-600 dark:text-red-400">
       {message}

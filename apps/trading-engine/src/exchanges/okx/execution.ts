@@ -5,7 +5,7 @@
  * retry can never double an order. Order states only move forwards.
  */
 import type { Logger } from 'pino';
-import { canAdvanceOrderStatus, type MarginMode, type OrderType } from '@trading/shared-types';
+import { canAdvanceOrderStatus, isTerminalOrderStatus, type MarginMode, type OrderType } from '@trading/shared-types';
 // orders-pending takes instType optionally; the SDK's request type marks it required.
 import type { OrderHistoryRequest, OrderRequest as OkxOrderRequest } from 'okx-api';
 import {
@@ -65,6 +65,10 @@ export class OkxExecution implements ExecutionPort {
         }
         for (const balance of balances) this.emit({ type: 'balance', balance });
       }
+    });
+    // Pushes sent while the private connection was down are lost: rebuild state over REST after a reconnect.
+    this.stream.onReconnect((wsKey) => {
+      if (wsKey.endsWith('Private')) void this.resyncPrivate();
     });
     await this.stream.connectPrivate();
     this.stream.acquire({ channel: 'orders', instType: 'ANY' });
@@ -221,6 +225,22 @@ export class OkxExecution implements ExecutionPort {
     }
   }
 
+  /** Re-reads open orders, every cached non-terminal order, balances and positions; emits what changed. */
+  async resyncPrivate(): Promise<void> {
+    try {
+      const open = await this.fetchOpenOrders();
+      const openIds = new Set(open.map((o) => o.clientOrderId));
+      for (const cached of [...this.orders.values()]) {
+        if (openIds.has(cached.clientOrderId) || isTerminalOrderStatus(cached.status)) continue;
+        await this.fetchOrderByClientId(cached.instrumentId, cached.clientOrderId);
+      }
+      for (const balance of await this.fetchBalances()) this.emit({ type: 'balance', balance });
+      for (const position of await this.fetchPositions()) this.emit({ type: 'position', position });
+    } catch (error) {
+      this.logger.warn({ err: error }, 'okx private resync after reconnect failed');
+    }
+  }
+
   /** The cached state of an order (latest seen), for tests and the order tracker. */
   cachedOrder(clientOrderId: string): OrderState | undefined {
     return this.orders.get(clientOrderId);
@@ -277,14 +297,22 @@ export class OkxExecution implements ExecutionPort {
     return error;
   }
 
-  /** Keeps the most advanced state: a late push never moves an order backwards. */
+  /** Keeps the most advanced state (a late push never moves an order backwards) and emits it when it changed. */
   private remember(next: OrderState): OrderState {
     const current = this.orders.get(next.clientOrderId);
     if (current) {
       const advances = canAdvanceOrderStatus(current.status, next.status) || next.filledQuantity.gt(current.filledQuantity);
       if (!advances || next.filledQuantity.lt(current.filledQuantity)) return current;
+      const unchanged =
+        current.status === next.status &&
+        current.filledQuantity.eq(next.filledQuantity) &&
+        current.quantity.eq(next.quantity) &&
+        (current.price?.toString() ?? '') === (next.price?.toString() ?? '') &&
+        current.exchangeOrderId === next.exchangeOrderId;
+      if (unchanged) return current;
     }
     this.orders.set(next.clientOrderId, next);
+    this.emit({ type: 'order', order: next });
     return next;
   }
 
@@ -294,9 +322,7 @@ export class OkxExecution implements ExecutionPort {
       this.logger.warn({ row }, 'okx: malformed order push dropped');
       return;
     }
-    const before = this.orders.get(parsed.order.clientOrderId);
-    const state = this.remember(parsed.order);
-    if (state !== before) this.emit({ type: 'order', order: state });
+    this.remember(parsed.order);
     const fill = parsed.fill;
     if (fill) {
       const key = `${fill.exchangeOrderId ?? ''}:${fill.fillId}`;

@@ -43,7 +43,9 @@ export class OkxMarketData implements MarketDataPort {
     stream.onChannel('tickers', (msg) => { this.emitRows('tickers', msg, parseTicker); });
     stream.onChannel('funding-rate', (msg) => { this.emitRows('funding-rate', msg, parseFunding); });
     stream.onChannel('mark-price', (msg) => { this.emitRows('mark-price', msg, parseMarkPrice); });
-    stream.onReconnect(() => {
+    stream.onReconnect((wsKey) => {
+      // Books live on the public connection; a private/business reconnect must not drop them (no snapshot would follow).
+      if (wsKey.endsWith('Private') || wsKey.endsWith('Business')) return;
       for (const state of this.books.values()) {
         state.book.reset();
         state.resyncPending = true;

@@ -3,11 +3,13 @@
 import {
   createFilteredRowModel,
   createSortedRowModel,
-  filterFns,
+  filterFn_equals,
+  filterFn_includesString,
   globalFilteringFeature,
   columnFilteringFeature,
   rowSortingFeature,
-  sortFns,
+  sortFn_alphanumeric,
+  sortFn_basic,
   tableFeatures,
   useTable,
   type ColumnDef,
@@ -45,8 +47,8 @@ const features = tableFeatures({
   globalFilteringFeature,
   sortedRowModel: createSortedRowModel(),
   filteredRowModel: createFilteredRowModel(),
-  sortFns,
-  filterFns,
+  sortFns: { alphanumeric: sortFn_alphanumeric, basic: sortFn_basic },
+  filterFns: { equals: filterFn_equals, includesString: filterFn_includesString },
 });
 
 const columns: ColumnDef<typeof features, BotRow>[] = [

@@ -258,7 +258,7 @@ function ConfigEditor({ bot, editable, onSaved }: { bot: Bot; editable: boolean;
     const v: FormValues = {};
     for (const f of fields) {
       const c = bot.config[f.name];
-      v[f.name] = typeof c === 'boolean' ? c : Array.isArray(c) ? c.map(String).join(', ') : c === undefined || c === null ? '' : String(c as string | number);
+      v[f.name] = typeof c === 'boolean' ? c : Array.isArray(c) ? c.map(String).join(', ') : typeof c === 'string' || typeof c === 'number' ? String(c) : '';
     }
     return v;
   }, [fields, bot.config]);

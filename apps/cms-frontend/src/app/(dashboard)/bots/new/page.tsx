@@ -5,7 +5,7 @@
  */
 import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useState, type SyntheticEvent } from 'react';
 import { EXCHANGE_VALUES, SCHEMAS, type Bot, type Exchange, type TradingMode } from '@trading/shared-types/browser';
 import { ConfigForm } from '@/components/trading/config-form';
 import { ErrorNote, PageHeader } from '@/components/trading/page-header';
@@ -65,7 +65,7 @@ export default function NewBotPage() {
 
   if (!canMutate) return <p className="text-sm text-neutral-500">Viewers cannot create bots.</p>;
 
-  function submit(e: FormEvent) {
+  function submit(e: SyntheticEvent) {
     e.preventDefault();
     setFormError(null);
     if (exchange === '' || chosen === undefined || risk === null) {
@@ -193,10 +193,8 @@ export default function NewBotPage() {
                     onChange={(e) => {
                       setRisk({ ...risk, [key]: e.target.value });
                       const err = validateField(f, e.target.value);
-                      const next = { ...riskErrors };
-                      if (err === null) delete next[f.name];
-                      else next[f.name] = err;
-                      setRiskErrors(next);
+                      const rest = Object.fromEntries(Object.entries(riskErrors).filter(([k]) => k !== f.name));
+                      setRiskErrors(err === null ? rest : { ...rest, [f.name]: err });
                     }}
                   />
                   <FieldError message={error} />

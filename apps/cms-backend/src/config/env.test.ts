@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './env.js';
+
+describe('loadConfig', () => {
+  it('uses the offline demo defaults and says which', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3001);
+    expect(config.adminEmail).toBe('admin@example.com');
+    expect(config.demoDefaults).toEqual(['JWT_SECRET', 'ENCRYPTION_KEY', 'ADMIN_PASSWORD']);
+    expect(config.databaseUrl).toBeUndefined();
+  });
+  it('names the bad variable', () => {
+    expect(() => loadConfig({ PORT: 'abc' })).toThrow(/PORT/);
+    expect(() => loadConfig({ ENCRYPTION_KEY: 'short' })).toThrow(ConfigError);
+    try {
+      loadConfig({ ENCRYPTION_KEY: 'short', REDIS_URL: 'nope' });
+    } catch (error) {
+      expect((error as ConfigError).variables.sort()).toEqual(['ENCRYPTION_KEY', 'REDIS_URL']);
+    }
+  });
+  it('requires real secrets in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET.*ENCRYPTION_KEY.*ADMIN_PASSWORD/);
+  });
+});

@@ -1,0 +1,74 @@
+'use client';
+/** Trades (fills): server-side paginated with filters; CSV export keeps exact decimals. */
+import { useState } from 'react';
+import type { Fill } from '@trading/shared-types/browser';
+import { ExchangeBadge, ModeBadge, Pnl, Price, SideBadge } from '@/components/trading/badges';
+import { PageHeader } from '@/components/trading/page-header';
+import { PagedList } from '@/components/trading/paged-list';
+import { Input, Select } from '@/components/ui/input';
+import { formatDecimal, formatQuantity, formatTime } from '@/lib/format';
+
+export default function TradesPage() {
+  const [side, setSide] = useState('');
+  const [mode, setMode] = useState('');
+  const [botId, setBotId] = useState('');
+  const [instrumentId, setInstrumentId] = useState('');
+  const [from, setFrom] = useState('');
+  return (
+    <div>
+      <PageHeader title="Trades" />
+      <PagedList<Fill>
+        resource="trades"
+        testId="trades-table"
+        filters={{ side, mode, botId, instrumentId, from: from === '' ? undefined : new Date(from).getTime() }}
+        rowKey={(f) => f.fillId}
+        toolbar={
+          <>
+            <Select className="w-28" value={side} onChange={(e) => { setSide(e.target.value); }} aria-label="Side">
+              <option value="">Both sides</option>
+              <option>BUY</option>
+              <option>SELL</option>
+            </Select>
+            <Select className="w-28" value={mode} onChange={(e) => { setMode(e.target.value); }} aria-label="Mode">
+              <option value="">Any mode</option>
+              <option>paper</option>
+              <option>live</option>
+            </Select>
+            <Input className="w-44" placeholder="Bot id" value={botId} onChange={(e) => { setBotId(e.target.value.trim()); }} aria-label="Bot id" />
+            <Input className="w-52" placeholder="Instrument" value={instrumentId} onChange={(e) => { setInstrumentId(e.target.value.trim()); }} aria-label="Instrument" />
+            <Input className="w-48" type="datetime-local" value={from} onChange={(e) => { setFrom(e.target.value); }} aria-label="From" />
+          </>
+        }
+        columns={[
+          { header: 'Time', cell: (f) => formatTime(f.timestamp) },
+          { header: 'Exchange', cell: (f) => <ExchangeBadge exchange={f.exchange} /> },
+          { header: 'Instrument', cell: (f) => <span className="font-mono text-xs">{f.instrumentId}{f.outcome !== undefined ? ` ${f.outcome}` : ''}</span> },
+          { header: 'Side', cell: (f) => <SideBadge side={f.side} /> },
+          { header: 'Price', className: 'text-right', cell: (f) => <Price value={f.price} instrumentId={f.instrumentId} /> },
+          { header: 'Quantity', className: 'text-right', cell: (f) => formatQuantity(f.quantity) },
+          { header: 'Fee', className: 'text-right', cell: (f) => `${formatDecimal(f.fee, 4)} ${f.feeCurrency}` },
+          { header: 'Role', cell: (f) => f.role },
+          { header: 'Realized', className: 'text-right', cell: (f) => <Pnl value={f.realizedPnl ?? null} /> },
+          { header: 'Mode', cell: (f) => <ModeBadge mode={f.mode} /> },
+        ]}
+        csv={[
+          { header: 'fillId', value: (f) => f.fillId },
+          { header: 'timestamp', value: (f) => String(f.timestamp) },
+          { header: 'exchange', value: (f) => f.exchange },
+          { header: 'botId', value: (f) => f.botId },
+          { header: 'orderId', value: (f) => f.orderId },
+          { header: 'instrumentId', value: (f) => f.instrumentId },
+          { header: 'outcome', value: (f) => f.outcome },
+          { header: 'side', value: (f) => f.side },
+          { header: 'price', value: (f) => f.price },
+          { header: 'quantity', value: (f) => f.quantity },
+          { header: 'fee', value: (f) => f.fee },
+          { header: 'feeCurrency', value: (f) => f.feeCurrency },
+          { header: 'role', value: (f) => f.role },
+          { header: 'realizedPnl', value: (f) => f.realizedPnl },
+          { header: 'mode', value: (f) => f.mode },
+        ]}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,479 @@
+/**
+ * The engine as a Redis service: wires the kernel to the registry (heartbeat + TTL), the command consumer, the event
+ * publisher, bot leases with fencing, the failover reaper and the fail-closed controller. It is the bridge's
+ * composition root; main.ts only loads config and handles signals.
+ *
+ * Fail-closed timeline: Redis lost (connection event or failed ping) → the order gate closes synchronously → the
+ * kernel cancels live orders (paper: frozen) and pauses every bot with reason `redis-unavailable` → events buffer.
+ * Redis back → re-register → re-validate every lease (lost ones are dropped) → the gate opens → bots stay paused
+ * unless AUTO_RESUME_AFTER_REDIS, in which case each is reconciled and resumed.
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { QUEUE_NAMES, type BotSpec, type BotState, type EngineCommand, type EngineEvent, type EngineInfo } from '@trading/shared-types';
+import type { EngineConfig } from '../service/config.js';
+import type { Logger } from '../service/logger.js';
+import type { EngineMetrics } from '../service/metrics.js';
+import { AssignmentStore, type Assignment } from './assignments.js';
+import { CommandConsumer, type CommandOutcome } from './command-consumer.js';
+import type { EngineKernel } from './engine-kernel.js';
+import { EventPublisher } from './event-publisher.js';
+import { LeaseManager } from './lease-manager.js';
+import { Reaper } from './reaper.js';
+import { createRedis, KeySpace, redisOptions } from './redis-connection.js';
+import { RedisHealth } from './redis-health.js';
+import { EngineRegistry } from './registry.js';
+
+/** Commands never queue while disconnected, so start-up waits for the first connection explicitly. */
+async function waitReady(client: Redis, timeoutMs: number): Promise<void> {
+  if (client.status === 'ready') return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, timeoutMs);
+    function done(): void {
+      clearTimeout(timer);
+      client.off('ready', done);
+      resolve();
+    }
+    client.once('ready', done);
+  });
+}
+
+export const FAIL_CLOSED_REASON = 'redis-unavailable';
+const BOT_STATES: readonly BotState[] = ['IDLE', 'STARTING', 'RUNNING', 'PAUSING', 'PAUSED', 'STOPPING', 'STOPPED', 'RISK_STOPPED', 'ERROR'];
+
+export type ServiceConfig = Omit<EngineConfig, 'host' | 'port' | 'logLevel' | 'endpoints' | 'encryptionKey'> & { version: string; httpPort?: number };
+
+export class EngineService {
+  readonly keys: KeySpace;
+  /** Distinguishes two processes with the same ENGINE_ID in lease values. */
+  readonly instanceId = randomBytes(4).toString('hex');
+  private readonly redis: Redis;
+  private readonly pub: Redis;
+  private readonly bull: Redis;
+  private readonly health: RedisHealth;
+  private readonly registry: EngineRegistry;
+  private readonly leases: LeaseManager;
+  private readonly assignments: AssignmentStore;
+  private readonly publisher: EventPublisher;
+  private readonly eventsQueue: Queue;
+  private readonly consumer: CommandConsumer;
+  private readonly reaper: Reaper;
+  private readonly startedAt = Date.now();
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private tradingAllowed = false;
+  private recovering = false;
+  private failClosedSince: number | null = null;
+  private pausedByFailClosed = new Set<string>();
+  private status: 'online' | 'draining' | 'offline' = 'online';
+  private stopped = false;
+
+  constructor(
+    readonly config: ServiceConfig,
+    readonly kernel: EngineKernel,
+    private readonly log: Logger,
+    private readonly metrics: EngineMetrics,
+  ) {
+    this.keys = new KeySpace(config.redisPrefix);
+    this.redis = createRedis(config);
+    this.pub = createRedis(config);
+    this.bull = new Redis(redisOptions(config, { maxRetriesPerRequest: null }));
+    for (const client of [this.pub, this.bull]) client.on('error', () => undefined); // health reports on this.redis
+    this.health = new RedisHealth(this.redis, config.redisPingMs);
+    this.registry = new EngineRegistry(this.redis, this.keys, config.engineTtlMs);
+    this.assignments = new AssignmentStore(this.redis, this.keys);
+    this.leases = new LeaseManager(this.redis, this.keys, `${config.engineId}#${this.instanceId}`, config.leaseTtlMs, (botId, reason) => {
+      void this.onLeaseLost(botId, reason);
+    });
+    this.eventsQueue = new Queue(QUEUE_NAMES.engineEvents, {
+      connection: this.pub,
+      prefix: this.keys.bullPrefix,
+      defaultJobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 3600, count: 50_000 }, removeOnFail: { age: 7 * 86_400 } },
+    });
+    this.publisher = new EventPublisher({
+      engineId: config.engineId,
+      redis: this.pub,
+      queue: this.eventsQueue,
+      keys: this.keys,
+      bufferMax: config.eventBufferMax,
+      metrics,
+      log,
+      isRedisUp: () => this.health.up,
+    });
+    this.consumer = new CommandConsumer({
+      engineId: config.engineId,
+      redis: this.redis,
+      connection: this.bull,
+      keys: this.keys,
+      execute: (command) => this.execute(command),
+      emit: (event) => {
+        this.publisher.publish(event);
+      },
+      metrics,
+      log,
+    });
+    this.reaper = new Reaper({
+      engineId: config.engineId,
+      redis: this.redis,
+      keys: this.keys,
+      registry: this.registry,
+      assignments: this.assignments,
+      leases: this.leases,
+      engineTtlMs: config.engineTtlMs,
+      runsBot: (botId) => this.kernel.listBots().some((bot) => bot.botId === botId),
+      log,
+    });
+    kernel.setEventSink(this.publisher);
+    kernel.setOrderGate({
+      canSendOrder: (botId, fence) => {
+        if (!this.tradingAllowed || !this.health.up) {
+          metrics.ordersBlocked.inc({ reason: FAIL_CLOSED_REASON });
+          return false;
+        }
+        if (!this.leases.canTrade(botId, fence)) {
+          metrics.ordersBlocked.inc({ reason: 'lease' });
+          return false;
+        }
+        metrics.ordersOut.inc({ exchange: kernel.listBots().find((bot) => bot.botId === botId)?.exchange ?? 'unknown' });
+        return true;
+      },
+    });
+  }
+
+  get engineId(): string {
+    return this.config.engineId;
+  }
+
+  get redisUp(): boolean {
+    return this.health.up;
+  }
+
+  get canTrade(): boolean {
+    return this.tradingAllowed && this.health.up;
+  }
+
+  get events(): EventPublisher {
+    return this.publisher;
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([this.redis, this.pub].map((client) => waitReady(client, 5000)));
+    if (!(await this.health.probe())) throw new Error(`Redis does not answer at start (${this.config.sentinel ? 'sentinel' : this.config.redisUrl})`);
+    await this.publisher.init();
+    await this.registry.write(this.info());
+    this.emitEngine('engine-registered');
+    this.health.onChange((up, reason) => {
+      this.onHealth(up, reason);
+    });
+    this.health.start();
+    this.leases.start();
+    this.consumer.start();
+    this.tradingAllowed = true;
+    this.metrics.redisUp.set(1);
+    this.heartbeatTimer = setInterval(() => {
+      void this.heartbeat();
+    }, this.config.heartbeatMs);
+    this.log.info({ engineId: this.engineId, exchanges: this.config.supportedExchanges, capacity: this.config.capacity }, 'engine registered');
+  }
+
+  info(): EngineInfo {
+    const bots = this.kernel.listBots();
+    const memory = process.memoryUsage();
+    return {
+      engineId: this.engineId,
+      host: hostname(),
+      ...(this.config.httpPort !== undefined ? { port: this.config.httpPort } : {}),
+      version: this.config.version,
+      supportedExchanges: this.config.supportedExchanges,
+      capacity: this.config.capacity,
+      load: bots.length,
+      status: this.status,
+      botIds: bots.map((bot) => bot.botId),
+      startedAt: this.startedAt,
+      heartbeatAt: Date.now(),
+      metrics: { rssMb: Math.round(memory.rss / 1_048_576), uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000) },
+    };
+  }
+
+  healthReport(): { status: 'ok' | 'degraded'; [key: string]: unknown } {
+    return {
+      status: this.canTrade ? 'ok' : 'degraded',
+      engineId: this.engineId,
+      redis: this.health.up ? 'up' : 'down',
+      failClosedSince: this.failClosedSince,
+      engineStatus: this.status,
+      bots: this.kernel.listBots().length,
+      leases: this.leases.size,
+      bufferedEvents: this.publisher.buffered,
+    };
+  }
+
+  /** Graceful stop: hand bots to other engines when any can take them, leave the registry, say goodbye. */
+  async stop(reason = 'shutdown'): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.consumer.close().catch(() => undefined);
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    if (this.health.up) {
+      await this.drain().catch((error: unknown) => {
+        this.log.warn({ error: String(error) }, 'drain on stop failed');
+      });
+      this.status = 'offline';
+      this.emitEngine('engine-stopped', reason);
+      await this.publisher.drained(3000);
+      await this.registry.remove(this.engineId).catch(() => undefined);
+    }
+    await this.teardown();
+  }
+
+  /** Tests: die like a SIGKILLed process (no drain, no goodbye, connections cut). */
+  async crash(): Promise<void> {
+    this.stopped = true;
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.health.stop();
+    this.leases.stop();
+    this.tradingAllowed = false;
+    for (const client of [this.redis, this.pub, this.bull]) client.disconnect();
+    await this.kernel.close();
+    await this.consumer.close().catch(() => undefined);
+  }
+
+  private async teardown(): Promise<void> {
+    this.health.stop();
+    this.leases.stop();
+    this.publisher.close();
+    await this.kernel.close();
+    await this.reaper.close().catch(() => undefined);
+    await this.eventsQueue.close().catch(() => undefined);
+    for (const client of [this.redis, this.pub, this.bull]) client.disconnect();
+  }
+
+  private emitEngine(type: 'engine-registered' | 'engine-heartbeat' | 'engine-stopped', reason?: string): void {
+    const base = { eventId: 'pending', engineId: this.engineId, exchange: null, botId: null, timestamp: Date.now(), seq: 0 };
+    const event: EngineEvent =
+      type === 'engine-stopped'
+        ? { ...base, type, payload: { reason: (reason ?? 'stopped').slice(0, 500) } }
+        : { ...base, type, payload: { engine: this.info() } };
+    this.publisher.publish(event);
+  }
+
+  private async heartbeat(): Promise<void> {
+    const counts = new Map<BotState, number>(BOT_STATES.map((state) => [state, 0]));
+    for (const bot of this.kernel.listBots()) counts.set(bot.state, (counts.get(bot.state) ?? 0) + 1);
+    for (const [state, count] of counts) this.metrics.botsByState.set({ state }, count);
+    this.metrics.leasesHeld.set(this.leases.size);
+    if (!this.health.up || this.recovering || this.stopped) return;
+    try {
+      await this.registry.write(this.info());
+      this.emitEngine('engine-heartbeat');
+      const moved = await this.reaper.sweep();
+      for (const move of moved) this.log.info(move, 'reaper handed a bot over');
+    } catch (error) {
+      this.log.warn({ error: error instanceof Error ? error.message : String(error) }, 'heartbeat failed');
+    }
+  }
+
+  // ---- fail-closed -------------------------------------------------------------------------------------------
+
+  private onHealth(up: boolean, reason: string): void {
+    this.metrics.redisUp.set(up ? 1 : 0);
+    this.metrics.redisTransitions.inc({ to: up ? 'up' : 'down' });
+    if (!up) {
+      // Synchronous first: no order may pass the gate from here on.
+      this.tradingAllowed = false;
+      this.leases.suspend();
+      this.failClosedSince = Date.now();
+      this.log.error({ reason }, 'Redis unreachable: fail-closed, no new orders, pausing every bot');
+      for (const bot of this.kernel.listBots()) if (bot.state === 'RUNNING' || bot.state === 'STARTING') this.pausedByFailClosed.add(bot.botId);
+      this.kernel.pauseAllForFailClosed(FAIL_CLOSED_REASON).catch((error: unknown) => {
+        this.log.error({ error: String(error) }, 'fail-closed pause failed');
+      });
+      return;
+    }
+    if (this.stopped) return;
+    this.log.warn({ reason }, 'Redis reachable again: re-registering and re-validating leases');
+    void this.recover();
+  }
+
+  private async recover(): Promise<void> {
+    if (this.recovering) return;
+    this.recovering = true;
+    try {
+      await this.registry.write(this.info());
+      this.emitEngine('engine-registered');
+      const { kept, reacquired, lost } = await this.leases.revalidate();
+      for (const botId of lost) await this.dropBot(botId, 'lease taken by another engine during the Redis outage');
+      for (const { botId, fence } of reacquired) {
+        this.kernel.setFence(botId, fence);
+        await this.updateAssignment(botId, (assignment) => ({ ...assignment, fence }));
+      }
+      if (!this.health.up) return; // lost again meanwhile: the next "up" retries
+      this.leases.unsuspend();
+      this.tradingAllowed = true;
+      this.failClosedSince = null;
+      this.publisher.kick();
+      const resumable = [...this.pausedByFailClosed].filter((botId) => this.leases.fenceOf(botId) !== null);
+      this.pausedByFailClosed = new Set();
+      this.log.info({ kept: kept.length, reacquired: reacquired.length, lost: lost.length, autoResume: this.config.autoResumeAfterRedis }, 'recovered from Redis outage');
+      if (this.config.autoResumeAfterRedis) {
+        for (const botId of resumable) {
+          await this.kernel.reconcileAndResume(botId, 'redis restored').catch((error: unknown) => {
+            this.log.warn({ botId, error: String(error) }, 'resume after Redis outage failed');
+          });
+        }
+      } else {
+        for (const botId of resumable) await this.updateAssignment(botId, (assignment) => ({ ...assignment, desired: 'paused' }));
+      }
+    } catch (error) {
+      this.log.warn({ error: error instanceof Error ? error.message : String(error) }, 'recovery failed; retrying on next ping');
+      setTimeout(() => {
+        if (this.health.up && !this.tradingAllowed && !this.stopped) void this.recover();
+      }, this.config.redisPingMs);
+    } finally {
+      this.recovering = false;
+    }
+  }
+
+  private async onLeaseLost(botId: string, reason: string): Promise<void> {
+    this.metrics.leasesLost.inc();
+    this.log.error({ botId, reason }, 'bot lease lost: stopped trading the bot');
+    await this.dropBot(botId, reason);
+  }
+
+  private async dropBot(botId: string, reason: string): Promise<void> {
+    this.leases.forget(botId);
+    this.pausedByFailClosed.delete(botId);
+    await this.kernel.abandonBot(botId, reason).catch((error: unknown) => {
+      this.log.warn({ botId, error: String(error) }, 'abandon failed');
+    });
+  }
+
+  private async updateAssignment(botId: string, change: (assignment: Assignment) => Assignment): Promise<void> {
+    const current = await this.assignments.get(botId);
+    if (current?.engineId !== this.engineId) return;
+    await this.assignments.put({ ...change(current), updatedAt: Date.now() });
+  }
+
+  // ---- commands ----------------------------------------------------------------------------------------------
+
+  private async execute(command: EngineCommand): Promise<CommandOutcome> {
+    const needBot = (): string => {
+      if (command.botId === null) throw new Error(`botId: is required for ${command.type}`);
+      return command.botId;
+    };
+    const tradingOnly = (): void => {
+      if (!this.canTrade) throw new Error(`${FAIL_CLOSED_REASON}: engine is fail-closed`);
+    };
+    switch (command.type) {
+      case 'start-bot':
+        return this.startBot(command.payload.bot, command.botId, command.issuedBy ?? null);
+      case 'stop-bot': {
+        const botId = needBot();
+        await this.kernel.stopBot(botId, command.payload.reason ?? 'stop command', command.payload.flatten ?? false);
+        await this.leases.release(botId);
+        await this.assignments.remove(botId);
+        return { accepted: true };
+      }
+      case 'pause-bot': {
+        const botId = needBot();
+        await this.kernel.pauseBot(botId, 'pause command');
+        await this.updateAssignment(botId, (assignment) => ({ ...assignment, desired: 'paused' }));
+        return { accepted: true };
+      }
+      case 'resume-bot': {
+        const botId = needBot();
+        tradingOnly();
+        await this.kernel.resumeBot(botId, 'resume command');
+        this.pausedByFailClosed.delete(botId);
+        await this.updateAssignment(botId, (assignment) => ({ ...assignment, desired: 'running' }));
+        return { accepted: true };
+      }
+      case 'update-bot-config': {
+        const botId = needBot();
+        await this.kernel.updateBotConfig(botId, {
+          ...(command.payload.config ? { config: command.payload.config } : {}),
+          ...(command.payload.riskLimits ? { riskLimits: command.payload.riskLimits } : {}),
+        });
+        await this.updateAssignment(botId, (assignment) => ({
+          ...assignment,
+          spec: { ...assignment.spec, ...(command.payload.config ? { config: command.payload.config } : {}), ...(command.payload.riskLimits ? { riskLimits: command.payload.riskLimits } : {}) },
+        }));
+        return { accepted: true };
+      }
+      case 'kill-switch': {
+        const botIds = this.kernel.listBots().map((bot) => bot.botId);
+        await this.kernel.killSwitch(command.payload.reason, command.payload.flatten ?? false);
+        for (const botId of botIds) {
+          await this.leases.release(botId);
+          await this.assignments.remove(botId);
+        }
+        return { accepted: true };
+      }
+      case 'place-order': {
+        const botId = needBot();
+        tradingOnly();
+        await this.kernel.placeOrder(botId, command.payload);
+        return { accepted: true };
+      }
+      case 'cancel-order':
+        await this.kernel.cancelOrder(needBot(), command.payload.clientOrderId);
+        return { accepted: true };
+      case 'drain-engine':
+        await this.drain();
+        return { accepted: true };
+    }
+  }
+
+  private async startBot(spec: BotSpec, commandBotId: string | null, issuedBy: string | null): Promise<CommandOutcome> {
+    const exchange = spec.exchange;
+    if (commandBotId !== null && commandBotId !== spec.botId) return { accepted: false, exchange, reason: `botId: ${commandBotId} differs from payload.bot.botId ${spec.botId}` };
+    if (this.kernel.listBots().some((bot) => bot.botId === spec.botId)) return { accepted: true, exchange, reason: 'already running on this engine' };
+    if (this.status !== 'online') return { accepted: false, exchange, reason: `engine is ${this.status}` };
+    if (!this.config.supportedExchanges.includes(exchange)) return { accepted: false, exchange, reason: `payload.bot.exchange: ${exchange} is not supported by this engine (${this.config.supportedExchanges.join(',')})` };
+    if (this.config.capacity > 0 && this.kernel.listBots().length >= this.config.capacity) return { accepted: false, exchange, reason: `engine is full (capacity ${String(this.config.capacity)})` };
+    if (!this.canTrade) return { accepted: false, exchange, reason: `${FAIL_CLOSED_REASON}: engine is fail-closed` };
+    const previous = await this.assignments.get(spec.botId);
+    if (previous && previous.engineId !== this.engineId) {
+      return { accepted: false, exchange, reason: `bot is assigned to engine ${previous.engineId}` };
+    }
+    const lease = await this.leases.acquire(spec.botId, (previous?.fence ?? 0) + 1);
+    if (!lease.ok) return { accepted: false, exchange, reason: `bot lease is held by ${lease.holder}` };
+    const desired = previous?.desired ?? 'running';
+    try {
+      // Persist the assignment before the bot trades: if we die right after, a survivor can adopt it.
+      await this.assignments.put({ botId: spec.botId, engineId: this.engineId, fence: lease.fence, desired, spec, updatedAt: Date.now() });
+      if (previous) {
+        const from = issuedBy?.startsWith('reaper:') === true ? `adopted after failover (${issuedBy})` : 'adopted';
+        await this.kernel.adoptBot(spec, { fence: lease.fence, resume: desired === 'running', reason: from });
+        this.metrics.adoptions.inc({ outcome: 'ok' });
+      } else {
+        await this.kernel.startBot(spec, { fence: lease.fence });
+      }
+    } catch (error) {
+      if (previous) this.metrics.adoptions.inc({ outcome: 'failed' });
+      await this.leases.release(spec.botId).catch(() => undefined);
+      throw error;
+    }
+    return { accepted: true, exchange };
+  }
+
+  /** Stop taking bots and hand every running bot to another engine (pause, drop, release lease, reassign). */
+  async drain(): Promise<void> {
+    this.status = 'draining';
+    await this.registry.write(this.info()).catch(() => undefined);
+    const { live } = await this.registry.read();
+    const others = live.filter((engine) => engine.info.engineId !== this.engineId);
+    const extraLoad = new Map<string, number>();
+    for (const bot of this.kernel.listBots()) {
+      const assignment = await this.assignments.get(bot.botId);
+      await this.kernel.pauseBot(bot.botId, 'engine draining').catch(() => undefined);
+      await this.kernel.abandonBot(bot.botId, 'handed over: engine draining');
+      await this.leases.release(bot.botId);
+      if (!assignment) continue;
+      // Keep `desired` as it was before the drain pause, so the new owner resumes a running bot.
+      const to = await this.reaper.handOver({ ...assignment, updatedAt: 0 }, others, extraLoad, 'drain', this.engineId);
+      if (to === null) this.log.warn({ botId: bot.botId }, 'drain: no engine took the bot; the reaper will place it later');
+    }
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Entry point of the engine service (`npm run start -w @trading/trading-engine`, built: dist/main.js): load and
+ * validate the configuration, build the kernel, start the Redis bridge and the health/metrics server, and stop
+ * cleanly on SIGTERM/SIGINT (hand bots over, leave the registry).
+ */
+import { readFileSync } from 'node:fs';
+import { EngineService } from './bridge/engine-service.js';
+import { StandaloneKernel } from './bridge/standalone-kernel.js';
+import { ConfigError, loadConfig, type EngineConfig } from './service/config.js';
+import { startHttpServer } from './service/http-server.js';
+import { createLogger } from './service/logger.js';
+import { createMetrics } from './service/metrics.js';
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+async function main(): Promise<void> {
+  let config: EngineConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${JSON.stringify({ level: 'fatal', msg: 'invalid configuration', problems: error.problems })}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const log = createLogger(config.engineId, config.logLevel);
+  const metrics = createMetrics();
+  // The stand-in kernel runs until src/kernel.ts (engine core) exposes the EngineKernel contract.
+  log.warn('using the stand-in paper kernel (src/bridge/standalone-kernel.ts): demo bots, no market data');
+  const kernel = new StandaloneKernel(config.engineId);
+  const service = new EngineService({ ...config, version: version(), httpPort: config.port }, kernel, log, metrics);
+  const http = await startHttpServer({ host: config.host, port: config.port, registry: metrics.registry, health: () => service.healthReport() });
+  await service.start();
+  log.info({ port: http.port }, 'engine service started');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    const force = setTimeout(() => process.exit(1), 50_000);
+    force.unref();
+    service
+      .stop(`shutdown (${signal})`)
+      .then(() => http.close())
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        log.error({ error: String(error) }, 'stop failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => {
+    stop('SIGTERM');
+  });
+  process.on('SIGINT', () => {
+    stop('SIGINT');
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${JSON.stringify({ level: 'fatal', msg: 'engine failed to start', error: error instanceof Error ? error.message : String(error) })}\n`);
+  process.exit(1);
+});
