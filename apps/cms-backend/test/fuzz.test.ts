@@ -35,11 +35,13 @@ function mutated(valid: Record<string, unknown>): fc.Arbitrary<unknown> {
 
 async function check(method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown): Promise<void> {
   const before = await writes();
+  // JSON.stringify returns undefined for some inputs despite its type.
+  const text = JSON.stringify(payload) as string | undefined;
   const res = await t.app.inject({
     method,
     url,
     headers: { authorization: `Bearer ${token}`, ...(payload !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(payload !== undefined ? { payload: JSON.stringify(payload) ?? 'null' } : {}),
+    ...(payload !== undefined ? { payload: text ?? 'null' } : {}),
   });
   expect(res.statusCode, `${method} ${url} ${JSON.stringify(payload)} → ${res.body}`).toBeLessThan(500);
   expect(res.body).not.toMatch(/\n\s+at |\/work\/|node_modules|\.ts:\d+/);

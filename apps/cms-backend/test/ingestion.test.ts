@@ -71,7 +71,7 @@ describe('engine event ingestion', () => {
     expect(new Decimal(fillSum?.q ?? 'NaN').toString()).toBe(expected.positionQuantity);
     const [pnl] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM pnl_snapshots WHERE bot_id = $1', [botId]);
     expect(pnl?.n).toBe(expected.pnlSnapshots);
-  });
+  }, 100_000);
 
   it('a malformed event is rejected without retries, dead-lettered, and writes nothing', async () => {
     const before = await t.ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM processed_events');

@@ -78,7 +78,7 @@ describe('socket scoping', () => {
     await publish('te:bot-log:te-1', '{not json');
     await publish('te:bot-log:te-1', JSON.stringify({ type: 'bot-log', eventId: 'e-bad', exchange: 'polymarket' }));
     await publish('te:bot-log:te-1', JSON.stringify(event('e-pm', 'polymarket', 'some-bot')));
-    await waitFor(async () => (got.viewer.some((e) => e.eventId === 'e-pm') && got.admin.some((e) => e.eventId === 'e-pm')) || null);
+    await waitFor(() => Promise.resolve((got.viewer.some((e) => e.eventId === 'e-pm') && got.admin.some((e) => e.eventId === 'e-pm')) || null));
     expect(got.admin.map((e) => e.eventId).sort()).toEqual(['e-okx', 'e-okx-nobot', 'e-pm']);
     expect(got.viewer.map((e) => e.eventId)).toEqual(['e-pm']);
     expect(got.admin.find((e) => e.eventId === 'e-okx')?.type).toBe('bot-log');

@@ -13,7 +13,9 @@ import { createMetrics } from './service/metrics.js';
 
 function version(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version?: unknown;
+    };
     return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
   } catch {
     return '0.0.0';
@@ -26,7 +28,9 @@ async function main(): Promise<void> {
     config = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`${JSON.stringify({ level: 'fatal', msg: 'invalid configuration', problems: error.problems })}\n`);
+      process.stderr.write(
+        `${JSON.stringify({ level: 'fatal', msg: 'invalid configuration', problems: error.problems })}\n`,
+      );
       process.exit(2);
     }
     throw error;
@@ -36,8 +40,18 @@ async function main(): Promise<void> {
   // The stand-in kernel runs until src/kernel.ts (engine core) exposes the EngineKernel contract.
   log.warn('using the stand-in paper kernel (src/bridge/standalone-kernel.ts): demo bots, no market data');
   const kernel = new StandaloneKernel(config.engineId);
-  const service = new EngineService({ ...config, version: version(), httpPort: config.port }, kernel, log, metrics);
-  const http = await startHttpServer({ host: config.host, port: config.port, registry: metrics.registry, health: () => service.healthReport() });
+  const service = new EngineService(
+    { ...config, version: version(), httpPort: config.port },
+    kernel,
+    log,
+    metrics,
+  );
+  const http = await startHttpServer({
+    host: config.host,
+    port: config.port,
+    registry: metrics.registry,
+    health: () => service.healthReport(),
+  });
   await service.start();
   log.info({ port: http.port }, 'engine service started');
 
@@ -66,6 +80,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${JSON.stringify({ level: 'fatal', msg: 'engine failed to start', error: error instanceof Error ? error.message : String(error) })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ level: 'fatal', msg: 'engine failed to start', error: error instanceof Error ? error.message : String(error) })}\n`,
+  );
   process.exit(1);
 });

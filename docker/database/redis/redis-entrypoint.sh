@@ -58,4 +58,6 @@ elif [ "$role" = "replica" ]; then
   echo "replicaof ${REDIS_MASTER_HOST:-redis-master} ${REDIS_MASTER_PORT:-6379}" >> "$conf"
 fi
 
+# The image's own entrypoint chowns /data and drops root before starting redis-server.
+if command -v docker-entrypoint.sh > /dev/null 2>&1; then exec docker-entrypoint.sh redis-server "$conf"; fi
 exec redis-server "$conf"

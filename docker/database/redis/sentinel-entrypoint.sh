@@ -32,4 +32,6 @@ if [ ! -s "$conf" ]; then
   chmod 600 "$conf"
 fi
 
+# The image's own entrypoint chowns /data and drops root before starting redis-server.
+if command -v docker-entrypoint.sh > /dev/null 2>&1; then exec docker-entrypoint.sh redis-server "$conf" --sentinel; fi
 exec redis-server "$conf" --sentinel

@@ -4,10 +4,11 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import type { Session } from 'next-auth';
 import { SessionProvider } from 'next-auth/react';
 import { useState, type ReactNode } from 'react';
+import { ApiUrlProvider } from '@/hooks/use-config';
 import { ExchangeProvider } from '@/hooks/use-exchange';
 import { RealtimeProvider } from '@/hooks/use-realtime';
 
-export function Providers({ session, children }: { session: Session; children: ReactNode }) {
+export function Providers({ session, apiUrl, children }: { session: Session; apiUrl: string; children: ReactNode }) {
   const [qc] = useState(
     () =>
       new QueryClient({
@@ -18,11 +19,13 @@ export function Providers({ session, children }: { session: Session; children: R
   return (
     // refetchInterval keeps the access token fresh (NextAuth's jwt callback refreshes it near expiry).
     <SessionProvider session={session} refetchInterval={240} refetchOnWindowFocus>
-      <QueryClientProvider client={qc}>
-        <ExchangeProvider>
-          <RealtimeProvider>{children}</RealtimeProvider>
-        </ExchangeProvider>
-      </QueryClientProvider>
+      <ApiUrlProvider value={apiUrl}>
+        <QueryClientProvider client={qc}>
+          <ExchangeProvider>
+            <RealtimeProvider>{children}</RealtimeProvider>
+          </ExchangeProvider>
+        </QueryClientProvider>
+      </ApiUrlProvider>
     </SessionProvider>
   );
 }

@@ -3,16 +3,17 @@
 import { getSession, signOut, useSession } from 'next-auth/react';
 import { useMemo, useRef } from 'react';
 import { createApiClient, type ApiClient } from '@/lib/api';
-import { PUBLIC_API_URL } from '@/lib/config';
+import { useApiUrl } from './use-config';
 
 export function useApi(): ApiClient {
   const { data } = useSession();
+  const baseUrl = useApiUrl();
   const tokenRef = useRef<string | undefined>(undefined);
   tokenRef.current = data?.accessToken;
   return useMemo(
     () =>
       createApiClient(
-        PUBLIC_API_URL,
+        baseUrl,
         () => tokenRef.current,
         async () => {
           const session = await getSession();
@@ -24,7 +25,7 @@ export function useApi(): ApiClient {
           return session.accessToken;
         },
       ),
-    [],
+    [baseUrl],
   );
 }
 

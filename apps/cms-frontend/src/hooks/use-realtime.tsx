@@ -10,8 +10,8 @@ import { getSession, useSession } from 'next-auth/react';
 import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import type { EngineEvent } from '@trading/shared-types/browser';
-import { PUBLIC_API_URL } from '@/lib/config';
 import { applyEvent, createThrottledInvalidator } from '@/lib/live-cache';
+import { useApiUrl } from './use-config';
 import { matchesExchange, useExchange } from './use-exchange';
 
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
@@ -33,6 +33,7 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
   const { data: session } = useSession();
   const token = session?.accessToken;
   const { exchange } = useExchange();
+  const apiUrl = useApiUrl();
   const exchangeRef = useRef(exchange);
   exchangeRef.current = exchange;
   const socketRef = useRef<Socket | null>(null);
@@ -46,7 +47,7 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     if (!hasToken) return;
     const invalidate = createThrottledInvalidator(qc);
-    const socket = io(PUBLIC_API_URL, {
+    const socket = io(apiUrl, {
       path: '/socket.io',
       transports: ['websocket'],
       auth: (cb) => {
@@ -99,7 +100,7 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
       socket.disconnect();
       socketRef.current = null;
     };
-  }, [hasToken, qc]);
+  }, [hasToken, qc, apiUrl]);
 
   const value = useMemo<RealtimeContextValue>(
     () => ({

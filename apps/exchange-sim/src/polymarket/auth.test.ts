@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { privateKeyToAccount } from 'viem/accounts';
 import { Decimal } from 'decimal.js';
 import { hmacSignature, verifyL1 } from './auth.js';
@@ -105,5 +105,44 @@ describe('venue auth over HTTP', () => {
     // Signed by another key but claiming our signer.
     const foreign = await signOrder(other, { tokenId: market.yes.tokenId, side: 'BUY', price: '0.3', size: '10' });
     expect((await post({ ...foreign, maker: account.address, signer: account.address })).body.error).toBe('invalid signature');
+  });
+});
+
+describe('WebSocket channels', () => {
+  it('answers PING with PONG, sends book arrays best-last, and closes a user socket with bad auth', async () => {
+    const { WebSocket } = await import('ws');
+    const venue = createPolymarketVenue({ seed: 3, now: () => Date.now(), referencePrice: () => undefined }, { defaultMarkets: false });
+    const m = venue.addMarket({ question: 'ws test', fair: '0.5' });
+    venue.start();
+    const served = await serveVenue(venue);
+    try {
+      const market = new WebSocket(served.wsMarketUrl);
+      const frames: string[] = [];
+      market.on('message', (data: Buffer) => frames.push(data.toString('utf8')));
+      await new Promise((r) => market.once('open', r));
+      market.send('PING');
+      market.send(JSON.stringify({ type: 'market', assets_ids: [m.yes.tokenId] }));
+      await vi.waitFor(() => {
+        expect(frames).toContain('PONG');
+        expect(frames.some((f) => f.startsWith('['))).toBe(true);
+      });
+      const books = JSON.parse(frames.find((f) => f.startsWith('[')) ?? '[]') as { event_type: string; bids: { price: string }[]; asks: { price: string }[]; hash: string }[];
+      const book = books[0];
+      expect(book?.event_type).toBe('book');
+      const bids = (book?.bids ?? []).map((l) => Number(l.price));
+      const asks = (book?.asks ?? []).map((l) => Number(l.price));
+      expect(bids).toEqual([...bids].sort((x, y) => x - y));
+      expect(asks).toEqual([...asks].sort((x, y) => y - x));
+      expect(book?.hash).toMatch(/^[0-9a-f]{40}$/);
+      market.close();
+      const user = new WebSocket(served.wsUserUrl);
+      await new Promise((r) => user.once('open', r));
+      const closed = new Promise<number>((r) => user.once('close', (code: number) => { r(code); }));
+      user.send(JSON.stringify({ type: 'user', auth: { apiKey: 'nope', secret: 'x', passphrase: 'y' }, markets: [] }));
+      expect(await closed).toBe(4001);
+    } finally {
+      await venue.close();
+      await served.close();
+    }
   });
 });

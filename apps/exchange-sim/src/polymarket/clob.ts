@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { Decimal } from 'decimal.js';
 import { OrderBook, type BookFill, type BookSide, type TimeInForce } from '../matching/index.js';
-import { ERR } from './constants.js';
+import { ERR, type TickSize } from './constants.js';
 import { Ledger } from './ledger.js';
 import type { ClobOrderType } from './order-payload.js';
 import type { ClobEvent, LedgerDelta, OrderEventType, OutcomeName, SimMarket, SimOrder, SimToken, SimTrade, Side } from './types.js';
@@ -138,6 +138,16 @@ export class Clob {
     const changes = this.pendingLevels;
     this.pendingLevels = [];
     this.emit({ kind: 'levels', market, changes });
+  }
+
+  /** Changes a market's tick (the venue does this near 0 and 1) and announces it. */
+  setTickSize(conditionId: string, tick: TickSize): SimMarket | undefined {
+    const market = this.markets.get(conditionId);
+    if (market === undefined || market.tickSize === tick) return market;
+    const oldTick = market.tickSize;
+    market.tickSize = tick;
+    this.emit({ kind: 'tick-size', market, oldTick });
+    return market;
   }
 
   // ---- books ---------------------------------------------------------------------------------------------

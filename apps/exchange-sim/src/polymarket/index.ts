@@ -11,6 +11,7 @@
  *   /rate-limit {count}                                           next `count` REST requests get 429
  *   /fail-next-trade                                              next trade settles FAILED (ledger undone)
  *   /resolve {conditionId, winner: "YES"|"NO"}                    settle 1/0, cancel orders, emit market_resolved
+ *   /tick-size {conditionId, tickSize}                            change the tick, emit tick_size_change
  *   /version {version}                                            order version served by /version (2 or 3)
  *   /proxy {maker, signer}                                        POLY_PROXY/SAFE maker owned by an EOA
  *   /pay-rebates                                                  pay accrued maker rebates
@@ -170,6 +171,11 @@ export function createPolymarketVenue(ctx: SimContext, options: PolymarketVenueO
         liquidity.stop(conditionId);
         const m = clob.resolve(conditionId, winner === 'YES' ? 'Yes' : 'No');
         return reply(200, m === undefined ? {} : marketJson(m));
+      }
+      case '/tick-size': {
+        const tickSize = str(body.tickSize) ?? '';
+        const m = isTickSize(tickSize) ? clob.setTickSize(str(body.conditionId) ?? '', tickSize) : undefined;
+        return m === undefined ? reply(400, { error: 'conditionId and a valid tickSize required' }) : reply(200, marketJson(m));
       }
       case '/version':
         state.version = typeof body.version === 'number' ? body.version : 2;

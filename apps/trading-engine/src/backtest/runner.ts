@@ -27,7 +27,7 @@ import { parseRiskLimits, type ParsedRiskLimits } from '../risk/limits.js';
 import { firstPreTradeViolation } from '../risk/pre-trade.js';
 import { firstContinuousViolation } from '../risk/continuous.js';
 import { OrderRateWindow } from '../risk/order-rate-window.js';
-import { dispatchStrategyEvent, type AnyStrategy, type StrategyEvent, type StrategyLogger } from '../strategies/types.js';
+import { dispatchStrategyEvent, type AnyStrategy, type StrategyDefinition, type StrategyEvent, type StrategyLogger } from '../strategies/types.js';
 import { dispatchSignal, type SignalEvent } from '../strategies/signal-event.js';
 import { mergeBotConfig } from '../strategies/strategy-kit.js';
 import { createBacktestContext, openSameSide } from './backtest-context.js';
@@ -101,7 +101,7 @@ function instrumentOf(event: MarketEvent): InstrumentId {
 }
 
 /** Validates the strategy config exactly as the engine does (schema, decimals normalised, then parseConfig). */
-export function parseStrategyConfig(strategy: AnyStrategy, config: Record<string, unknown>, exchangeConfig?: Record<string, unknown>): { raw: Record<string, unknown>; parsed: unknown } {
+export function parseStrategyConfig<C, S>(strategy: StrategyDefinition<C, S>, config: Record<string, unknown>, exchangeConfig?: Record<string, unknown>): { raw: Record<string, unknown>; parsed: C } {
   const merged = mergeBotConfig(config, exchangeConfig);
   const raw = assertValid(strategy.configSchema, merged) as Record<string, unknown>;
   return { raw, parsed: strategy.parseConfig(raw) };
@@ -302,6 +302,7 @@ class BacktestRun {
       return;
     }
     const now = this.clock.now();
+    this.flushMarks(now);
     const violation = firstPreTradeViolation({
       order: { side: intent.side, type: intent.orderType, price: intent.price ?? null, quantity: intent.quantity, reduceOnly: intent.reduceOnly ?? false },
       instrument,
@@ -449,9 +450,20 @@ class BacktestRun {
     }
   }
 
-  markHoldings(instrumentId: InstrumentId, now: number): boolean {
-    const mark = this.venue.markPrice(instrumentId);
-    return mark === null ? false : this.ledger.mark(instrumentId, mark, now);
+  /** Instruments whose mark may have moved since the ledger was last marked. */
+  readonly dirtyMarks = new Set<InstrumentId>();
+
+  /**
+   * Re-marks the ledger's holdings to the venue's marks. Done lazily (before risk checks, orders and equity
+   * samples, i.e. at least once per simulated second) rather than on every book: marking is exact-decimal work and
+   * nothing reads the marks in between.
+   */
+  flushMarks(now: number): void {
+    for (const instrumentId of this.dirtyMarks) {
+      const mark = this.venue.markPrice(instrumentId);
+      if (mark !== null) this.ledger.mark(instrumentId, mark, now);
+    }
+    this.dirtyMarks.clear();
   }
 }
 
@@ -507,18 +519,23 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
       run.feed.publish(event);
       const id = instrumentOf(event);
       if (event.type === 'market-resolved') run.ledger.settle(id, event.settlementPrice, time);
-      else run.markHoldings(id, time);
+      else run.dirtyMarks.add(id);
     }
     if (run.queue.length > 0) await run.drain();
     if (run.fillsSinceCheck || time >= nextRiskCheck) {
       run.fillsSinceCheck = false;
       nextRiskCheck = time + 1_000;
+      run.flushMarks(time);
       await run.checkContinuousRisk();
     }
-    sample(time);
+    if (nextSample <= time) {
+      run.flushMarks(time);
+      sample(time);
+    }
     if (options.onProgress && (index % progressEvery === 0 || index === events.length - 1)) options.onProgress(index + 1, events.length);
   }
 
+  run.flushMarks(endTime);
   run.queue.push({ type: 'stop', timestamp: endTime, reason: 'end of data' });
   await run.drain();
   await run.account.cancelAllOrders();

@@ -259,8 +259,9 @@ export const DATA_SETS: Record<string, () => RecordedLine[]> = {
 };
 
 /**
- * The benchmark stream, built directly as engine events: `count` events on BTC-USDT-SWAP, 5 levels a side, mostly
- * book updates with a trade every 10th event. Deterministic per seed.
+ * The benchmark stream, built directly as engine events: `count` events on BTC-USDT-SWAP, 5 levels a side, one event
+ * every 10 ms: mostly book updates (sizes change on every update, the touch moves one tick on one update in five,
+ * as on a liquid perp), a trade every 10th event. Deterministic per seed.
  */
 export function benchmarkBookStream(count: number, seed = 7): (BookEvent | TradeEvent)[] {
   const rng = new SeededRandom(seed);
@@ -276,7 +277,7 @@ export function benchmarkBookStream(count: number, seed = 7): (BookEvent | Trade
       events.push({ type: 'trade', instrumentId: id, tradeId: `b${String(i)}`, side: buy ? 'BUY' : 'SELL', price: new Decimal(buy ? ticks + 1 : ticks - 1).div(10), quantity: sizes[rng.int(0, 63)] ?? new Decimal(1), timestamp: t });
       continue;
     }
-    ticks += rng.int(-2, 2);
+    if (rng.next() < 0.2) ticks += rng.next() < 0.5 ? -1 : 1;
     const bids = Array.from({ length: 5 }, (_, level) => [new Decimal(ticks - 1 - level).div(10), sizes[rng.int(0, 63)] ?? new Decimal(1)] as const);
     const asks = Array.from({ length: 5 }, (_, level) => [new Decimal(ticks + 1 + level).div(10), sizes[rng.int(0, 63)] ?? new Decimal(1)] as const);
     events.push({ type: 'book', resynced: false, book: { instrumentId: id, bids, asks, timestamp: t, sequence: i } });

@@ -62,7 +62,13 @@ function parseAssignment(text: string | null): Assignment | null {
   try {
     const raw = JSON.parse(text) as Partial<Assignment>;
     const spec = validate('BotSpec', raw.spec);
-    if (!spec.ok || typeof raw.botId !== 'string' || typeof raw.engineId !== 'string' || typeof raw.fence !== 'number') return null;
+    if (
+      !spec.ok ||
+      typeof raw.botId !== 'string' ||
+      typeof raw.engineId !== 'string' ||
+      typeof raw.fence !== 'number'
+    )
+      return null;
     return {
       botId: raw.botId,
       engineId: raw.engineId,

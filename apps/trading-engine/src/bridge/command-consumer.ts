@@ -6,7 +6,15 @@
  */
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { QUEUE_NAMES, REDIS_KEYS, formatName, validate, type EngineCommand, type EngineEvent, type Exchange } from '@trading/shared-types';
+import {
+  QUEUE_NAMES,
+  REDIS_KEYS,
+  formatName,
+  validate,
+  type EngineCommand,
+  type EngineEvent,
+  type Exchange,
+} from '@trading/shared-types';
 import type { Logger } from '../service/logger.js';
 import type { EngineMetrics } from '../service/metrics.js';
 import type { KeySpace } from './redis-connection.js';
@@ -51,13 +59,17 @@ export class CommandConsumer {
   start(): void {
     const { engineId, connection, keys, log } = this.options;
     // Concurrency 1: commands of one engine apply in the order the CMS sent them.
-    this.worker = new Worker(commandQueueName(engineId), async (job: Job) => this.handle(job.data, job.id ?? null), {
-      connection,
-      prefix: keys.bullPrefix,
-      concurrency: 1,
-      removeOnComplete: { age: 3600, count: 1000 },
-      removeOnFail: { age: 86_400 },
-    });
+    this.worker = new Worker(
+      commandQueueName(engineId),
+      async (job: Job) => this.handle(job.data, job.id ?? null),
+      {
+        connection,
+        prefix: keys.bullPrefix,
+        concurrency: 1,
+        removeOnComplete: { age: 3600, count: 1000 },
+        removeOnFail: { age: 86_400 },
+      },
+    );
     this.worker.on('error', (error) => {
       log.warn({ error: error.message }, 'command worker error');
     });
@@ -76,26 +88,46 @@ export class CommandConsumer {
     const botId = stringField(data, 'botId');
     const result = validate('EngineCommand', data);
     if (!result.ok) {
-      const reason = `invalid command: ${result.issues.slice(0, 5).map((issue) => issue.message).join('; ')}`.slice(0, 500);
+      const reason = `invalid command: ${result.issues
+        .slice(0, 5)
+        .map((issue) => issue.message)
+        .join('; ')}`.slice(0, 500);
       metrics.commands.inc({ type: rawType.slice(0, 32), outcome: 'invalid' });
-      log.warn({ commandId, commandType: rawType, issues: result.issues.slice(0, 5) }, 'command rejected: fails the EngineCommand schema');
-      this.ack({ commandId, commandType: rawType.slice(0, 64), botId, exchange: null }, { accepted: false, reason }, false);
+      log.warn(
+        { commandId, commandType: rawType, issues: result.issues.slice(0, 5) },
+        'command rejected: fails the EngineCommand schema',
+      );
+      this.ack(
+        { commandId, commandType: rawType.slice(0, 64), botId, exchange: null },
+        { accepted: false, reason },
+        false,
+      );
       return { accepted: false, reason };
     }
     const command = result.value;
-    const base = { commandId: command.commandId, commandType: command.type, botId: command.botId, exchange: null };
+    const base = {
+      commandId: command.commandId,
+      commandType: command.type,
+      botId: command.botId,
+      exchange: null,
+    };
     if (command.engineId !== engineId) {
       const reason = `engineId: command is for engine ${command.engineId}, this is ${engineId}`;
       metrics.commands.inc({ type: command.type, outcome: 'rejected' });
       this.ack(base, { accepted: false, reason }, false);
       return { accepted: false, reason };
     }
-    const seenKey = this.options.keys.key(formatName(REDIS_KEYS.commandSeen, { engineId, commandId: command.commandId }));
+    const seenKey = this.options.keys.key(
+      formatName(REDIS_KEYS.commandSeen, { engineId, commandId: command.commandId }),
+    );
     const fresh = await this.options.redis.set(seenKey, 'pending', 'EX', SEEN_TTL_SECONDS, 'NX');
     if (fresh === null) {
       const previous = parseOutcome(await this.options.redis.get(seenKey));
       metrics.commands.inc({ type: command.type, outcome: 'duplicate' });
-      log.info({ commandId: command.commandId, commandType: command.type }, 'duplicate command: not executed again');
+      log.info(
+        { commandId: command.commandId, commandType: command.type },
+        'duplicate command: not executed again',
+      );
       this.ack(base, previous, true);
       return previous;
     }
@@ -103,11 +135,25 @@ export class CommandConsumer {
     try {
       outcome = await this.options.execute(command);
     } catch (error) {
-      outcome = { accepted: false, reason: (error instanceof Error ? error.message : String(error)).slice(0, 500) };
+      outcome = {
+        accepted: false,
+        reason: (error instanceof Error ? error.message : String(error)).slice(0, 500),
+      };
     }
     metrics.commands.inc({ type: command.type, outcome: outcome.accepted ? 'accepted' : 'rejected' });
-    log.info({ commandId: command.commandId, commandType: command.type, botId: command.botId, accepted: outcome.accepted, reason: outcome.reason }, 'command handled');
-    await this.options.redis.set(seenKey, JSON.stringify(outcome), 'EX', SEEN_TTL_SECONDS).catch(() => undefined);
+    log.info(
+      {
+        commandId: command.commandId,
+        commandType: command.type,
+        botId: command.botId,
+        accepted: outcome.accepted,
+        reason: outcome.reason,
+      },
+      'command handled',
+    );
+    await this.options.redis
+      .set(seenKey, JSON.stringify(outcome), 'EX', SEEN_TTL_SECONDS)
+      .catch(() => undefined);
     this.ack({ ...base, exchange: outcome.exchange ?? null }, outcome, false);
     return outcome;
   }
@@ -140,7 +186,10 @@ function parseOutcome(text: string | null): CommandOutcome {
   if (text === null || text === 'pending') return { accepted: true, reason: 'already being handled' };
   try {
     const parsed = JSON.parse(text) as Partial<CommandOutcome>;
-    return { accepted: parsed.accepted === true, ...(typeof parsed.reason === 'string' ? { reason: parsed.reason } : {}) };
+    return {
+      accepted: parsed.accepted === true,
+      ...(typeof parsed.reason === 'string' ? { reason: parsed.reason } : {}),
+    };
   } catch {
     return { accepted: true, reason: 'already handled' };
   }

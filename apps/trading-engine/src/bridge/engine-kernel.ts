@@ -38,7 +38,10 @@ export interface EngineKernel {
   stopBot(botId: string, reason: string, flatten: boolean): Promise<void>;
   pauseBot(botId: string, reason: string): Promise<void>;
   resumeBot(botId: string, reason: string): Promise<void>;
-  updateBotConfig(botId: string, change: { config?: Record<string, unknown>; riskLimits?: RiskLimits }): Promise<void>;
+  updateBotConfig(
+    botId: string,
+    change: { config?: Record<string, unknown>; riskLimits?: RiskLimits },
+  ): Promise<void>;
   /** Stop every bot now (orders cancelled, optionally flattened). */
   killSwitch(reason: string, flatten: boolean): Promise<void>;
   placeOrder(botId: string, order: ManualOrder): Promise<void>;

@@ -12,7 +12,14 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { QUEUE_NAMES, type BotSpec, type BotState, type EngineCommand, type EngineEvent, type EngineInfo } from '@trading/shared-types';
+import {
+  QUEUE_NAMES,
+  type BotSpec,
+  type BotState,
+  type EngineCommand,
+  type EngineEvent,
+  type EngineInfo,
+} from '@trading/shared-types';
 import type { EngineConfig } from '../service/config.js';
 import type { Logger } from '../service/logger.js';
 import type { EngineMetrics } from '../service/metrics.js';
@@ -41,9 +48,22 @@ async function waitReady(client: Redis, timeoutMs: number): Promise<void> {
 }
 
 export const FAIL_CLOSED_REASON = 'redis-unavailable';
-const BOT_STATES: readonly BotState[] = ['IDLE', 'STARTING', 'RUNNING', 'PAUSING', 'PAUSED', 'STOPPING', 'STOPPED', 'RISK_STOPPED', 'ERROR'];
+const BOT_STATES: readonly BotState[] = [
+  'IDLE',
+  'STARTING',
+  'RUNNING',
+  'PAUSING',
+  'PAUSED',
+  'STOPPING',
+  'STOPPED',
+  'RISK_STOPPED',
+  'ERROR',
+];
 
-export type ServiceConfig = Omit<EngineConfig, 'host' | 'port' | 'logLevel' | 'endpoints' | 'encryptionKey'> & { version: string; httpPort?: number };
+export type ServiceConfig = Omit<
+  EngineConfig,
+  'host' | 'port' | 'logLevel' | 'endpoints' | 'encryptionKey'
+> & { version: string; httpPort?: number };
 
 export class EngineService {
   readonly keys: KeySpace;
@@ -83,13 +103,24 @@ export class EngineService {
     this.health = new RedisHealth(this.redis, config.redisPingMs);
     this.registry = new EngineRegistry(this.redis, this.keys, config.engineTtlMs);
     this.assignments = new AssignmentStore(this.redis, this.keys);
-    this.leases = new LeaseManager(this.redis, this.keys, `${config.engineId}#${this.instanceId}`, config.leaseTtlMs, (botId, reason) => {
-      void this.onLeaseLost(botId, reason);
-    });
+    this.leases = new LeaseManager(
+      this.redis,
+      this.keys,
+      `${config.engineId}#${this.instanceId}`,
+      config.leaseTtlMs,
+      (botId, reason) => {
+        void this.onLeaseLost(botId, reason);
+      },
+    );
     this.eventsQueue = new Queue(QUEUE_NAMES.engineEvents, {
       connection: this.pub,
       prefix: this.keys.bullPrefix,
-      defaultJobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 3600, count: 50_000 }, removeOnFail: { age: 7 * 86_400 } },
+      defaultJobOptions: {
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: { age: 3600, count: 50_000 },
+        removeOnFail: { age: 7 * 86_400 },
+      },
     });
     this.publisher = new EventPublisher({
       engineId: config.engineId,
@@ -135,7 +166,9 @@ export class EngineService {
           metrics.ordersBlocked.inc({ reason: 'lease' });
           return false;
         }
-        metrics.ordersOut.inc({ exchange: kernel.listBots().find((bot) => bot.botId === botId)?.exchange ?? 'unknown' });
+        metrics.ordersOut.inc({
+          exchange: kernel.listBots().find((bot) => bot.botId === botId)?.exchange ?? 'unknown',
+        });
         return true;
       },
     });
@@ -159,7 +192,10 @@ export class EngineService {
 
   async start(): Promise<void> {
     await Promise.all([this.redis, this.pub].map((client) => waitReady(client, 5000)));
-    if (!(await this.health.probe())) throw new Error(`Redis does not answer at start (${this.config.sentinel ? 'sentinel' : this.config.redisUrl})`);
+    if (!(await this.health.probe()))
+      throw new Error(
+        `Redis does not answer at start (${this.config.sentinel ? 'sentinel' : this.config.redisUrl})`,
+      );
     await this.publisher.init();
     await this.registry.write(this.info());
     this.emitEngine('engine-registered');
@@ -174,7 +210,10 @@ export class EngineService {
     this.heartbeatTimer = setInterval(() => {
       void this.heartbeat();
     }, this.config.heartbeatMs);
-    this.log.info({ engineId: this.engineId, exchanges: this.config.supportedExchanges, capacity: this.config.capacity }, 'engine registered');
+    this.log.info(
+      { engineId: this.engineId, exchanges: this.config.supportedExchanges, capacity: this.config.capacity },
+      'engine registered',
+    );
   }
 
   info(): EngineInfo {
@@ -192,7 +231,10 @@ export class EngineService {
       botIds: bots.map((bot) => bot.botId),
       startedAt: this.startedAt,
       heartbeatAt: Date.now(),
-      metrics: { rssMb: Math.round(memory.rss / 1_048_576), uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000) },
+      metrics: {
+        rssMb: Math.round(memory.rss / 1_048_576),
+        uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
+      },
     };
   }
 
@@ -249,8 +291,18 @@ export class EngineService {
     for (const client of [this.redis, this.pub, this.bull]) client.disconnect();
   }
 
-  private emitEngine(type: 'engine-registered' | 'engine-heartbeat' | 'engine-stopped', reason?: string): void {
-    const base = { eventId: 'pending', engineId: this.engineId, exchange: null, botId: null, timestamp: Date.now(), seq: 0 };
+  private emitEngine(
+    type: 'engine-registered' | 'engine-heartbeat' | 'engine-stopped',
+    reason?: string,
+  ): void {
+    const base = {
+      eventId: 'pending',
+      engineId: this.engineId,
+      exchange: null,
+      botId: null,
+      timestamp: Date.now(),
+      seq: 0,
+    };
     const event: EngineEvent =
       type === 'engine-stopped'
         ? { ...base, type, payload: { reason: (reason ?? 'stopped').slice(0, 500) } }
@@ -285,7 +337,8 @@ export class EngineService {
       this.leases.suspend();
       this.failClosedSince = Date.now();
       this.log.error({ reason }, 'Redis unreachable: fail-closed, no new orders, pausing every bot');
-      for (const bot of this.kernel.listBots()) if (bot.state === 'RUNNING' || bot.state === 'STARTING') this.pausedByFailClosed.add(bot.botId);
+      for (const bot of this.kernel.listBots())
+        if (bot.state === 'RUNNING' || bot.state === 'STARTING') this.pausedByFailClosed.add(bot.botId);
       this.kernel.pauseAllForFailClosed(FAIL_CLOSED_REASON).catch((error: unknown) => {
         this.log.error({ error: String(error) }, 'fail-closed pause failed');
       });
@@ -303,7 +356,8 @@ export class EngineService {
       await this.registry.write(this.info());
       this.emitEngine('engine-registered');
       const { kept, reacquired, lost } = await this.leases.revalidate();
-      for (const botId of lost) await this.dropBot(botId, 'lease taken by another engine during the Redis outage');
+      for (const botId of lost)
+        await this.dropBot(botId, 'lease taken by another engine during the Redis outage');
       for (const { botId, fence } of reacquired) {
         this.kernel.setFence(botId, fence);
         await this.updateAssignment(botId, (assignment) => ({ ...assignment, fence }));
@@ -315,7 +369,15 @@ export class EngineService {
       this.publisher.kick();
       const resumable = [...this.pausedByFailClosed].filter((botId) => this.leases.fenceOf(botId) !== null);
       this.pausedByFailClosed = new Set();
-      this.log.info({ kept: kept.length, reacquired: reacquired.length, lost: lost.length, autoResume: this.config.autoResumeAfterRedis }, 'recovered from Redis outage');
+      this.log.info(
+        {
+          kept: kept.length,
+          reacquired: reacquired.length,
+          lost: lost.length,
+          autoResume: this.config.autoResumeAfterRedis,
+        },
+        'recovered from Redis outage',
+      );
       if (this.config.autoResumeAfterRedis) {
         for (const botId of resumable) {
           await this.kernel.reconcileAndResume(botId, 'redis restored').catch((error: unknown) => {
@@ -323,10 +385,14 @@ export class EngineService {
           });
         }
       } else {
-        for (const botId of resumable) await this.updateAssignment(botId, (assignment) => ({ ...assignment, desired: 'paused' }));
+        for (const botId of resumable)
+          await this.updateAssignment(botId, (assignment) => ({ ...assignment, desired: 'paused' }));
       }
     } catch (error) {
-      this.log.warn({ error: error instanceof Error ? error.message : String(error) }, 'recovery failed; retrying on next ping');
+      this.log.warn(
+        { error: error instanceof Error ? error.message : String(error) },
+        'recovery failed; retrying on next ping',
+      );
       setTimeout(() => {
         if (this.health.up && !this.tradingAllowed && !this.stopped) void this.recover();
       }, this.config.redisPingMs);
@@ -349,7 +415,10 @@ export class EngineService {
     });
   }
 
-  private async updateAssignment(botId: string, change: (assignment: Assignment) => Assignment): Promise<void> {
+  private async updateAssignment(
+    botId: string,
+    change: (assignment: Assignment) => Assignment,
+  ): Promise<void> {
     const current = await this.assignments.get(botId);
     if (current?.engineId !== this.engineId) return;
     await this.assignments.put({ ...change(current), updatedAt: Date.now() });
@@ -370,7 +439,11 @@ export class EngineService {
         return this.startBot(command.payload.bot, command.botId, command.issuedBy ?? null);
       case 'stop-bot': {
         const botId = needBot();
-        await this.kernel.stopBot(botId, command.payload.reason ?? 'stop command', command.payload.flatten ?? false);
+        await this.kernel.stopBot(
+          botId,
+          command.payload.reason ?? 'stop command',
+          command.payload.flatten ?? false,
+        );
         await this.leases.release(botId);
         await this.assignments.remove(botId);
         return { accepted: true };
@@ -397,7 +470,11 @@ export class EngineService {
         });
         await this.updateAssignment(botId, (assignment) => ({
           ...assignment,
-          spec: { ...assignment.spec, ...(command.payload.config ? { config: command.payload.config } : {}), ...(command.payload.riskLimits ? { riskLimits: command.payload.riskLimits } : {}) },
+          spec: {
+            ...assignment.spec,
+            ...(command.payload.config ? { config: command.payload.config } : {}),
+            ...(command.payload.riskLimits ? { riskLimits: command.payload.riskLimits } : {}),
+          },
         }));
         return { accepted: true };
       }
@@ -425,14 +502,35 @@ export class EngineService {
     }
   }
 
-  private async startBot(spec: BotSpec, commandBotId: string | null, issuedBy: string | null): Promise<CommandOutcome> {
+  private async startBot(
+    spec: BotSpec,
+    commandBotId: string | null,
+    issuedBy: string | null,
+  ): Promise<CommandOutcome> {
     const exchange = spec.exchange;
-    if (commandBotId !== null && commandBotId !== spec.botId) return { accepted: false, exchange, reason: `botId: ${commandBotId} differs from payload.bot.botId ${spec.botId}` };
-    if (this.kernel.listBots().some((bot) => bot.botId === spec.botId)) return { accepted: true, exchange, reason: 'already running on this engine' };
+    if (commandBotId !== null && commandBotId !== spec.botId)
+      return {
+        accepted: false,
+        exchange,
+        reason: `botId: ${commandBotId} differs from payload.bot.botId ${spec.botId}`,
+      };
+    if (this.kernel.listBots().some((bot) => bot.botId === spec.botId))
+      return { accepted: true, exchange, reason: 'already running on this engine' };
     if (this.status !== 'online') return { accepted: false, exchange, reason: `engine is ${this.status}` };
-    if (!this.config.supportedExchanges.includes(exchange)) return { accepted: false, exchange, reason: `payload.bot.exchange: ${exchange} is not supported by this engine (${this.config.supportedExchanges.join(',')})` };
-    if (this.config.capacity > 0 && this.kernel.listBots().length >= this.config.capacity) return { accepted: false, exchange, reason: `engine is full (capacity ${String(this.config.capacity)})` };
-    if (!this.canTrade) return { accepted: false, exchange, reason: `${FAIL_CLOSED_REASON}: engine is fail-closed` };
+    if (!this.config.supportedExchanges.includes(exchange))
+      return {
+        accepted: false,
+        exchange,
+        reason: `payload.bot.exchange: ${exchange} is not supported by this engine (${this.config.supportedExchanges.join(',')})`,
+      };
+    if (this.config.capacity > 0 && this.kernel.listBots().length >= this.config.capacity)
+      return {
+        accepted: false,
+        exchange,
+        reason: `engine is full (capacity ${String(this.config.capacity)})`,
+      };
+    if (!this.canTrade)
+      return { accepted: false, exchange, reason: `${FAIL_CLOSED_REASON}: engine is fail-closed` };
     const previous = await this.assignments.get(spec.botId);
     if (previous && previous.engineId !== this.engineId) {
       return { accepted: false, exchange, reason: `bot is assigned to engine ${previous.engineId}` };
@@ -442,9 +540,17 @@ export class EngineService {
     const desired = previous?.desired ?? 'running';
     try {
       // Persist the assignment before the bot trades: if we die right after, a survivor can adopt it.
-      await this.assignments.put({ botId: spec.botId, engineId: this.engineId, fence: lease.fence, desired, spec, updatedAt: Date.now() });
+      await this.assignments.put({
+        botId: spec.botId,
+        engineId: this.engineId,
+        fence: lease.fence,
+        desired,
+        spec,
+        updatedAt: Date.now(),
+      });
       if (previous) {
-        const from = issuedBy?.startsWith('reaper:') === true ? `adopted after failover (${issuedBy})` : 'adopted';
+        const from =
+          issuedBy?.startsWith('reaper:') === true ? `adopted after failover (${issuedBy})` : 'adopted';
         await this.kernel.adoptBot(spec, { fence: lease.fence, resume: desired === 'running', reason: from });
         this.metrics.adoptions.inc({ outcome: 'ok' });
       } else {
@@ -472,8 +578,15 @@ export class EngineService {
       await this.leases.release(bot.botId);
       if (!assignment) continue;
       // Keep `desired` as it was before the drain pause, so the new owner resumes a running bot.
-      const to = await this.reaper.handOver({ ...assignment, updatedAt: 0 }, others, extraLoad, 'drain', this.engineId);
-      if (to === null) this.log.warn({ botId: bot.botId }, 'drain: no engine took the bot; the reaper will place it later');
+      const to = await this.reaper.handOver(
+        { ...assignment, updatedAt: 0 },
+        others,
+        extraLoad,
+        'drain',
+        this.engineId,
+      );
+      if (to === null)
+        this.log.warn({ botId: bot.botId }, 'drain: no engine took the bot; the reaper will place it later');
     }
   }
 }

@@ -5,8 +5,9 @@
  *   - published on Redis pub/sub `te:<type>:<engineId>` (realtime; lossy by nature), and
  *   - for everything that must persist, enqueued on the BullMQ queue `engine-events` with jobId = eventId, so a
  *     retried flush never counts twice.
- * While Redis is down events wait in a bounded in-memory buffer and are flushed in order afterwards; when the buffer
- * is full the oldest realtime-only event goes first (then the oldest of any kind), with a metric and a log line.
+ * The two paths are two lanes with their own in-order buffer, so a slow persistence batch never delays realtime
+ * delivery. While Redis is down both lanes buffer (bounded) and flush in order afterwards; when a lane is full its
+ * oldest event is dropped, with a metric and a log line.
  */
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -36,7 +37,102 @@ export interface PublisherOptions {
 interface Pending {
   event: EngineEvent;
   text: string;
-  persist: boolean;
+}
+
+/** One ordered, bounded, retrying path to Redis. */
+class Lane {
+  readonly buffer: Pending[] = [];
+  private flushing = false;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private lastDropLog = 0;
+  private dropsSinceLog = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    readonly name: 'realtime' | 'persist',
+    private readonly max: number,
+    private readonly send: (batch: Pending[]) => Promise<unknown>,
+    private readonly sent: (batch: Pending[]) => void,
+    private readonly isUp: () => boolean,
+    private readonly metrics: EngineMetrics,
+    private readonly log: Logger,
+  ) {}
+
+  get idle(): boolean {
+    return this.buffer.length === 0 && !this.flushing;
+  }
+
+  push(pending: Pending): void {
+    this.buffer.push(pending);
+    if (this.buffer.length > this.max) this.dropOldest();
+    this.kick();
+  }
+
+  kick(): void {
+    if (this.flushing || this.buffer.length === 0 || !this.isUp()) return;
+    this.flushing = true;
+    void this.loop().finally(() => {
+      this.flushing = false;
+      if (this.buffer.length === 0) {
+        const waiters = this.idleWaiters;
+        this.idleWaiters = [];
+        for (const waiter of waiters) waiter();
+      }
+    });
+  }
+
+  whenIdle(): Promise<void> {
+    if (this.idle) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      this.idleWaiters.push(resolve);
+      this.kick();
+    });
+  }
+
+  close(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+
+  private dropOldest(): void {
+    const dropped = this.buffer.shift();
+    if (!dropped) return;
+    this.metrics.eventsDropped.inc({ reason: `${this.name}-buffer-full` });
+    this.dropsSinceLog += 1;
+    const now = Date.now();
+    if (now - this.lastDropLog >= 1000) {
+      this.log.warn({ lane: this.name, dropped: this.dropsSinceLog, bufferMax: this.max, lastDroppedSeq: dropped.event.seq }, 'event buffer full: dropping the oldest events');
+      this.lastDropLog = now;
+      this.dropsSinceLog = 0;
+    }
+  }
+
+  private async loop(): Promise<void> {
+    while (this.buffer.length > 0 && this.isUp()) {
+      const batch = this.buffer.slice(0, BATCH);
+      try {
+        await this.send(batch);
+      } catch (error) {
+        this.log.warn({ lane: this.name, error: error instanceof Error ? error.message : String(error), buffered: this.buffer.length }, 'event flush failed; retrying when Redis answers');
+        this.scheduleRetry();
+        return;
+      }
+      // Drops while sending removed from the head too: remove exactly the events of this batch still there.
+      const first = batch[0];
+      const at = first ? this.buffer.indexOf(first) : -1;
+      if (at >= 0) this.buffer.splice(at, batch.length);
+      this.sent(batch);
+    }
+    if (this.buffer.length > 0) this.scheduleRetry();
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.kick();
+    }, 250);
+  }
 }
 
 export function mustPersist(event: EngineEvent): boolean {
@@ -47,14 +143,43 @@ export function mustPersist(event: EngineEvent): boolean {
 
 export class EventPublisher implements EventSink {
   private seq = 0;
-  private readonly buffer: Pending[] = [];
-  private flushing = false;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private lastDropLog = 0;
-  private dropsSinceLog = 0;
-  private idleWaiters: (() => void)[] = [];
+  private readonly realtime: Lane;
+  private readonly persist: Lane;
 
-  constructor(private readonly options: PublisherOptions) {}
+  constructor(private readonly options: PublisherOptions) {
+    const { redis, queue, keys, metrics, log, bufferMax, isRedisUp } = options;
+    this.realtime = new Lane(
+      'realtime',
+      bufferMax,
+      async (batch) => {
+        const pipeline = redis.pipeline();
+        for (const pending of batch) {
+          pipeline.publish(keys.key(formatName(REDIS_CHANNELS.engineEvent, { type: pending.event.type, engineId: pending.event.engineId })), pending.text);
+        }
+        return pipeline.exec();
+      },
+      (batch) => {
+        for (const pending of batch) metrics.eventsPublished.inc({ type: pending.event.type });
+        this.updateGauge();
+      },
+      isRedisUp,
+      metrics,
+      log,
+    );
+    this.persist = new Lane(
+      'persist',
+      bufferMax,
+      // Job id = event id: a batch retried after a failure never creates a second job.
+      (batch) => queue.addBulk(batch.map((pending) => ({ name: pending.event.type, data: pending.event, opts: { jobId: pending.event.eventId } }))),
+      (batch) => {
+        for (const pending of batch) metrics.eventsPersisted.inc({ type: pending.event.type });
+        this.updateGauge();
+      },
+      isRedisUp,
+      metrics,
+      log,
+    );
+  }
 
   /** Takes a new epoch so sequence numbers (and event ids) never repeat across restarts of one engine id. */
   async init(): Promise<void> {
@@ -63,7 +188,7 @@ export class EventPublisher implements EventSink {
   }
 
   get buffered(): number {
-    return this.buffer.length;
+    return Math.max(this.realtime.buffer.length, this.persist.buffer.length);
   }
 
   get lastSeq(): number {
@@ -92,97 +217,38 @@ export class EventPublisher implements EventSink {
       log.error({ eventType: input.type, seq, bytes: Buffer.byteLength(text) }, `outgoing event dropped: larger than ${String(MAX_EVENT_BYTES)} bytes`);
       return;
     }
-    this.buffer.push({ event: result.value, text, persist: mustPersist(result.value) });
-    if (this.buffer.length > this.options.bufferMax) this.dropOne();
-    metrics.eventBuffer.set(this.buffer.length);
-    this.kick();
+    const pending: Pending = { event: result.value, text };
+    this.realtime.push(pending);
+    if (mustPersist(result.value)) this.persist.push(pending);
+    this.updateGauge();
   }
 
-  /** Start a flush now (after Redis came back). */
+  /** Start flushing now (after Redis came back). */
   kick(): void {
-    if (this.flushing || this.buffer.length === 0 || !this.options.isRedisUp()) return;
-    this.flushing = true;
-    void this.flushLoop().finally(() => {
-      this.flushing = false;
-      if (this.buffer.length === 0) this.resolveIdle();
-    });
+    this.realtime.kick();
+    this.persist.kick();
   }
 
-  /** Resolves when everything buffered so far has reached Redis (tests, graceful shutdown). */
+  /** Resolves true when everything buffered so far has reached Redis (tests, graceful shutdown). */
   async drained(timeoutMs = 5000): Promise<boolean> {
-    if (this.buffer.length === 0 && !this.flushing) return true;
-    return new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => {
         resolve(false);
       }, timeoutMs);
-      this.idleWaiters.push(() => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-      this.kick();
     });
+    const done = Promise.all([this.realtime.whenIdle(), this.persist.whenIdle()]).then(() => true);
+    const result = await Promise.race([done, timeout]);
+    clearTimeout(timer);
+    return result;
   }
 
   close(): void {
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
+    this.realtime.close();
+    this.persist.close();
   }
 
-  private resolveIdle(): void {
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const waiter of waiters) waiter();
-  }
-
-  private dropOne(): void {
-    const index = this.buffer.findIndex((pending) => !pending.persist);
-    const [dropped] = this.buffer.splice(index >= 0 ? index : 0, 1);
-    if (!dropped) return;
-    this.options.metrics.eventsDropped.inc({ reason: 'buffer-full' });
-    this.dropsSinceLog += 1;
-    const now = Date.now();
-    if (now - this.lastDropLog >= 1000) {
-      this.options.log.warn({ dropped: this.dropsSinceLog, bufferMax: this.options.bufferMax, lastDroppedSeq: dropped.event.seq }, 'event buffer full: dropping events');
-      this.lastDropLog = now;
-      this.dropsSinceLog = 0;
-    }
-  }
-
-  private async flushLoop(): Promise<void> {
-    const { redis, queue, keys, metrics, log } = this.options;
-    while (this.buffer.length > 0 && this.options.isRedisUp()) {
-      const batch = this.buffer.slice(0, BATCH);
-      try {
-        const persisted = batch.filter((pending) => pending.persist);
-        // Persistence first: once the job exists, the realtime copy is a bonus.
-        if (persisted.length > 0) {
-          await queue.addBulk(persisted.map((pending) => ({ name: pending.event.type, data: pending.event, opts: { jobId: pending.event.eventId } })));
-        }
-        const pipeline = redis.pipeline();
-        for (const pending of batch) {
-          pipeline.publish(keys.key(formatName(REDIS_CHANNELS.engineEvent, { type: pending.event.type, engineId: pending.event.engineId })), pending.text);
-        }
-        await pipeline.exec();
-        this.buffer.splice(0, batch.length);
-        for (const pending of batch) {
-          metrics.eventsPublished.inc({ type: pending.event.type });
-          if (pending.persist) metrics.eventsPersisted.inc({ type: pending.event.type });
-        }
-        metrics.eventBuffer.set(this.buffer.length);
-      } catch (error) {
-        log.warn({ error: error instanceof Error ? error.message : String(error), buffered: this.buffer.length }, 'event flush failed; retrying when Redis answers');
-        this.scheduleRetry();
-        return;
-      }
-    }
-    if (this.buffer.length > 0) this.scheduleRetry();
-  }
-
-  private scheduleRetry(): void {
-    if (this.retryTimer) return;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      this.kick();
-    }, 250);
+  private updateGauge(): void {
+    this.options.metrics.eventBuffer.set(this.realtime.buffer.length + this.persist.buffer.length);
   }
 }

@@ -93,7 +93,15 @@ export class LeaseManager {
     const sentAt = Date.now();
     const known = this.held.get(botId)?.fence ?? 0;
     const floor = Math.max(minFence, known + 1);
-    const reply = (await this.redis.eval(ACQUIRE, 2, this.leaseKey(botId), this.fenceKey(botId), this.engineId, String(this.ttlMs), String(floor))) as [number, string];
+    const reply = (await this.redis.eval(
+      ACQUIRE,
+      2,
+      this.leaseKey(botId),
+      this.fenceKey(botId),
+      this.engineId,
+      String(this.ttlMs),
+      String(floor),
+    )) as [number, string];
     const [fence, holder] = reply;
     if (fence < 0) return { ok: false, holder };
     this.held.set(botId, { fence, validUntil: sentAt + this.ttlMs - this.marginMs });
@@ -114,9 +122,12 @@ export class LeaseManager {
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => {
-      void this.renewAll();
-    }, Math.max(50, Math.floor(this.ttlMs / 3)));
+    this.timer = setInterval(
+      () => {
+        void this.renewAll();
+      },
+      Math.max(50, Math.floor(this.ttlMs / 3)),
+    );
   }
 
   stop(): void {
@@ -147,7 +158,14 @@ export class LeaseManager {
       const entries = [...this.held.entries()];
       const sentAt = Date.now();
       const pipeline = this.redis.pipeline();
-      for (const [botId, lease] of entries) pipeline.eval(RENEW, 1, this.leaseKey(botId), `${this.engineId}|${String(lease.fence)}`, String(this.ttlMs));
+      for (const [botId, lease] of entries)
+        pipeline.eval(
+          RENEW,
+          1,
+          this.leaseKey(botId),
+          `${this.engineId}|${String(lease.fence)}`,
+          String(this.ttlMs),
+        );
       const results = await pipeline.exec();
       if (!results) return { renewed: 0, lost: [] };
       const lost: string[] = [];
@@ -177,7 +195,11 @@ export class LeaseManager {
    * After a Redis outage: keep leases still ours (same token), re-acquire expired ones nobody took (new token), and
    * report the ones another engine holds now.
    */
-  async revalidate(): Promise<{ kept: string[]; reacquired: { botId: string; fence: number }[]; lost: string[] }> {
+  async revalidate(): Promise<{
+    kept: string[];
+    reacquired: { botId: string; fence: number }[];
+    lost: string[];
+  }> {
     const kept: string[] = [];
     const reacquired: { botId: string; fence: number }[] = [];
     const lost: string[] = [];

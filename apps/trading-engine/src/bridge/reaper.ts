@@ -88,18 +88,36 @@ export class Reaper {
    * Give the bot to the best live engine (CAS on the assignment, refused while the old lease lives). Returns the
    * new engine id, or null when no engine fits or another reaper won.
    */
-  async handOver(assignment: Assignment, live: readonly LiveEngine[], extraLoad: Map<string, number>, why: 'failover' | 'drain', exclude?: string): Promise<string | null> {
+  async handOver(
+    assignment: Assignment,
+    live: readonly LiveEngine[],
+    extraLoad: Map<string, number>,
+    why: 'failover' | 'drain',
+    exclude?: string,
+  ): Promise<string | null> {
     const { redis, assignments, leases, log, engineId } = this.options;
-    const candidates = rankEngines(live, assignment.spec.exchange, extraLoad).filter((info) => info.engineId !== exclude);
+    const candidates = rankEngines(live, assignment.spec.exchange, extraLoad).filter(
+      (info) => info.engineId !== exclude,
+    );
     const target = candidates[0];
     if (!target) {
-      log.warn({ botId: assignment.botId, exchange: assignment.spec.exchange, from: assignment.engineId }, 'no live engine can take the bot; will retry');
+      log.warn(
+        { botId: assignment.botId, exchange: assignment.spec.exchange, from: assignment.engineId },
+        'no live engine can take the bot; will retry',
+      );
       return null;
     }
     const next: Assignment = { ...assignment, engineId: target.engineId, updatedAt: Date.now() };
     const current = await redis.get(assignments.key(assignment.botId));
     if (current === null) return null;
-    const won = (await redis.eval(HAND_OVER, 2, assignments.key(assignment.botId), leases.leaseKey(assignment.botId), current, JSON.stringify(next))) as number;
+    const won = (await redis.eval(
+      HAND_OVER,
+      2,
+      assignments.key(assignment.botId),
+      leases.leaseKey(assignment.botId),
+      current,
+      JSON.stringify(next),
+    )) as number;
     if (won !== 1) return null;
     extraLoad.set(target.engineId, (extraLoad.get(target.engineId) ?? 0) + 1);
     const command: StartBotCommand = {
@@ -112,7 +130,10 @@ export class Reaper {
       payload: { bot: assignment.spec },
     };
     await this.queueFor(target.engineId).add(command.type, command, { jobId: command.commandId });
-    log.info({ botId: assignment.botId, from: assignment.engineId, to: target.engineId, why }, 'bot handed over');
+    log.info(
+      { botId: assignment.botId, from: assignment.engineId, to: target.engineId, why },
+      'bot handed over',
+    );
     return target.engineId;
   }
 

@@ -21,12 +21,15 @@ export function redisOptions(settings: RedisSettings, extra: Partial<RedisOption
       ...base,
       sentinels: settings.sentinel.sentinels,
       name: settings.sentinel.name,
-      ...(settings.redisPassword !== undefined ? { password: settings.redisPassword, sentinelPassword: settings.redisPassword } : {}),
+      ...(settings.redisPassword !== undefined
+        ? { password: settings.redisPassword, sentinelPassword: settings.redisPassword }
+        : {}),
     };
   }
   const url = new URL(settings.redisUrl);
   const db = url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0;
-  const password = settings.redisPassword ?? (url.password !== '' ? decodeURIComponent(url.password) : undefined);
+  const password =
+    settings.redisPassword ?? (url.password !== '' ? decodeURIComponent(url.password) : undefined);
   return {
     ...base,
     host: url.hostname,

@@ -4,7 +4,14 @@
  * older than the TTL is dead. Any number of engines share the registry.
  */
 import type { Redis } from 'ioredis';
-import { REDIS_KEYS, formatName, validate, type EngineInfo, type EngineStatus, type Exchange } from '@trading/shared-types';
+import {
+  REDIS_KEYS,
+  formatName,
+  validate,
+  type EngineInfo,
+  type EngineStatus,
+  type Exchange,
+} from '@trading/shared-types';
 import type { KeySpace } from './redis-connection.js';
 
 export interface LiveEngine {
@@ -55,7 +62,8 @@ export class EngineRegistry {
     ids.forEach((engineId, index) => {
       const score = scores[index] ?? 0;
       const info = parseInfo(texts[index] ?? null);
-      if (info?.engineId === engineId && now - score <= this.ttlMs && info.status !== 'offline') live.push({ info, heartbeatMs: score });
+      if (info?.engineId === engineId && now - score <= this.ttlMs && info.status !== 'offline')
+        live.push({ info, heartbeatMs: score });
       else if (now - score > this.ttlMs || info === null) dead.push(engineId);
     });
     return { live, dead };
@@ -73,11 +81,18 @@ function parseInfo(text: string | null): EngineInfo | null {
 }
 
 /** Live, online engines that support the exchange and have room, least loaded (load / capacity) first. */
-export function rankEngines(engines: readonly LiveEngine[], exchange: Exchange, extraLoad: ReadonlyMap<string, number> = new Map()): EngineInfo[] {
+export function rankEngines(
+  engines: readonly LiveEngine[],
+  exchange: Exchange,
+  extraLoad: ReadonlyMap<string, number> = new Map(),
+): EngineInfo[] {
   const load = (info: EngineInfo) => info.load + (extraLoad.get(info.engineId) ?? 0);
   return engines
     .map((engine) => engine.info)
-    .filter((info) => info.status === ('online' satisfies EngineStatus) && info.supportedExchanges.includes(exchange))
+    .filter(
+      (info) =>
+        info.status === ('online' satisfies EngineStatus) && info.supportedExchanges.includes(exchange),
+    )
     .filter((info) => info.capacity === 0 || load(info) < info.capacity)
     .sort((a, b) => {
       const ra = a.capacity > 0 ? load(a) / a.capacity : load(a);

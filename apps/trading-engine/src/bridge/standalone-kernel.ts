@@ -42,7 +42,11 @@ export class StandaloneKernel implements EngineKernel {
     private readonly orderLog: PaperOrderLog = { sent: () => undefined },
     private readonly onBlocked: (botId: string) => void = () => undefined,
   ) {
-    this.emitter = new EventEmitter(engineId, systemClock, { publish: (event) => this.sink.publish(event) });
+    this.emitter = new EventEmitter(engineId, systemClock, {
+      publish: (event) => {
+        this.sink.publish(event);
+      },
+    });
   }
 
   setEventSink(sink: EventSink): void {
@@ -54,7 +58,13 @@ export class StandaloneKernel implements EngineKernel {
   }
 
   listBots(): KernelBot[] {
-    return [...this.bots.values()].map((bot) => ({ botId: bot.spec.botId, exchange: bot.spec.exchange, state: bot.machine.state, fence: bot.fence, spec: bot.spec }));
+    return [...this.bots.values()].map((bot) => ({
+      botId: bot.spec.botId,
+      exchange: bot.spec.exchange,
+      state: bot.machine.state,
+      fence: bot.fence,
+      spec: bot.spec,
+    }));
   }
 
   async startBot(spec: BotSpec, lease: { fence: number }): Promise<void> {
@@ -111,9 +121,16 @@ export class StandaloneKernel implements EngineKernel {
     return Promise.resolve();
   }
 
-  async updateBotConfig(botId: string, change: { config?: Record<string, unknown>; riskLimits?: RiskLimits }): Promise<void> {
+  async updateBotConfig(
+    botId: string,
+    change: { config?: Record<string, unknown>; riskLimits?: RiskLimits },
+  ): Promise<void> {
     const bot = this.need(botId);
-    bot.spec = { ...bot.spec, ...(change.config ? { config: change.config } : {}), ...(change.riskLimits ? { riskLimits: change.riskLimits } : {}) };
+    bot.spec = {
+      ...bot.spec,
+      ...(change.config ? { config: change.config } : {}),
+      ...(change.riskLimits ? { riskLimits: change.riskLimits } : {}),
+    };
     if (bot.timer) {
       this.disarm(bot);
       this.arm(bot);
@@ -128,7 +145,17 @@ export class StandaloneKernel implements EngineKernel {
   async placeOrder(botId: string, order: ManualOrder): Promise<void> {
     const bot = this.need(botId);
     if (bot.machine.state !== 'RUNNING') throw new Error(`bot ${botId} is ${bot.machine.state}, not RUNNING`);
-    if (!this.send(bot, order.clientOrderId, order.instrumentId, order.side, order.price ?? null, order.quantity, 'manual')) {
+    if (
+      !this.send(
+        bot,
+        order.clientOrderId,
+        order.instrumentId,
+        order.side,
+        order.price ?? null,
+        order.quantity,
+        'manual',
+      )
+    ) {
       throw new Error('order gate closed: engine is fail-closed or does not hold the bot lease');
     }
     return Promise.resolve();
@@ -192,7 +219,11 @@ export class StandaloneKernel implements EngineKernel {
       fence,
       ids: new ClientOrderIdGenerator(spec.botId, fence.toString(36)),
       machine: new BotStateMachine((from: BotState, to: BotState, reason: string) => {
-        this.emitter.emit('bot-state-changed', { botId: spec.botId, exchange: spec.exchange }, { from, to, reason: reason.slice(0, 500) });
+        this.emitter.emit(
+          'bot-state-changed',
+          { botId: spec.botId, exchange: spec.exchange },
+          { from, to, reason: reason.slice(0, 500) },
+        );
       }),
       timer: null,
       open: [],
@@ -226,11 +257,24 @@ export class StandaloneKernel implements EngineKernel {
     if (bot.machine.state !== 'RUNNING' || bot.frozen) return;
     for (const order of bot.open.splice(0)) this.finish(bot, order, 'FILLED');
     const raw = bot.spec.config.instrumentId;
-    const instrumentId = typeof raw === 'string' ? raw : bot.spec.exchange === 'okx' ? 'okx:BTC-USDT-SWAP' : 'polymarket:demo-token';
+    const instrumentId =
+      typeof raw === 'string'
+        ? raw
+        : bot.spec.exchange === 'okx'
+          ? 'okx:BTC-USDT-SWAP'
+          : 'polymarket:demo-token';
     this.send(bot, bot.ids.next(), instrumentId, 'BUY', '100', '1', 'strategy');
   }
 
-  private send(bot: Bot, clientOrderId: string, instrumentId: string, side: OrderSide, price: string | null, quantity: string, source: 'strategy' | 'manual'): boolean {
+  private send(
+    bot: Bot,
+    clientOrderId: string,
+    instrumentId: string,
+    side: OrderSide,
+    price: string | null,
+    quantity: string,
+    source: 'strategy' | 'manual',
+  ): boolean {
     if (!this.gate.canSendOrder(bot.spec.botId, bot.fence)) {
       this.onBlocked(bot.spec.botId);
       return false;
@@ -260,8 +304,17 @@ export class StandaloneKernel implements EngineKernel {
   }
 
   private finish(bot: Bot, order: Order, status: 'FILLED' | 'CANCELLED'): void {
-    const done: Order = { ...order, status, filledQuantity: status === 'FILLED' ? order.quantity : '0', updatedAt: Date.now() };
-    this.emitter.emit('order-updated', { botId: bot.spec.botId, exchange: bot.spec.exchange }, { order: done });
+    const done: Order = {
+      ...order,
+      status,
+      filledQuantity: status === 'FILLED' ? order.quantity : '0',
+      updatedAt: Date.now(),
+    };
+    this.emitter.emit(
+      'order-updated',
+      { botId: bot.spec.botId, exchange: bot.spec.exchange },
+      { order: done },
+    );
   }
 
   private log(bot: Bot, level: 'info' | 'warn', message: string): void {

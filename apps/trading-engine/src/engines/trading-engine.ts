@@ -14,6 +14,7 @@ import type { MarketChannel, MarketDataPort, MarketEvent, Subscription } from '.
 import { OrderRejectedError, type ExecutionEvent, type FillReport, type OrderRequest, type OrderState } from '../ports/execution.js';
 import { EventEmitter, type EventSink } from '../core/bus.js';
 import { ZERO } from '../core/decimal.js';
+import { TimerHeap } from '../core/timer-heap.js';
 import type { AmendOrderIntent, Intent, PlaceOrderIntent } from '../domain/intents.js';
 import { toWireFill, toWireOrder, toWirePnl, toWirePosition, type WireScope } from '../domain/wire.js';
 import { ACTIVE_STATES } from '../bots/bot-state-machine.js';
@@ -79,7 +80,7 @@ export class TradingEngine {
   private readonly marks = new Map<InstrumentId, Decimal>();
   private readonly markFeed = new Set<InstrumentId>();
   private readonly fundingRates = new Map<InstrumentId, Decimal>();
-  private nextTimerDue = Number.POSITIVE_INFINITY;
+  private readonly timers = new TimerHeap<BotRunner>();
   private killSwitchEngaged = false;
   private runs = 0;
   private readonly pnlIntervalMs: number;
@@ -185,7 +186,7 @@ export class TradingEngine {
     bot.machine.transition('RUNNING', resumed ? 'resumed' : 'started');
     if (bot.timerIntervalMs !== null) {
       bot.nextTimerAt = this.clock.now() + bot.timerIntervalMs;
-      this.nextTimerDue = Math.min(this.nextTimerDue, bot.nextTimerAt);
+      this.timers.push(bot.nextTimerAt, bot);
     }
     this.deliver(bot, { type: 'start', timestamp: this.clock.now(), resumed });
   }
@@ -342,18 +343,16 @@ export class TradingEngine {
   }
 
   private runDueTimers(now: number): void {
-    if (now < this.nextTimerDue) return;
-    let next = Number.POSITIVE_INFINITY;
-    for (const bot of this.bots.values()) {
-      if (bot.nextTimerAt === null || bot.timerIntervalMs === null) continue;
-      if (bot.state === 'RUNNING' && now >= bot.nextTimerAt) {
-        // Missed periods are skipped, not replayed: a timer is "at least every N ms", never a burst.
-        while (bot.nextTimerAt <= now) bot.nextTimerAt += bot.timerIntervalMs;
-        this.deliver(bot, { type: 'timer', timestamp: now });
-      }
-      next = Math.min(next, bot.nextTimerAt);
+    for (let top = this.timers.peek(); top !== undefined && top.at <= now; top = this.timers.peek()) {
+      this.timers.pop();
+      const bot = top.item;
+      // Stale entry: the bot stopped, was removed or rescheduled since.
+      if (bot.nextTimerAt !== top.at || bot.timerIntervalMs === null || bot.state !== 'RUNNING' || !this.bots.has(bot.botId)) continue;
+      // Missed periods are skipped, not replayed: a timer is "at least every N ms", never a burst.
+      while (bot.nextTimerAt <= now) bot.nextTimerAt += bot.timerIntervalMs;
+      this.timers.push(bot.nextTimerAt, bot);
+      this.deliver(bot, { type: 'timer', timestamp: now });
     }
-    this.nextTimerDue = next;
   }
 
   // ---- strategy dispatch ---------------------------------------------------------------------------------------

@@ -15,18 +15,18 @@ import type { BookEvent, OrderBookView } from '../ports/market-data.js';
 
 export interface ConformanceSimulator {
   /** The simulator's own book (price/size strings, best first), to compare with the adapter's replica. */
-  book?(): Promise<{ bids: [string, string][]; asks: [string, string][] }> | { bids: [string, string][]; asks: [string, string][] };
+  book?: () => Promise<{ bids: [string, string][]; asks: [string, string][] }> | { bids: [string, string][]; asks: [string, string][] };
   /** Client order ids the simulator holds for this account (any state), to detect duplicates. */
-  ordersWithClientId(clientOrderId: string): Promise<number> | number;
+  ordersWithClientId: (clientOrderId: string) => Promise<number> | number;
   /** Terminates every WebSocket connection. */
-  dropConnections(): Promise<void> | void;
+  dropConnections: () => Promise<void> | void;
   /** Accept the next order but never answer it. */
-  timeoutNextOrder?(): Promise<void> | void;
+  timeoutNextOrder?: () => Promise<void> | void;
   /** Refuse the next order. */
-  rejectNextOrder?(): Promise<void> | void;
+  rejectNextOrder?: () => Promise<void> | void;
   /** Freeze/unfreeze background market activity so books can be compared. */
-  pause?(): Promise<void> | void;
-  resume?(): Promise<void> | void;
+  pause?: () => Promise<void> | void;
+  resume?: () => Promise<void> | void;
 }
 
 export interface ConformanceContext {

@@ -68,6 +68,8 @@ export class PaperExecution implements ExecutionPort, VenueListener {
   private readonly leverage = new Map<InstrumentId, { leverage: number; marginMode: MarginMode }>();
   private readonly handlers = new Set<(event: ExecutionEvent) => void>();
   private fillSeq = 0;
+  /** Liquidation prices, recomputed only when a position, the cash or (for several cross positions) a mark changed. */
+  private readonly liqCache = new Map<InstrumentId, Decimal | null>();
 
   constructor(
     private readonly venue: PaperVenue,
@@ -201,6 +203,7 @@ export class PaperExecution implements ExecutionPort, VenueListener {
       return Promise.reject(new OrderRejectedError('59000', 'cannot change margin mode with an open position', ''));
     }
     this.leverage.set(instrumentId, { leverage, marginMode });
+    this.liqCache.clear();
     if (position && !position.view.quantity.isZero()) {
       position.leverage = leverage;
       if (marginMode === 'isolated') {
@@ -235,6 +238,14 @@ export class PaperExecution implements ExecutionPort, VenueListener {
 
   /** Estimated liquidation price of a derivative position (docs/paper-trading.md). */
   liquidationPrice(instrumentId: InstrumentId): Decimal | null {
+    const cached = this.liqCache.get(instrumentId);
+    if (cached !== undefined) return cached;
+    const price = this.computeLiquidationPrice(instrumentId);
+    this.liqCache.set(instrumentId, price);
+    return price;
+  }
+
+  private computeLiquidationPrice(instrumentId: InstrumentId): Decimal | null {
     const position = this.positions.get(instrumentId);
     const instrument = this.venue.getInstrument(instrumentId);
     if (!position || !instrument || !isDerivative(instrument) || position.view.quantity.isZero()) return null;
@@ -351,7 +362,10 @@ export class PaperExecution implements ExecutionPort, VenueListener {
     const instrument = this.venue.getInstrument(instrumentId);
     if (!position || !instrument) return;
     position.view = markPosition(position.view, mark, instrument.contractValue);
-    if (isDerivative(instrument) && !position.view.quantity.isZero()) this.checkLiquidations(instrument.settleCurrency);
+    if (!isDerivative(instrument) || position.view.quantity.isZero()) return;
+    // Cross liquidation prices depend on the other cross positions' PnL, hence on this mark.
+    if (this.openCrossPositions() > 1) this.liqCache.clear();
+    this.checkLiquidations(instrument.settleCurrency);
   }
 
   onFundingDue(instrumentId: InstrumentId, rate: Decimal, mark: Decimal, time: number): void {
@@ -571,7 +585,15 @@ export class PaperExecution implements ExecutionPort, VenueListener {
     }
   }
 
+  private openCrossPositions(): number {
+    let count = 0;
+    for (const position of this.positions.values()) if (position.marginMode === 'cross' && !position.view.quantity.isZero()) count += 1;
+    return count;
+  }
+
   private addCash(currency: string, amount: Decimal): void {
+    // Cash backs cross positions and isolated margin moves through it: every liquidation price may change.
+    this.liqCache.clear();
     this.cash.set(currency, this.cashBalance(currency).add(amount));
   }
 

@@ -13,7 +13,11 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 const wsOrHttp = (protocols: readonly string[]) =>
-  z.url().refine((value) => protocols.some((p) => value.startsWith(`${p}://`)), { message: `must start with ${protocols.join(' or ')}://` });
+  z
+    .url()
+    .refine((value) => protocols.some((p) => value.startsWith(`${p}://`)), {
+      message: `must start with ${protocols.join(' or ')}://`,
+    });
 
 const EnvSchema = z
   .object({
@@ -23,18 +27,29 @@ const EnvSchema = z
       .default(''),
     HOST: z.string().default('127.0.0.1'),
     PORT: int(0).max(65_535).default(3010),
-    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .default('redis://127.0.0.1:6379'),
     REDIS_SENTINELS: z
       .string()
       .regex(/^(\s*[^\s,:]+:\d{1,5}\s*)(,\s*[^\s,:]+:\d{1,5}\s*)*$/, 'must be a comma list of host:port')
       .optional(),
     REDIS_SENTINEL_MASTER: z.string().min(1).optional(),
     REDIS_PASSWORD: z.string().optional(),
-    REDIS_PREFIX: z.string().regex(/^[a-z0-9_-]{0,32}$/, 'must be 0-32 of a-z 0-9 _ -').default(''),
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9_-]{0,32}$/, 'must be 0-32 of a-z 0-9 _ -')
+      .default(''),
     SUPPORTED_EXCHANGES: z
       .string()
       .default(EXCHANGES.join(','))
-      .transform((value) => value.split(',').map((part) => part.trim()).filter((part) => part !== ''))
+      .transform((value) =>
+        value
+          .split(',')
+          .map((part) => part.trim())
+          .filter((part) => part !== ''),
+      )
       .pipe(z.array(z.enum(EXCHANGES)).min(1, 'needs at least one exchange')),
     CAPACITY: int(0).default(100),
     HEARTBEAT_MS: int(100).default(2_000),
@@ -57,13 +72,25 @@ const EnvSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.REDIS_SENTINELS !== undefined && env.REDIS_SENTINEL_MASTER === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['REDIS_SENTINEL_MASTER'], message: 'is required when REDIS_SENTINELS is set' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REDIS_SENTINEL_MASTER'],
+        message: 'is required when REDIS_SENTINELS is set',
+      });
     }
     if (env.LEASE_TTL_MS > env.ENGINE_TTL_MS) {
-      ctx.addIssue({ code: 'custom', path: ['LEASE_TTL_MS'], message: 'must not exceed ENGINE_TTL_MS (a dead engine must lose its leases first)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['LEASE_TTL_MS'],
+        message: 'must not exceed ENGINE_TTL_MS (a dead engine must lose its leases first)',
+      });
     }
     if (env.HEARTBEAT_MS * 2 > env.ENGINE_TTL_MS) {
-      ctx.addIssue({ code: 'custom', path: ['HEARTBEAT_MS'], message: 'must be at most half of ENGINE_TTL_MS' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HEARTBEAT_MS'],
+        message: 'must be at most half of ENGINE_TTL_MS',
+      });
     }
   });
 
@@ -117,7 +144,9 @@ function present(env: NodeJS.ProcessEnv): Record<string, string> {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
   const parsed = EnvSchema.safeParse(present(env));
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(env)'}: ${issue.message}`));
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(env)'}: ${issue.message}`),
+    );
   }
   const e = parsed.data;
   const sentinel: SentinelSettings | null =
@@ -131,7 +160,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
         }
       : null;
   // Compose replicas leave ENGINE_ID empty and take the container hostname (unique per replica).
-  const fallbackId = `te-${hostname().replace(/[^A-Za-z0-9_.-]/g, '').slice(0, 60) || 'engine'}`;
+  const fallbackId = `te-${
+    hostname()
+      .replace(/[^A-Za-z0-9_.-]/g, '')
+      .slice(0, 60) || 'engine'
+  }`;
   return {
     engineId: e.ENGINE_ID === '' ? fallbackId : e.ENGINE_ID,
     host: e.HOST,

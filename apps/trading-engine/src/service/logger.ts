@@ -4,5 +4,9 @@ import { pino, type Logger } from 'pino';
 export type { Logger };
 
 export function createLogger(engineId: string, level: string): Logger {
-  return pino({ level, base: { service: 'trading-engine', engineId }, timestamp: pino.stdTimeFunctions.isoTime });
+  return pino({
+    level,
+    base: { service: 'trading-engine', engineId },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  });
 }

@@ -30,7 +30,9 @@ const limits = parseRiskLimits({
   liquidationBufferPct: 10,
 });
 
-function input(overrides: Partial<PreTradeInput> & { order?: Partial<PreTradeInput['order']> } = {}): PreTradeInput {
+type InputOverrides = Partial<Omit<PreTradeInput, 'order'>> & { order?: Partial<PreTradeInput['order']> };
+
+function input(overrides: InputOverrides = {}): PreTradeInput {
   const { order, ...rest } = overrides;
   return {
     order: { side: 'BUY', type: 'LIMIT', price: d(100), quantity: d(1), reduceOnly: false, ...order },
@@ -47,7 +49,7 @@ function input(overrides: Partial<PreTradeInput> & { order?: Partial<PreTradeInp
 }
 
 describe('pre-trade rules', () => {
-  it.each<[string, Parameters<typeof input>[0], string | null]>([
+  it.each<[string, InputOverrides, string | null]>([
     ['a plain order passes', {}, null],
     // venue rules
     ['price off the tick', { order: { price: d('100.05') } }, 'venue-tick-size'],

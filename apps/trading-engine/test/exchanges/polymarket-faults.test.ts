@@ -132,6 +132,19 @@ describe('Polymarket adapter under faults', () => {
     expect(await exA.fetchOpenOrders()).toHaveLength(0);
   });
 
+  it('tick_size_change: the instrument and the SDK tick cache follow, so a finer price is accepted', async () => {
+    // Tick changes arrive on the market channel of subscribed tokens.
+    const sub = a.marketData.watch(quietYes, 'book', () => undefined);
+    await waitFor(() => a.marketData.getOrderBook(quietYes), 3000, 'subscribed');
+    await expect(exA.createOrder({ clientOrderId: 'tick0', instrumentId: quietYes, side: 'BUY', type: 'LIMIT', price: d('0.305'), quantity: d(10) })).rejects.toMatchObject({ code: 'INVALID_ORDER_MIN_TICK_SIZE' });
+    await admin(sim, '/tick-size', { conditionId, tickSize: '0.001' });
+    await waitFor(() => a.instruments.getInstrument(quietYes)?.tickSize.eq('0.001'), 3000, 'tick change');
+    sub.unsubscribe();
+    const placed = await exA.createOrder({ clientOrderId: 'tick1', instrumentId: quietYes, side: 'BUY', type: 'LIMIT', price: d('0.305'), quantity: d(10) });
+    expect(placed.status).toBe('OPEN');
+    await exA.cancelOrder(quietYes, 'tick1');
+  });
+
   it('a FAILED settlement reverts the balance, and the adapter reports the venue balance', async () => {
     const before = (await exA.fetchBalances())[0]?.total ?? d(0);
     await exB.createOrder({ clientOrderId: 'fl1', instrumentId: quietNo, side: 'BUY', type: 'LIMIT', price: d('0.5'), quantity: d(10) });

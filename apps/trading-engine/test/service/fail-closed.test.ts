@@ -8,7 +8,17 @@ import type { ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeySpace } from '../../src/bridge/redis-connection.js';
-import { CommandSender, EventRecorder, botSpec, freePort, randomPrefix, startEngine, startRedisServer, waitFor, type TestEngine } from './helpers.js';
+import {
+  CommandSender,
+  EventRecorder,
+  botSpec,
+  freePort,
+  randomPrefix,
+  startEngine,
+  startRedisServer,
+  waitFor,
+  type TestEngine,
+} from './helpers.js';
 
 const prefix = randomPrefix();
 const keys = new KeySpace(prefix);
@@ -43,12 +53,14 @@ afterAll(async () => {
   server.kill('SIGKILL');
 });
 
-const exited = (child: ChildProcess) => new Promise<void>((resolve) => {
-  if (child.exitCode !== null || child.signalCode !== null) resolve();
-  else child.once('exit', () => {
-    resolve();
+const exited = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else
+      child.once('exit', () => {
+        resolve();
+      });
   });
-});
 
 describe('fail-closed on Redis loss', () => {
   it('stops orders within 1 s, pauses bots, and recovers by the configured rule', async () => {
@@ -57,7 +69,9 @@ describe('fail-closed on Redis loss', () => {
       sender.startBot('fc-stay', botSpec('s2', 'polymarket', 20)),
       sender.startBot('fc-resume', botSpec('r1', 'okx', 20)),
     ]);
-    await waitFor('bots accepted', () => starts.every((id) => recorder.acks(id)[0]?.payload.accepted === true));
+    await waitFor('bots accepted', () =>
+      starts.every((id) => recorder.acks(id)[0]?.payload.accepted === true),
+    );
     await waitFor('orders flowing', () => stay.sent.length > 5 && resume.sent.length > 5);
 
     server.kill('SIGKILL');
@@ -77,7 +91,12 @@ describe('fail-closed on Redis loss', () => {
     const stayCount = stay.sent.length;
     server = await startRedisServer(port);
     const backAt = Date.now();
-    await waitFor('both engines re-registered', async () => (await redis.zcard(keys.key('te:registry'))) === 2, 10_000, 100);
+    await waitFor(
+      'both engines re-registered',
+      async () => (await redis.zcard(keys.key('te:registry'))) === 2,
+      10_000,
+      100,
+    );
     await waitFor('trading allowed again', () => stay.service.canTrade && resume.service.canTrade, 10_000);
     await waitFor('auto-resume bot trades again', () => resume.sent.some((order) => order.at > backAt), 5000);
     expect(resume.kernel.listBots().every((bot) => bot.state === 'RUNNING')).toBe(true);
@@ -90,8 +109,14 @@ describe('fail-closed on Redis loss', () => {
     // The outage's events were buffered and flushed in order: the pause with its reason is persisted.
     await stay.service.events.drained();
     const persisted = await recorder.persisted();
-    const pauses = persisted.filter((event) => event.type === 'bot-state-changed' && event.engineId === 'fc-stay' && event.payload.to === 'PAUSED');
-    expect(pauses.map((event) => (event.type === 'bot-state-changed' ? event.payload.reason : ''))).toEqual(['redis-unavailable', 'redis-unavailable']);
+    const pauses = persisted.filter(
+      (event) =>
+        event.type === 'bot-state-changed' && event.engineId === 'fc-stay' && event.payload.to === 'PAUSED',
+    );
+    expect(pauses.map((event) => (event.type === 'bot-state-changed' ? event.payload.reason : ''))).toEqual([
+      'redis-unavailable',
+      'redis-unavailable',
+    ]);
     const seqs = persisted.filter((event) => event.engineId === 'fc-stay').map((event) => event.seq ?? 0);
     expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
   });

@@ -50,11 +50,17 @@ beforeAll(async () => {
   await recorder.start();
   spawnEngine('fo-a');
   spawnEngine('fo-b');
-  await waitFor('both engines registered', async () => (await redis.zcard(keys.key('te:registry'))) === 2, 30_000, 100);
+  await waitFor(
+    'both engines registered',
+    async () => (await redis.zcard(keys.key('te:registry'))) === 2,
+    30_000,
+    100,
+  );
 });
 
 afterAll(async () => {
-  for (const child of children.values()) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of children.values())
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await sender.close();
   await recorder.close();
   const leftovers = await redis.keys(`${prefix}:*`);
@@ -67,12 +73,24 @@ type Ordered = Extract<EngineEvent, { type: 'order-updated' }>;
 describe('failover across engines', () => {
   it('moves every bot of a killed engine to the survivor with no duplicate order and no unfillable gap', async () => {
     const botIds = Array.from({ length: 20 }, (_, i) => `fb${String(i)}`);
-    const commands = await Promise.all(botIds.map((botId, i) => sender.startBot(i % 2 === 0 ? 'fo-a' : 'fo-b', botSpec(botId, 'okx', 100))));
-    await waitFor('20 bots accepted', () => commands.every((commandId) => recorder.acks(commandId)[0]?.payload.accepted === true), 20_000);
-    await waitFor('every bot has sent orders', () => {
-      const withOrders = new Set(recorder.realtime.filter((event) => event.type === 'order-updated').map((event) => event.botId));
-      return botIds.every((botId) => withOrders.has(botId));
-    }, 10_000);
+    const commands = await Promise.all(
+      botIds.map((botId, i) => sender.startBot(i % 2 === 0 ? 'fo-a' : 'fo-b', botSpec(botId, 'okx', 100))),
+    );
+    await waitFor(
+      '20 bots accepted',
+      () => commands.every((commandId) => recorder.acks(commandId)[0]?.payload.accepted === true),
+      20_000,
+    );
+    await waitFor(
+      'every bot has sent orders',
+      () => {
+        const withOrders = new Set(
+          recorder.realtime.filter((event) => event.type === 'order-updated').map((event) => event.botId),
+        );
+        return botIds.every((botId) => withOrders.has(botId));
+      },
+      10_000,
+    );
 
     const victim = children.get('fo-a');
     victim?.kill('SIGKILL');
@@ -83,7 +101,15 @@ describe('failover across engines', () => {
       'victim bots running on fo-b',
       () => {
         const running = new Set(
-          recorder.realtime.filter((event) => event.type === 'bot-state-changed' && event.engineId === 'fo-b' && event.payload.to === 'RUNNING' && event.timestamp >= killedAt).map((event) => event.botId),
+          recorder.realtime
+            .filter(
+              (event) =>
+                event.type === 'bot-state-changed' &&
+                event.engineId === 'fo-b' &&
+                event.payload.to === 'RUNNING' &&
+                event.timestamp >= killedAt,
+            )
+            .map((event) => event.botId),
         );
         return victimBots.every((botId) => running.has(botId));
       },
@@ -91,10 +117,21 @@ describe('failover across engines', () => {
       50,
     );
     // They trade again there.
-    await waitFor('adopted bots send orders on fo-b', () => {
-      const trading = new Set(recorder.realtime.filter((event) => event.type === 'order-updated' && event.engineId === 'fo-b' && event.timestamp > killedAt).map((event) => event.botId));
-      return victimBots.every((botId) => trading.has(botId));
-    }, 5000);
+    await waitFor(
+      'adopted bots send orders on fo-b',
+      () => {
+        const trading = new Set(
+          recorder.realtime
+            .filter(
+              (event) =>
+                event.type === 'order-updated' && event.engineId === 'fo-b' && event.timestamp > killedAt,
+            )
+            .map((event) => event.botId),
+        );
+        return victimBots.every((botId) => trading.has(botId));
+      },
+      5000,
+    );
 
     // Graceful stop of the survivor flushes its buffer (persisted copies are what a consumer would replay).
     const survivor = children.get('fo-b');
@@ -105,15 +142,22 @@ describe('failover across engines', () => {
     const all = [...recorder.realtime, ...persisted];
     // No client order id placed twice (at the paper executor every placement is one OPEN order-updated).
     const placements = new Map<string, string>();
-    for (const event of all.filter((e): e is Ordered => e.type === 'order-updated' && e.payload.order.status === 'OPEN')) {
+    for (const event of all.filter(
+      (e): e is Ordered => e.type === 'order-updated' && e.payload.order.status === 'OPEN',
+    )) {
       const seen = placements.get(event.payload.order.clientOrderId);
-      expect(seen === undefined || seen === event.eventId, `client order id ${event.payload.order.clientOrderId} placed twice`).toBe(true);
+      expect(
+        seen === undefined || seen === event.eventId,
+        `client order id ${event.payload.order.clientOrderId} placed twice`,
+      ).toBe(true);
       placements.set(event.payload.order.clientOrderId, event.eventId);
     }
     expect(placements.size).toBeGreaterThan(40);
     // Per engine, realtime ∪ persisted must cover every sequence number between the first and the last seen.
     for (const engineId of ['fo-a', 'fo-b']) {
-      const seqs = new Set(all.filter((event) => event.engineId === engineId).map((event) => event.seq ?? -1));
+      const seqs = new Set(
+        all.filter((event) => event.engineId === engineId).map((event) => event.seq ?? -1),
+      );
       const sorted = [...seqs].sort((x, y) => x - y);
       const first = sorted[0] ?? 0;
       const last = sorted[sorted.length - 1] ?? 0;

@@ -8,7 +8,14 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { QUEUE_NAMES, REDIS_CHANNELS, formatName, type BotSpec, type EngineCommand, type EngineEvent } from '@trading/shared-types';
+import {
+  QUEUE_NAMES,
+  REDIS_CHANNELS,
+  formatName,
+  type BotSpec,
+  type EngineCommand,
+  type EngineEvent,
+} from '@trading/shared-types';
 import { KeySpace } from '../../src/bridge/redis-connection.js';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -17,7 +24,12 @@ export function randomPrefix(): string {
   return `t${randomBytes(5).toString('hex')}`;
 }
 
-export async function waitFor<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 10_000, everyMs = 50): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | Promise<T>,
+  timeoutMs = 10_000,
+  everyMs = 50,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -27,7 +39,11 @@ export async function waitFor<T>(what: string, probe: () => T | Promise<T>, time
   }
 }
 
-export function botSpec(botId: string, exchange: 'okx' | 'polymarket' = 'okx', orderIntervalMs = 100): BotSpec {
+export function botSpec(
+  botId: string,
+  exchange: 'okx' | 'polymarket' = 'okx',
+  orderIntervalMs = 100,
+): BotSpec {
   return {
     botId,
     name: botId,
@@ -52,20 +68,32 @@ export class CommandSender {
   async sendRaw(engineId: string, data: unknown, jobId: string): Promise<void> {
     let queue = this.queues.get(engineId);
     if (!queue) {
-      queue = new Queue(formatName(QUEUE_NAMES.engineCommands, { engineId }), { connection: this.redis, prefix: this.keys.bullPrefix });
+      queue = new Queue(formatName(QUEUE_NAMES.engineCommands, { engineId }), {
+        connection: this.redis,
+        prefix: this.keys.bullPrefix,
+      });
       this.queues.set(engineId, queue);
     }
     await queue.add('command', data, { jobId });
   }
 
-  async send(command: Omit<EngineCommand, 'commandId' | 'issuedAt'> & { commandId?: string }): Promise<string> {
+  async send(
+    command: Omit<EngineCommand, 'commandId' | 'issuedAt'> & { commandId?: string },
+  ): Promise<string> {
     const commandId = command.commandId ?? `cmd-${String(++this.counter)}-${randomBytes(3).toString('hex')}`;
     await this.sendRaw(command.engineId, { ...command, commandId, issuedAt: Date.now() }, commandId);
     return commandId;
   }
 
   async startBot(engineId: string, spec: BotSpec, commandId?: string): Promise<string> {
-    return this.send({ engineId, botId: spec.botId, issuedBy: 'test', type: 'start-bot', payload: { bot: spec }, ...(commandId ? { commandId } : {}) } as never);
+    return this.send({
+      engineId,
+      botId: spec.botId,
+      issuedBy: 'test',
+      type: 'start-bot',
+      payload: { bot: spec },
+      ...(commandId ? { commandId } : {}),
+    } as never);
   }
 
   async close(): Promise<void> {
@@ -97,7 +125,10 @@ export class EventRecorder {
   }
 
   acks(commandId: string): Extract<EngineEvent, { type: 'command-acknowledged' }>[] {
-    return this.realtime.filter((event): event is Extract<EngineEvent, { type: 'command-acknowledged' }> => event.type === 'command-acknowledged' && event.payload.commandId === commandId);
+    return this.realtime.filter(
+      (event): event is Extract<EngineEvent, { type: 'command-acknowledged' }> =>
+        event.type === 'command-acknowledged' && event.payload.commandId === commandId,
+    );
   }
 
   /** Every persisted event in enqueue order (nobody consumes the queue in these tests, so all jobs wait). */
@@ -128,18 +159,34 @@ export async function freePort(): Promise<number> {
 
 /** A private redis-server (no persistence) the test may kill. */
 export async function startRedisServer(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: 0 });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
+  const probe = new Redis({
+    port,
+    host: '127.0.0.1',
+    lazyConnect: true,
+    retryStrategy: () => 50,
+    maxRetriesPerRequest: 0,
+  });
   probe.on('error', () => undefined);
   try {
-    await waitFor('redis-server to answer', async () => {
-      try {
-        if (probe.status !== 'ready') await probe.connect().catch(() => undefined);
-        return (await probe.ping()) === 'PONG';
-      } catch {
-        return false;
-      }
-    }, 10_000, 50);
+    await waitFor(
+      'redis-server to answer',
+      async () => {
+        try {
+          if (probe.status !== 'ready') await probe.connect().catch(() => undefined);
+          await probe.ping();
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      10_000,
+      50,
+    );
   } finally {
     probe.disconnect();
   }
@@ -158,7 +205,10 @@ export interface TestEngine {
   sent: { clientOrderId: string; botId: string; fence: number; at: number }[];
 }
 
-export async function startEngine(engineId: string, overrides: Partial<ServiceConfig> & { redisPrefix: string }): Promise<TestEngine> {
+export async function startEngine(
+  engineId: string,
+  overrides: Partial<ServiceConfig> & { redisPrefix: string },
+): Promise<TestEngine> {
   const sent: TestEngine['sent'] = [];
   const orderLog: PaperOrderLog = { sent: (order) => sent.push(order) };
   const kernel = new StandaloneKernel(engineId, orderLog);
@@ -179,7 +229,12 @@ export async function startEngine(engineId: string, overrides: Partial<ServiceCo
     version: 'test',
     ...overrides,
   };
-  const service = new EngineService(config, kernel, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), metrics);
+  const service = new EngineService(
+    config,
+    kernel,
+    pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    metrics,
+  );
   await service.start();
   return { service, kernel, metrics, sent };
 }

@@ -49,23 +49,34 @@ class Side {
     return lo;
   }
 
-  set(px: string, sz: string): void {
+  /** Whether `px` ranks within the top `n` levels (or would, if inserted). */
+  private inTop(px: string, n: number): boolean {
+    const edge = this.prices[n - 1];
+    if (edge === undefined) return true;
+    const c = comparePriceStrings(px, edge);
+    return this.descending ? c >= 0 : c <= 0;
+  }
+
+  /** Sets one level ("0" removes it); returns whether the top `BOOK_CHECKSUM_DEPTH` levels changed. */
+  set(px: string, sz: string): boolean {
     const removing = sz === '0' || (sz.charCodeAt(0) === 48 && /^0(\.0*)?$/.test(sz));
+    const top = this.inTop(px, BOOK_CHECKSUM_DEPTH);
     if (this.sizes.has(px)) {
       if (removing) {
         this.sizes.delete(px);
         const i = this.search(px);
         this.prices.splice(i, 1);
       } else this.sizes.set(px, sz);
-      return;
+      return top;
     }
-    if (removing) return;
+    if (removing) return false;
     this.sizes.set(px, sz);
     const prices = this.prices;
     const last = prices[prices.length - 1];
     // Snapshots arrive sorted best-first: appending is the common case.
     if (last === undefined || (this.descending ? comparePriceStrings(px, last) < 0 : comparePriceStrings(px, last) > 0)) prices.push(px);
     else prices.splice(this.search(px), 0, px);
+    return top;
   }
 
   level(i: number): [string, string] | undefined {
@@ -81,6 +92,9 @@ export class OkxOrderBook {
   private seqId = -1;
   private ts = 0;
   private initialized = false;
+  /** Checksum of the current top levels, valid while `topDirty` is false (most updates touch deeper levels only). */
+  private cachedChecksum = 0;
+  private topDirty = true;
   private cachedView: OrderBookView | null = null;
 
   constructor(readonly instrumentId: InstrumentId) {}
@@ -98,6 +112,7 @@ export class OkxOrderBook {
     this.asks.clear();
     this.seqId = -1;
     this.initialized = false;
+    this.topDirty = true;
     this.cachedView = null;
   }
 
@@ -105,6 +120,7 @@ export class OkxOrderBook {
     this.reset();
     for (const level of data.bids) this.bids.set(level[0], level[1]);
     for (const level of data.asks) this.asks.set(level[0], level[1]);
+    this.topDirty = true;
     this.finish(data);
     this.initialized = true;
     if (!this.checksumOk(data.checksum)) {
@@ -120,8 +136,10 @@ export class OkxOrderBook {
       this.initialized = false;
       return 'gap';
     }
-    for (const level of data.bids) this.bids.set(level[0], level[1]);
-    for (const level of data.asks) this.asks.set(level[0], level[1]);
+    let dirty = false;
+    for (const level of data.bids) if (this.bids.set(level[0], level[1])) dirty = true;
+    for (const level of data.asks) if (this.asks.set(level[0], level[1])) dirty = true;
+    if (dirty) this.topDirty = true;
     this.finish(data);
     if (!this.checksumOk(data.checksum)) {
       this.initialized = false;
@@ -144,6 +162,7 @@ export class OkxOrderBook {
   }
 
   checksum(): number {
+    if (!this.topDirty) return this.cachedChecksum;
     let s = '';
     for (let i = 0; i < BOOK_CHECKSUM_DEPTH; i++) {
       const bpx = this.bids.prices[i];
@@ -151,7 +170,9 @@ export class OkxOrderBook {
       const apx = this.asks.prices[i];
       if (apx !== undefined) s += (s === '' ? '' : ':') + apx + ':' + (this.asks.sizes.get(apx) ?? '');
     }
-    return crc32(s) | 0;
+    this.cachedChecksum = crc32(s) | 0;
+    this.topDirty = false;
+    return this.cachedChecksum;
   }
 
   /** Top levels as the venue's strings, best first. */

@@ -53,6 +53,7 @@ export class PolymarketAdapter implements ExchangeAdapter {
       },
       onTickSize: (id, tick) => {
         this.instruments.updateTickSize(id, tick);
+        this.execution?.onTickSize(id.slice('polymarket:'.length), tick);
       },
       ...(options.minBackoffMs !== undefined ? { minBackoffMs: options.minBackoffMs } : {}),
     });

@@ -6,7 +6,7 @@
  * (the channel does not replay) open orders and recent trades are reconciled over REST on the same path.
  */
 import { Decimal } from 'decimal.js';
-import { AssetType, OrderType, Side, type ApiKeyCreds, type ClobClient, type SignedOrder } from '@polymarket/clob-client-v2';
+import { AssetType, OrderType, Side, type ApiKeyCreds, type ClobClient, type OrderVersion, type SignedOrder, type TickSize } from '@polymarket/clob-client-v2';
 import { canAdvanceOrderStatus, type OrderStatus } from '@trading/shared-types';
 import type { InstrumentId } from '../../ports/instruments.js';
 import {
@@ -115,6 +115,15 @@ export class PolymarketExecution implements ExecutionPort {
     return () => this.handlers.delete(handler);
   }
 
+  /**
+   * A tick_size_change: the SDK caches each token's tick for the client's life and refuses a tick smaller than
+   * the cached one, so its cache is updated here (instead of rebuilding the client).
+   */
+  onTickSize(tokenId: string, tick: Decimal): void {
+    const t = tick.toString();
+    if (this.attached !== null && isTickSize(t)) this.attached.client.tickSizes[tokenId] = t;
+  }
+
   /** Waits until every queued user-channel message has been handled (tests, shutdown). */
   idle(): Promise<void> {
     return this.queue;
@@ -198,7 +207,7 @@ export class PolymarketExecution implements ExecutionPort {
     try {
       signed = await this.client.createOrder(
         { tokenID: tokenId, price: price.toNumber(), size: size.toNumber(), side: side === 'BUY' ? Side.BUY : Side.SELL },
-        { tickSize: tick.toString() as '0.01', negRisk, version: version as 2 },
+        { tickSize: tickOf(tick, cid), negRisk, version: orderVersion(version) },
       );
     } catch (e) {
       throw new OrderRejectedError(venueCode(errorMessage(e)), errorMessage(e), cid);
@@ -603,6 +612,21 @@ function canceledIds(res: unknown): string[] {
   if (typeof res !== 'object' || res === null) return [];
   const c = (res as { canceled?: unknown }).canceled;
   return Array.isArray(c) ? c.filter((x): x is string => typeof x === 'string').map((x) => x.toLowerCase()) : [];
+}
+
+function tickOf(tick: Decimal, cid: string): TickSize {
+  const t = tick.toString();
+  if (!isTickSize(t)) throw new OrderRejectedError('INVALID_ORDER_MIN_TICK_SIZE', `unsupported tick size ${t}`, cid);
+  return t;
+}
+
+/** Versions this adapter signs; 1 (pre-2026-04-28) is no longer accepted by production. */
+function orderVersion(v: number): OrderVersion {
+  return v === 3 ? 3 : 2;
+}
+
+function isTickSize(t: string): t is TickSize {
+  return ['0.1', '0.01', '0.005', '0.0025', '0.001', '0.0001'].includes(t);
 }
 
 function venueOrderType(t: string): OrderType {

@@ -75,6 +75,8 @@ export class FileOrderIdStore extends InMemoryOrderIdStore {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     }
+    // A crash may leave a torn last line: start the next record on a fresh line so it is not glued to it.
+    if (text !== '' && !text.endsWith('\n')) await appendFile(path, '\n', 'utf8');
     for (const line of text.split('\n')) {
       if (line.trim() === '') continue;
       try {

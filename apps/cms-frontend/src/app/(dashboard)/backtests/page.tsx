@@ -6,7 +6,7 @@
  */
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useMemo, useState, type SyntheticEvent } from 'react';
-import { EXCHANGE_VALUES, SCHEMAS, type Exchange } from '@trading/shared-types/browser';
+import { EXCHANGE_VALUES, type Exchange } from '@trading/shared-types/browser';
 import { ConfigForm } from '@/components/trading/config-form';
 import { ErrorNote, PageHeader } from '@/components/trading/page-header';
 import { PnlChart, toChartPoints } from '@/components/trading/pnl-chart';
@@ -17,14 +17,15 @@ import { useApi, usePermissions } from '@/hooks/use-api';
 import { useStrategies } from '@/hooks/use-queries';
 import { ApiError } from '@/lib/api';
 import type { BacktestRun, Page } from '@/lib/api-types';
-import { buildConfig, fieldsFromSchema, initialValues, resolverFrom, type FormValues } from '@/lib/schema-form';
+import { buildConfig, fieldsFromSchema, initialValues, type FormValues } from '@/lib/schema-form';
+import { useSchemaResolver } from '@/hooks/use-schema-resolver';
 
-const resolve = resolverFrom(SCHEMAS);
 
 export default function BacktestsPage() {
   const api = useApi();
   const { canMutate } = usePermissions();
   const strategies = useStrategies();
+  const resolve = useSchemaResolver();
   const available = useQuery({
     queryKey: ['backtests', 'list'],
     queryFn: () => api.get<Page<BacktestRun>>('/api/backtests', { limit: 20 }),
@@ -40,7 +41,7 @@ export default function BacktestsPage() {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [runId, setRunId] = useState<string | null>(null);
   const chosen = strategies.data?.data.find((s) => s.name === strategy);
-  const fields = useMemo(() => (chosen?.configSchema ? fieldsFromSchema(chosen.configSchema, resolve) : []), [chosen]);
+  const fields = useMemo(() => (chosen?.configSchema && resolve !== null ? fieldsFromSchema(chosen.configSchema, resolve) : []), [chosen, resolve]);
   const start = useMutation({
     mutationFn: (body: unknown) => api.send<BacktestRun>('POST', '/api/backtests', body),
     onSuccess: (run) => { setRunId(run.backtestId); },
@@ -96,7 +97,7 @@ export default function BacktestsPage() {
                   <Select id="bt-st" value={strategy} onChange={(e) => {
                     setStrategy(e.target.value);
                     const s = strategies.data?.data.find((x) => x.name === e.target.value);
-                    setConfig(initialValues(s?.configSchema ? fieldsFromSchema(s.configSchema, resolve) : []));
+                    setConfig(initialValues(s?.configSchema && resolve !== null ? fieldsFromSchema(s.configSchema, resolve) : []));
                   }}>
                     <option value="">Choose…</option>
                     {(strategies.data?.data ?? []).filter((s) => s.supportedExchanges.includes(exchange)).map((s) => <option key={s.name} value={s.name}>{s.displayName}</option>)}

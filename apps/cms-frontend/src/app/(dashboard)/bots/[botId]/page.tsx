@@ -6,7 +6,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useParams } from 'next/navigation';
 import { useMemo, useState } from 'react';
-import { SCHEMAS, type Bot, type Fill, type Order, type PnlSnapshot, type Position } from '@trading/shared-types/browser';
+import { type Bot, type Fill, type Order, type PnlSnapshot, type Position } from '@trading/shared-types/browser';
 import { BotActions } from '@/components/trading/bot-actions';
 import { ConfigForm } from '@/components/trading/config-form';
 import { ExchangeBadge, ModeBadge, OrderStatusBadge, Pnl, Price, SideBadge, StateBadge } from '@/components/trading/badges';
@@ -23,11 +23,11 @@ import { useBotRoom } from '@/hooks/use-realtime';
 import type { Page, PnlSeries } from '@/lib/api-types';
 import { formatDecimal, formatQuantity, formatTime, toDecimal, usagePct } from '@/lib/format';
 import { LIVE_KEYS, type LivePnlPoint } from '@/lib/live-cache';
-import { buildConfig, fieldsFromSchema, resolverFrom, type FormValues } from '@/lib/schema-form';
+import { buildConfig, fieldsFromSchema, type FormValues } from '@/lib/schema-form';
+import { useSchemaResolver } from '@/hooks/use-schema-resolver';
 
 const OPEN = new Set(['PENDING', 'OPEN', 'PARTIALLY_FILLED', 'AMENDING', 'AMENDED', 'CANCELLING', 'AMBIGUOUS']);
 const EDITABLE = new Set(['IDLE', 'STOPPED', 'ERROR', 'RISK_STOPPED']);
-const resolve = resolverFrom(SCHEMAS);
 
 interface HistoryRow { id?: number | string; fromStatus?: string | null; toStatus: string; reason?: string | null; at: string }
 interface LogRow { id?: number | string; level: string; message: string; timestamp: string }
@@ -153,7 +153,7 @@ export default function BotDetailPage() {
                     <THead><TR><TH>Instrument</TH><TH>Side</TH><TH>Type</TH><TH className="text-right">Price</TH><TH className="text-right">Filled / Qty</TH><TH>Status</TH><TH>Updated</TH></TR></THead>
                     <TBody>
                       {openOrders.map((o) => (
-                        <TR key={o.orderId}>
+                        <TR key={o.orderId} data-order-id={o.orderId} data-order-ts={typeof o.updatedAt === 'number' ? o.updatedAt : new Date(o.updatedAt).getTime()}>
                           <TD className="font-mono text-xs">{o.instrumentId}</TD>
                           <TD><SideBadge side={o.side} /></TD>
                           <TD>{o.type}</TD>
@@ -253,7 +253,8 @@ function ConfigEditor({ bot, editable, onSaved }: { bot: Bot; editable: boolean;
   const api = useApi();
   const strategies = useStrategies();
   const schema = strategies.data?.data.find((s) => s.name === bot.strategy)?.configSchema ?? null;
-  const fields = useMemo(() => (schema === null ? [] : fieldsFromSchema(schema, resolve)), [schema]);
+  const resolve = useSchemaResolver();
+  const fields = useMemo(() => (schema === null || resolve === null ? [] : fieldsFromSchema(schema, resolve)), [schema, resolve]);
   const initial = useMemo<FormValues>(() => {
     const v: FormValues = {};
     for (const f of fields) {

@@ -6,7 +6,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useMemo, useState, type SyntheticEvent } from 'react';
-import { EXCHANGE_VALUES, SCHEMAS, type Bot, type Exchange, type TradingMode } from '@trading/shared-types/browser';
+import { EXCHANGE_VALUES, type Bot, type Exchange, type TradingMode } from '@trading/shared-types/browser';
 import { ConfigForm } from '@/components/trading/config-form';
 import { ErrorNote, PageHeader } from '@/components/trading/page-header';
 import { Button } from '@/components/ui/button';
@@ -16,9 +16,9 @@ import { useApi, usePermissions } from '@/hooks/use-api';
 import { useStrategies, useWallets } from '@/hooks/use-queries';
 import { ApiError } from '@/lib/api';
 import { defaultRiskLimits, type RiskFormValues } from '@/lib/risk-defaults';
-import { buildConfig, fieldsFromSchema, initialValues, resolverFrom, validateField, type FormField, type FormValues } from '@/lib/schema-form';
+import { buildConfig, fieldsFromSchema, initialValues, validateField, type FormField, type FormValues } from '@/lib/schema-form';
+import { useSchemaResolver } from '@/hooks/use-schema-resolver';
 
-const resolve = resolverFrom(SCHEMAS);
 
 const RISK_FIELDS: FormField[] = [
   { name: 'maxDailyLoss', label: 'Max daily loss', kind: 'decimal', positive: true, required: true, description: 'Stops the bot when today’s loss reaches this (quote currency).' },
@@ -34,6 +34,7 @@ export default function NewBotPage() {
   const router = useRouter();
   const { canMutate } = usePermissions();
   const strategies = useStrategies();
+  const resolve = useSchemaResolver();
   const wallets = useWallets();
   const [exchange, setExchange] = useState<Exchange | ''>('');
   const [strategy, setStrategy] = useState('');
@@ -48,7 +49,7 @@ export default function NewBotPage() {
 
   const available = (strategies.data?.data ?? []).filter((s) => exchange !== '' && s.supportedExchanges.includes(exchange));
   const chosen = available.find((s) => s.name === strategy);
-  const fields = useMemo(() => (chosen?.configSchema ? fieldsFromSchema(chosen.configSchema, resolve) : []), [chosen]);
+  const fields = useMemo(() => (chosen?.configSchema && resolve !== null ? fieldsFromSchema(chosen.configSchema, resolve) : []), [chosen, resolve]);
   const exchangeWallets = (wallets.data?.data ?? []).filter((w) => w.exchange === exchange && w.isActive);
   const riskFields = RISK_FIELDS.filter((f) => f.name !== 'maxLeverage' || exchange === 'okx');
 
@@ -128,7 +129,7 @@ export default function NewBotPage() {
               onChange={(e) => {
                 setStrategy(e.target.value);
                 const s = available.find((x) => x.name === e.target.value);
-                const f = s?.configSchema ? fieldsFromSchema(s.configSchema, resolve) : [];
+                const f = s?.configSchema && resolve !== null ? fieldsFromSchema(s.configSchema, resolve) : [];
                 setConfig(initialValues(f));
                 setConfigErrors({});
               }}

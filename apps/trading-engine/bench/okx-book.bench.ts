@@ -1,0 +1,112 @@
+/**
+ * OKX `books` replica throughput: one recorded stream (~50k OKX messages from the simulator's seeded generator,
+ * written to a JSONL file in the OS temp dir on first run) applied to our OkxOrderBook with sequence AND checksum
+ * checks on, and the same stream through ccxt's OKX order-book handler (4.5.x, float levels, sequence check only)
+ * in the same process. Per message: JSON.parse + validate + apply. Reported over ≥3 runs with their spread.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ccxt from 'ccxt';
+import { recordBooksStream } from '@trading/exchange-sim';
+import { OkxOrderBook } from '../src/exchanges/okx/order-book.js';
+import { parseBooksPush } from '../src/exchanges/okx/parse.js';
+import { fmt, percentile, spread } from './okx-bench-stats.js';
+
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 50_000);
+const RUNS = Math.max(3, Number(process.env.BENCH_RUNS ?? 5));
+const SEED = 1;
+
+function loadStream(): string[] {
+  const file = join(tmpdir(), `okx-books-seed${String(SEED)}-${String(MESSAGES)}.jsonl`);
+  if (!existsSync(file)) {
+    const t = Date.now();
+    writeFileSync(file, `${recordBooksStream({ seed: SEED, instId: 'BTC-USDT-SWAP', messages: MESSAGES }).join('\n')}\n`);
+    console.log(`recorded ${String(MESSAGES)} OKX books messages to ${file} in ${String(Date.now() - t)} ms`);
+  }
+  return readFileSync(file, 'utf8').split('\n').filter((l) => l.length > 0);
+}
+
+interface RunResult {
+  /** Messages per second of this process's CPU time (robust when other processes share the cores). */
+  perSecond: number;
+  /** Messages per wall-clock second. */
+  perWallSecond: number;
+  p50: number;
+  p99: number;
+}
+
+function timeRun(lines: string[], apply: (line: string) => void): RunResult {
+  const samples = new Float64Array(lines.length);
+  const cpu = process.cpuUsage();
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < lines.length; i++) {
+    const t0 = process.hrtime.bigint();
+    apply(lines[i] ?? '');
+    samples[i] = Number(process.hrtime.bigint() - t0) / 1000;
+  }
+  const totalSec = Number(process.hrtime.bigint() - start) / 1e9;
+  const used = process.cpuUsage(cpu);
+  const cpuSec = (used.user + used.system) / 1e6;
+  samples.sort();
+  return { perSecond: lines.length / cpuSec, perWallSecond: lines.length / totalSec, p50: percentile(samples, 50), p99: percentile(samples, 99) };
+}
+
+function ours(lines: string[]): RunResult {
+  const book = new OkxOrderBook('okx:BTC-USDT-SWAP');
+  let failures = 0;
+  const result = timeRun(lines, (line) => {
+    const push = parseBooksPush(JSON.parse(line));
+    if (!push) {
+      failures++;
+      return;
+    }
+    const r = push.action === 'snapshot' ? book.applySnapshot(push.data) : book.applyUpdate(push.data);
+    if (r !== 'ok') failures++;
+  });
+  if (failures > 0) throw new Error(`our book rejected ${String(failures)} messages (sequence/checksum)`);
+  return result;
+}
+
+interface CcxtOkxBooks {
+  handleOrderBook(client: unknown, message: unknown): void;
+  orderbooks: Record<string, { bids: unknown[] } | undefined>;
+}
+
+function viaCcxt(lines: string[]): RunResult {
+  const exchange = new ccxt.pro.okx() as unknown as CcxtOkxBooks;
+  let rejected = 0;
+  const client = {
+    // ccxt keeps going only while the subscription is registered: every messageHash is.
+    subscriptions: new Proxy({}, { has: () => true, deleteProperty: () => true }),
+    resolve: () => undefined,
+    reject: () => { rejected++; },
+  };
+  const result = timeRun(lines, (line) => { exchange.handleOrderBook(client, JSON.parse(line)); });
+  if (rejected > 0) throw new Error(`ccxt rejected ${String(rejected)} messages`);
+  return result;
+}
+
+async function run(): Promise<void> {
+  const lines = loadStream();
+  console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${String(cpus().length)} cores (timings are per message, wall clock)`);
+  console.log(`stream: ${String(lines.length)} messages (1 snapshot of 400 levels + updates), ${String(RUNS)} runs each, node ${process.version}`);
+  ours(lines.slice(0, 5000));
+  viaCcxt(lines.slice(0, 5000));
+  const a: RunResult[] = [];
+  const b: RunResult[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    a.push(ours(lines));
+    b.push(viaCcxt(lines));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const ratio = spread(a.map((x, i) => x.perSecond / (b[i]?.perSecond ?? NaN)));
+  console.log(`ours (seq + CRC32 checksum): ${fmt(spread(a.map((x) => x.perSecond)))} updates per CPU-second; wall ${fmt(spread(a.map((x) => x.perWallSecond)))}/s`);
+  console.log(`ccxt okx (seq only):         ${fmt(spread(b.map((x) => x.perSecond)))} updates per CPU-second; wall ${fmt(spread(b.map((x) => x.perWallSecond)))}/s`);
+  console.log(`ratio ours/ccxt:             ${fmt(ratio, 2)}×   (target ≥ 2×)`);
+  console.log(`ours parse+apply p50:        ${fmt(spread(a.map((x) => x.p50)), 2)} µs`);
+  console.log(`ours parse+apply p99:        ${fmt(spread(a.map((x) => x.p99)), 2)} µs   (target ≤ 15 µs)`);
+  console.log(`ccxt parse+apply p50 / p99:  ${fmt(spread(b.map((x) => x.p50)), 2)} / ${fmt(spread(b.map((x) => x.p99)), 2)} µs`);
+}
+
+await run();
