@@ -1,9 +1,8 @@
 # syntax=docker/dockerfile:1.7
 # CMS dashboard image: Next.js standalone output (server.js plus only the node_modules it traces), no npm at run time.
 # Build from the repository root:  docker build -f docker/cms-frontend.Dockerfile -t trading/cms-frontend .
-# NEXT_PUBLIC_API_URL is compiled into the browser bundle by Next, so it is a build argument, and it is public
-# by definition. Leave it empty for the Caddy layout (the browser calls /api and /socket.io on its own origin).
-# Secrets (NEXTAUTH_SECRET, ...) are read at run time from the environment, never at build time.
+# Nothing is baked in: the dashboard reads NEXT_PUBLIC_API_URL, CMS_BACKEND_URL and its secrets (NEXTAUTH_SECRET)
+# from the environment at run time (apps/cms-frontend/src/lib/config.ts), so one image serves every deployment.
 ARG NODE_IMAGE=node:20.20-bookworm-slim
 
 FROM ${NODE_IMAGE} AS prune
@@ -19,8 +18,6 @@ RUN npm ci --no-audit --no-fund
 COPY --from=prune /pruned/full/ ./
 COPY tsconfig.base.json eslint.config.js ./
 COPY schemas/ ./schemas/
-ARG NEXT_PUBLIC_API_URL=""
-ENV NEXT_PUBLIC_API_URL=${NEXT_PUBLIC_API_URL}
 RUN npx turbo run build --filter=@trading/cms-frontend \
  && mkdir -p apps/cms-frontend/public
 

@@ -91,6 +91,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     LOG_LEVEL: options.logLevel ?? 'info',
     LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
     RATE_LIMIT_PER_MINUTE: '1000000',
+    // Exact totals right after writes: tests assert on them.
+    LIST_COUNT_CACHE_MS: '0',
     ...(options.env ?? {}),
   });
   const logs = new LogCapture();

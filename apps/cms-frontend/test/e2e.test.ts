@@ -31,7 +31,7 @@ async function login(page: Page, webUrl: string, email: string, password: string
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.waitForTimeout(300);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -98,9 +98,17 @@ describe.skipIf(!hasChromium)('dashboard in a real browser', () => {
     await page.fill('#risk-maxDailyLoss', 'ten');
     await expect.poll(async () => page.textContent('form')).toContain('must be a decimal number');
     await page.fill('#risk-maxDailyLoss', '50');
+    // The strategy's own form, generated from its JSON Schema (when the backend serves one).
+    if ((await page.locator('#cfg-orderSize').count()) > 0) {
+      await page.fill('#cfg-orderSize', '0');
+      await expect.poll(async () => page.textContent('form')).toContain('must be greater than 0');
+      await page.fill('#cfg-orderSize', '0.01');
+    }
+    if ((await page.locator('#cfg-instrumentId').count()) > 0) await page.fill('#cfg-instrumentId', 'okx:BTC-USDT-SWAP');
+    if ((await page.locator('#cfg-spreadBps').count()) > 0) await page.fill('#cfg-spreadBps', '10');
     await shot(page, '04-create-bot');
     await page.click('[data-testid=submit-bot]');
-    await page.waitForURL(/\/bots\/[^/]+$/, { timeout: 60_000 });
+    await page.waitForURL(/\/bots\/(?!new$)[^/]+$/, { timeout: 60_000 });
     const botId = page.url().split('/').pop() ?? '';
     await expect.poll(async () => page.textContent('[data-testid=bot-state]'), { timeout: 30_000 }).toBe('IDLE');
 
@@ -142,7 +150,7 @@ describe.skipIf(!hasChromium)('dashboard in a real browser', () => {
 
     // A Polymarket bot too (through the API), so the selector has something to filter.
     const pmWallet = await api<{ walletId: string }>(stack.apiUrl, adminToken, 'POST', '/api/wallets', { name: 'pm-paper', exchange: 'polymarket', credentials: { privateKey: '0xabc' } });
-    await api(stack.apiUrl, adminToken, 'POST', '/api/bots', { name: 'e2e-pm', exchange: 'polymarket', strategy: 'market-making', mode: 'paper', walletId: pmWallet.walletId, config: {}, riskLimits: { maxDailyLoss: '10', maxDrawdown: 10, maxPositionSize: '100' } });
+    await api(stack.apiUrl, adminToken, 'POST', '/api/bots', { name: 'e2e-pm', exchange: 'polymarket', strategy: 'market-making', mode: 'paper', walletId: pmWallet.walletId, config: { orderSize: '5', spread: '0.02' }, riskLimits: { maxDailyLoss: '10', maxDrawdown: 10, maxPositionSize: '100' } });
     await page.goto(`${stack.webUrl}/bots`);
     await page.waitForSelector(`[data-bot-id="${botId}"]`);
     await page.waitForSelector('text=e2e-pm');

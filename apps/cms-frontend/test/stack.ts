@@ -54,8 +54,8 @@ function run(name: string, cmd: string, args: string[], cwd: string, env: Record
     logs.push(`[${name}] ${chunk.toString()}`);
     if (logs.length > 400) logs.splice(0, logs.length - 400);
   };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   return child;
 }
 

@@ -17,7 +17,7 @@ import { botSpec, bookAround, rng, swap, tradeAt } from './engine-harness.js';
 const INSTRUMENTS = 100;
 const BOTS = 1_000;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
-const BOOK_INTERVAL_MS = 100;
+const BOOK_INTERVAL_MS = Number(process.env.BENCH_BOOK_INTERVAL_MS ?? 100);
 
 class CountingSink implements EventSink {
   readonly counts = new Map<string, number>();
@@ -59,7 +59,6 @@ const started = Date.now();
 // Every 10 ms a tenth of the instruments move, so each instrument moves every 100 ms.
 const slices = BOOK_INTERVAL_MS / 10;
 let slice = 0;
-let slicesDone = 0;
 let maxRss = 0;
 const cpuBefore = process.cpuUsage();
 await new Promise<void>((resolve) => {
@@ -67,7 +66,6 @@ await new Promise<void>((resolve) => {
     const now = Date.now();
     // One slice per tick; when ticks come late the offered rate drops (reported), rather than piling up.
     publishSlice(now);
-    slicesDone += 1;
     if (now - started >= SECONDS * 1000) {
       clearInterval(handle);
       resolve();
@@ -104,7 +102,7 @@ const ms = (ns: number): string => (ns / 1e6).toFixed(2);
 const states = new Map<string, number>();
 for (const id of kernel.engine.botIds()) states.set(kernel.engine.bot(id).state, (states.get(kernel.engine.bot(id).state) ?? 0) + 1);
 
-console.log(`${String(BOTS)} paper bots on ${String(INSTRUMENTS)} instruments, ${elapsed.toFixed(1)} s:`);
+console.log(`${String(BOTS)} paper bots on ${String(INSTRUMENTS)} instruments, each book moving every ${String(BOOK_INTERVAL_MS)} ms, ${elapsed.toFixed(1)} s:`);
 console.log(`  market events ${String(events)} books + ${String(trades)} trades (${(events / elapsed).toFixed(0)} books/s)`);
 console.log(`  engine events: ${[...sink.counts.entries()].map(([type, count]) => `${type} ${String(count)}`).join(', ')}`);
 console.log(`  bots: ${[...states.entries()].map(([state, count]) => `${state} ${String(count)}`).join(', ')}`);

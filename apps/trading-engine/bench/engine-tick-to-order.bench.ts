@@ -38,14 +38,26 @@ async function run(): Promise<{ p50: number; p99: number; p999: number; perEvent
         instruments,
         marketData: feed,
         executionFor: (spec) => {
-          const account = new PaperExecution(venue, { accountId: spec.botId, initialBalances: { USDT: new Decimal(1_000_000) }, defaultLeverage: 10 });
+          const account = new PaperExecution(venue, {
+            accountId: spec.botId,
+            initialBalances: { USDT: new Decimal(1_000_000) },
+            defaultLeverage: 10,
+          });
           // Time-stamps the first order request of each event, then hands it to the paper account unchanged.
           const port: ExecutionPort = Object.create(account) as ExecutionPort;
           port.createOrder = (request: OrderRequest) => {
             if (firstOrderAt === 0n) firstOrderAt = process.hrtime.bigint();
             return account.createOrder(request);
           };
-          return { port, exclusive: true, startingEquity: new Decimal(1_000_000), currency: 'USDT', prepare: (ids) => venue.watch(ids) };
+          return {
+            port,
+            exclusive: true,
+            startingEquity: new Decimal(1_000_000),
+            currency: 'USDT',
+            prepare: (ids) => {
+              venue.watch(ids);
+            },
+          };
         },
       },
     },
@@ -63,20 +75,30 @@ async function run(): Promise<{ p50: number; p99: number; p999: number; perEvent
     const t0 = process.hrtime.bigint();
     feed.publish(event);
     busy += process.hrtime.bigint() - t0;
-    if (firstOrderAt === 0n) throw new Error(`no order for event ${String(i)}: bot ${engine.bot("b0").state}`);
+    if (firstOrderAt === 0n)
+      throw new Error(`no order for event ${String(i)}: bot ${engine.bot('b0').state}`);
     if (i >= WARMUP) samples.push(Number(firstOrderAt - t0) / 1000);
     // Live, every market message is its own event-loop task: let acks and callbacks run between events.
     await new Promise((resolve) => setImmediate(resolve));
   }
   const elapsed = Number(busy) / 1000;
   samples.sort((a, b) => a - b);
-  return { p50: percentile(samples, 50), p99: percentile(samples, 99), p999: percentile(samples, 99.9), perEvent: elapsed / (WARMUP + EVENTS) };
+  return {
+    p50: percentile(samples, 50),
+    p99: percentile(samples, 99),
+    p999: percentile(samples, 99.9),
+    perEvent: elapsed / (WARMUP + EVENTS),
+  };
 }
 
 const results = [];
 for (let r = 0; r < RUNS; r += 1) results.push(await run());
-console.log(`tick-to-order (market event in → first order request out, after risk), ${String(EVENTS)} events × ${String(RUNS)} runs:`);
+console.log(
+  `tick-to-order (market event in → first order request out, after risk), ${String(EVENTS)} events × ${String(RUNS)} runs:`,
+);
 console.log(`  p50   ${spread(results.map((r) => r.p50))} µs`);
 console.log(`  p99   ${spread(results.map((r) => r.p99))} µs   (target ≤ 100 µs)`);
 console.log(`  p99.9 ${spread(results.map((r) => r.p999))} µs`);
-console.log(`  whole synchronous handling of one event (strategy, cancel-all, 2 orders, risk, paper matching, events): ${spread(results.map((r) => r.perEvent))} µs`);
+console.log(
+  `  whole synchronous handling of one event (strategy, cancel-all, 2 orders, risk, paper matching, events): ${spread(results.map((r) => r.perEvent))} µs`,
+);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { interpolate, referencesIn } from './compose.js';
 import { dockerfileProblems } from './dockerfile.js';
 import { parseEnvExample } from './env-example.js';
-import { envReadsInText, isConfigModule } from './env-scan.js';
+import { envAccessors, envReadsInText, envReadsThroughAccessors, isConfigModule } from './env-scan.js';
 import { metricsInText, seriesNames } from './metrics-scan.js';
 
 describe('envReadsInText', () => {
@@ -42,6 +42,20 @@ describe('envReadsInText', () => {
     expect(isConfigModule('/x/apps/a/src/config/env.ts')).toBe(true);
     expect(isConfigModule('/x/apps/a/src/config.ts')).toBe(true);
     expect(isConfigModule('/x/apps/a/src/bots/bot-runner.ts')).toBe(false);
+  });
+});
+
+describe('env accessor helpers', () => {
+  it('finds variables read through a helper, including names joined to dodge bundler inlining', () => {
+    const lib = `function env(name: string): string | undefined {
+      const value = process.env[name];
+      return value === '' ? undefined : value;
+    }
+    const read = (key: string) => process.env[key] ?? '';
+    function unrelated(x: string) { return x; }`;
+    expect(envAccessors(lib)).toEqual(['env', 'read']);
+    const use = "env('CMS_BACKEND_URL') ?? env(['NEXT', 'PUBLIC', 'API', 'URL'].join('_')); read(\"PORT\"); unrelated('NOT_ENV'); x.env('NO')";
+    expect(envReadsThroughAccessors(use, ['env', 'read']).map((r) => r.name)).toEqual(['CMS_BACKEND_URL', 'NEXT_PUBLIC_API_URL', 'PORT']);
   });
 });
 

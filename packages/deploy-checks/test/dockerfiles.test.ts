@@ -54,6 +54,22 @@ describe('Dockerfiles', () => {
         expect(image).toMatch(/^node:20[\w.-]*-(bookworm-slim|alpine[\w.]*)$/);
       });
 
+      it('starts the entry point the app builds', () => {
+        const cmd = stages.at(-1)?.instructions.filter((i) => i.keyword === 'CMD').at(-1)?.args ?? '[]';
+        const args = JSON.parse(cmd) as unknown;
+        expect(Array.isArray(args) && args[0] === 'node', 'CMD must be the exec form ["node", "<entry>"] so node is PID 1 and gets SIGTERM').toBe(true);
+        const entry = Array.isArray(args) ? String(args[1]) : '';
+        const dist = new RegExp(`^apps/${app}/dist/(.+)\\.js$`).exec(entry);
+        if (dist) {
+          const source = repoPath('apps', app, 'src', `${dist[1] ?? ''}.ts`);
+          expect(isFile(source), `${entry} is built from ${rel(source)}, which does not exist`).toBe(true);
+        } else {
+          // Next standalone output: apps/<app>/server.js inside .next/standalone, produced only with output: 'standalone'.
+          expect(entry).toBe(`apps/${app}/server.js`);
+          expect(readText(repoPath('apps', app, 'next.config.ts'))).toMatch(/output:\s*['"]standalone['"]/);
+        }
+      });
+
       it('is built by a Compose service', () => {
         const users = allServices().filter((s) => s.dockerfile === file);
         expect(users.length, `${rel(file)} is not used by any service in docker/*/compose.yaml`).toBeGreaterThan(0);

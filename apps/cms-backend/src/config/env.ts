@@ -35,11 +35,13 @@ const schema = z
     ADMIN_PASSWORD: z.string().min(8).optional(),
     WORKERS: z.enum(['on', 'off']).default('on'),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(200),
+    WORKER_INSTANCES: z.coerce.number().int().min(1).max(16).default(1),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(5),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
     ENGINE_STALE_MS: z.coerce.number().int().min(1000).default(30_000),
     MARKETS_FILE: z.string().optional(),
+    LIST_COUNT_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -68,11 +70,13 @@ export interface AppConfig {
   demoDefaults: string[];
   workers: boolean;
   workerConcurrency: number;
+  workerInstances: number;
   logLevel: string;
   loginRateLimitPerMinute: number;
   rateLimitPerMinute: number;
   engineStaleMs: number;
   marketsFile: string | undefined;
+  listCountCacheMs: number;
 }
 
 export class ConfigError extends Error {
@@ -119,10 +123,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     demoDefaults,
     workers: env.WORKERS === 'on',
     workerConcurrency: env.WORKER_CONCURRENCY,
+    workerInstances: env.WORKER_INSTANCES,
     logLevel: env.LOG_LEVEL,
     loginRateLimitPerMinute: env.LOGIN_RATE_LIMIT_PER_MINUTE,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     engineStaleMs: env.ENGINE_STALE_MS,
     marketsFile: env.MARKETS_FILE,
+    listCountCacheMs: env.LIST_COUNT_CACHE_MS,
   };
 }

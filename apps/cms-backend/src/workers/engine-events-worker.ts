@@ -86,26 +86,32 @@ export function startEventWorkers(ctx: AppContext): EventWorkers {
   const prefix = bullPrefix(ctx.config.redisPrefix);
   const deadLetter = new Queue(QUEUE_NAMES.deadLetter, { connection, prefix });
   const batcher = new EventBatcher(ctx);
-  const worker = new Worker(QUEUE_NAMES.engineEvents, async (job: Job) => handleEngineEvent(ctx, job.data, batcher), {
-    connection,
-    prefix,
-    concurrency: ctx.config.workerConcurrency,
-    removeOnComplete: { age: 600, count: 10_000 },
-    removeOnFail: { age: 7 * 86_400 },
-  });
-  worker.on('failed', (job, error) => {
-    if (!job) return;
-    const final = error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
-    ctx.log.warn({ jobId: job.id, error: error.message, final }, 'engine event failed');
-    if (final) {
-      void deadLetter
-        .add(`dlq:${QUEUE_NAMES.engineEvents}`, { originalQueue: QUEUE_NAMES.engineEvents, jobId: job.id, error: error.message, failedAt: new Date().toISOString(), data: job.data as unknown }, { jobId: `dlq-${job.id ?? 'unknown'}` })
-        .catch(() => undefined);
-    }
-  });
-  worker.on('error', (error) => {
-    ctx.log.error({ error: error.message }, 'event worker error');
-  });
+  // Several Worker objects on one queue: each fetches jobs on its own Redis connection, so job fetching (one
+  // round trip per job in BullMQ) is not serialised behind one socket; they share the batcher and its transaction.
+  const workers = Array.from({ length: ctx.config.workerInstances }, () =>
+    new Worker(QUEUE_NAMES.engineEvents, async (job: Job) => handleEngineEvent(ctx, job.data, batcher), {
+      connection,
+      prefix,
+      concurrency: ctx.config.workerConcurrency,
+      removeOnComplete: { age: 600, count: 10_000 },
+      removeOnFail: { age: 7 * 86_400 },
+    }),
+  );
+  for (const worker of workers) {
+    worker.on('failed', (job, error) => {
+      if (!job) return;
+      const final = error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+      ctx.log.warn({ jobId: job.id, error: error.message, final }, 'engine event failed');
+      if (final) {
+        void deadLetter
+          .add(`dlq:${QUEUE_NAMES.engineEvents}`, { originalQueue: QUEUE_NAMES.engineEvents, jobId: job.id, error: error.message, failedAt: new Date().toISOString(), data: job.data as unknown }, { jobId: `dlq-${job.id ?? 'unknown'}` })
+          .catch(() => undefined);
+      }
+    });
+    worker.on('error', (error) => {
+      ctx.log.error({ error: error.message }, 'event worker error');
+    });
+  }
   // Queued starts also go out when an engine appears without announcing itself (it only heartbeats).
   const timer = setInterval(() => {
     dispatchQueuedStarts(ctx).catch((error: unknown) => {
@@ -116,7 +122,7 @@ export function startEventWorkers(ctx: AppContext): EventWorkers {
   return {
     async close() {
       clearInterval(timer);
-      await worker.close();
+      await Promise.all(workers.map((w) => w.close()));
       await deadLetter.close();
       connection.disconnect();
     },

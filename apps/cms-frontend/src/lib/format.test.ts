@@ -8,6 +8,7 @@ import {
   formatPrice,
   formatProbability,
   formatQuantity,
+  outcomeSuffix,
   pnlSign,
   quoteCurrency,
   sumDecimals,
@@ -81,6 +82,11 @@ describe('helpers', () => {
     expect(usagePct('-25', '100')).toBe(25);
     expect(usagePct('150', '100')).toBe(100);
     expect(usagePct('1', '0')).toBeNull();
+  });
+  it('appends an outcome only when there is one', () => {
+    expect(outcomeSuffix('YES')).toBe(' YES');
+    expect(outcomeSuffix(null)).toBe('');
+    expect(outcomeSuffix(undefined)).toBe('');
   });
   it('formats ages', () => {
     expect(formatAge(4_200)).toBe('4s');

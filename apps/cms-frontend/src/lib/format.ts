@@ -123,6 +123,11 @@ export function chartNumber(value: DecimalInput): number {
   return d === null ? 0 : d.toNumber();
 }
 
+/** " YES" / " NO" after a Polymarket instrument; nothing when the API sends null or no outcome. */
+export function outcomeSuffix(outcome: unknown): string {
+  return typeof outcome === 'string' && outcome !== '' ? ` ${outcome}` : '';
+}
+
 /** Short human time: "12:03:04" today, else "Nov 25 12:03". */
 export function formatTime(ts: number | string | null | undefined, now: Date = new Date()): string {
   if (ts === null || ts === undefined) return '—';

@@ -4,10 +4,10 @@
  * matching engine (paper/), and the bot ledger (portfolio/). Nothing reads the wall clock, so the same input gives
  * the same result, byte for byte.
  *
- * Per event: timers that fell due first (simulated time), then the venue matches the event (it subscribed before
- * the bot: no look-ahead), then the strategy sees it; its intents pass risk and go to the paper account; venue
- * answers (fills, order updates, denials) are queued and handed to the strategy after the current handler, never
- * nested. Signals (the `signal` event) go to strategies with an onSignal handler.
+ * Per event: the venue matches the event (it subscribed before the bot: no look-ahead), then the strategy sees it;
+ * its intents pass risk and go to the paper account; venue answers (fills, order updates, denials) are queued and
+ * handed to the strategy after the current handler, never nested; then due timers fire at the event's time, as in
+ * the engine (engines/trading-engine.ts). Signals (the `signal` event) go to strategies with an onSignal handler.
  */
 import { Decimal } from 'decimal.js';
 import { assertValid, type Exchange, type RiskLimits } from '@trading/shared-types';
@@ -501,13 +501,6 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
     const event = events[index];
     if (event === undefined) continue;
     const time = eventTime(event);
-    while (nextTimer <= time && interval !== null) {
-      run.clock.set(nextTimer);
-      run.venue.advance(nextTimer);
-      run.queue.push({ type: 'timer', timestamp: nextTimer });
-      await run.drain();
-      nextTimer += interval;
-    }
     eventsByType[event.type] = (eventsByType[event.type] ?? 0) + 1;
     if (event.type === 'signal') {
       run.clock.set(time);
@@ -522,6 +515,13 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
       else run.dirtyMarks.add(id);
     }
     if (run.queue.length > 0) await run.drain();
+    // Timers as the engine runs them: checked after each market event, at that event's time; missed periods are
+    // skipped, not replayed (a timer is "at least every N ms", never a burst).
+    if (interval !== null && nextTimer <= time) {
+      while (nextTimer <= time) nextTimer += interval;
+      run.queue.push({ type: 'timer', timestamp: time });
+      await run.drain();
+    }
     if (run.fillsSinceCheck || time >= nextRiskCheck) {
       run.fillsSinceCheck = false;
       nextRiskCheck = time + 1_000;

@@ -19,6 +19,8 @@ export interface ContextSources {
   markPrice(id: InstrumentId): Decimal | null;
   fundingRate(id: InstrumentId): Decimal | null;
   log(runner: BotRunner, level: LogLevel, message: string, context?: Record<string, unknown>): void;
+  /** Brings the bot's ledger up to the latest marks (they are applied lazily). */
+  refreshMarks(runner: BotRunner): void;
 }
 
 export function createBotContext(runner: BotRunner, sources: ContextSources): StrategyContext {
@@ -46,8 +48,14 @@ export function createBotContext(runner: BotRunner, sources: ContextSources): St
     mid,
     markPrice: (id) => sources.markPrice(id) ?? mid(id),
     fundingRate: (id) => sources.fundingRate(id),
-    position: (id) => runner.ledger.position(id),
-    positions: () => runner.ledger.positions(),
+    position: (id) => {
+      sources.refreshMarks(runner);
+      return runner.ledger.position(id);
+    },
+    positions: () => {
+      sources.refreshMarks(runner);
+      return runner.ledger.positions();
+    },
     balances: () => [...runner.balances.values()],
     balance: (currency) => runner.balances.get(currency),
     openOrders: (id) => runner.tracker.openOrders(id),

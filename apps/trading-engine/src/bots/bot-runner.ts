@@ -46,6 +46,9 @@ export class BotRunner {
   unsubscribeExecution: (() => void) | null = null;
   nextTimerAt: number | null = null;
   lastPnlAt = 0;
+  /** Marks moved since the ledger was last re-marked and risk-checked. */
+  dirtyMarks = false;
+  lastRiskAt = Number.NEGATIVE_INFINITY;
   readonly balances = new Map<string, BalanceState>();
   readonly venuePositions = new Map<InstrumentId, PositionState>();
   readonly leverage = new Map<InstrumentId, number>();

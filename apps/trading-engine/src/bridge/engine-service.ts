@@ -72,6 +72,8 @@ export class EngineService {
   private readonly redis: Redis;
   private readonly pub: Redis;
   private readonly bull: Redis;
+  /** Subscriber for the CMS's kill-switch broadcast (a subscribed connection can do nothing else). */
+  private readonly sub: Redis;
   private readonly health: RedisHealth;
   private readonly registry: EngineRegistry;
   private readonly leases: LeaseManager;
@@ -99,7 +101,8 @@ export class EngineService {
     this.redis = createRedis(config);
     this.pub = createRedis(config);
     this.bull = new Redis(redisOptions(config, { maxRetriesPerRequest: null }));
-    for (const client of [this.pub, this.bull]) client.on('error', () => undefined); // health reports on this.redis
+    this.sub = new Redis(redisOptions(config));
+    for (const client of [this.pub, this.bull, this.sub]) client.on('error', () => undefined); // health reports on this.redis
     this.health = new RedisHealth(this.redis, config.redisPingMs);
     this.registry = new EngineRegistry(this.redis, this.keys, config.engineTtlMs);
     this.assignments = new AssignmentStore(this.redis, this.keys);
@@ -205,6 +208,7 @@ export class EngineService {
     this.health.start();
     this.leases.start();
     this.consumer.start();
+    await this.listenForKillSwitch();
     this.tradingAllowed = true;
     this.metrics.redisUp.set(1);
     this.heartbeatTimer = setInterval(() => {
@@ -276,7 +280,7 @@ export class EngineService {
     this.health.stop();
     this.leases.stop();
     this.tradingAllowed = false;
-    for (const client of [this.redis, this.pub, this.bull]) client.disconnect();
+    for (const client of [this.redis, this.pub, this.bull, this.sub]) client.disconnect();
     await this.kernel.close();
     await this.consumer.close().catch(() => undefined);
   }
@@ -288,7 +292,7 @@ export class EngineService {
     await this.kernel.close();
     await this.reaper.close().catch(() => undefined);
     await this.eventsQueue.close().catch(() => undefined);
-    for (const client of [this.redis, this.pub, this.bull]) client.disconnect();
+    for (const client of [this.redis, this.pub, this.bull, this.sub]) client.disconnect();
   }
 
   private emitEngine(
@@ -478,15 +482,9 @@ export class EngineService {
         }));
         return { accepted: true };
       }
-      case 'kill-switch': {
-        const botIds = this.kernel.listBots().map((bot) => bot.botId);
-        await this.kernel.killSwitch(command.payload.reason, command.payload.flatten ?? false);
-        for (const botId of botIds) {
-          await this.leases.release(botId);
-          await this.assignments.remove(botId);
-        }
+      case 'kill-switch':
+        await this.killAll(command.payload.reason, command.payload.flatten ?? false);
         return { accepted: true };
-      }
       case 'place-order': {
         const botId = needBot();
         tradingOnly();
@@ -562,6 +560,37 @@ export class EngineService {
       throw error;
     }
     return { accepted: true, exchange };
+  }
+
+  /** Kill switch (command or broadcast): every bot stopped, leases released, assignments removed. */
+  private async killAll(reason: string, flatten: boolean): Promise<void> {
+    const botIds = this.kernel.listBots().map((bot) => bot.botId);
+    await this.kernel.killSwitch(reason, flatten);
+    for (const botId of botIds) {
+      await this.leases.release(botId);
+      await this.assignments.remove(botId);
+    }
+  }
+
+  /** `cms:kill-switch` broadcast: `{ reason, issuedAt, issuedBy }`; any malformed message still stops everything. */
+  private async listenForKillSwitch(): Promise<void> {
+    const channel = this.keys.key(REDIS_CHANNELS.killSwitch);
+    this.sub.on('message', (from: string, message: string) => {
+      if (from !== channel) return;
+      let reason = 'kill switch broadcast';
+      try {
+        const parsed = JSON.parse(message) as { reason?: unknown };
+        if (typeof parsed.reason === 'string' && parsed.reason !== '') reason = `kill switch broadcast: ${parsed.reason}`.slice(0, 500);
+      } catch {
+        // A kill switch is never ignored because its body is bad.
+      }
+      this.log.error({ reason }, 'kill switch broadcast received: stopping every bot');
+      this.killAll(reason, false).catch((error: unknown) => {
+        this.log.error({ error: String(error) }, 'kill switch failed');
+      });
+    });
+    await waitReady(this.sub, 5000);
+    await this.sub.subscribe(channel);
   }
 
   /** Stop taking bots and hand every running bot to another engine (pause, drop, release lease, reassign). */

@@ -117,10 +117,11 @@ class Lane {
         this.scheduleRetry();
         return;
       }
-      // Drops while sending removed from the head too: remove exactly the events of this batch still there.
-      const first = batch[0];
-      const at = first ? this.buffer.indexOf(first) : -1;
-      if (at >= 0) this.buffer.splice(at, batch.length);
+      // Drops during the send may have taken some of this batch off the head already: remove what is left of it.
+      const sent = new Set(batch);
+      let count = 0;
+      while (count < this.buffer.length && sent.has(this.buffer[count] as Pending)) count += 1;
+      this.buffer.splice(0, count);
       this.sent(batch);
     }
     if (this.buffer.length > 0) this.scheduleRetry();

@@ -50,6 +50,11 @@ export interface TradingEngineOptions {
   usdcRates?: Record<string, Decimal>;
   /** Minimum interval between two pnl-updated events of a bot caused by marks (fills always emit). Default 1000. */
   pnlIntervalMs?: number;
+  /**
+   * Mark-driven re-evaluation of a bot's PnL and continuous risk runs at most this often (ms); fills, funding and
+   * settlement always evaluate at once, and tick() catches up. Default 100 (10 Hz per bot).
+   */
+  riskIntervalMs?: number;
 }
 
 export class BotNotFoundError extends Error {
@@ -84,11 +89,13 @@ export class TradingEngine {
   private killSwitchEngaged = false;
   private runs = 0;
   private readonly pnlIntervalMs: number;
+  private readonly riskIntervalMs: number;
 
   constructor(private readonly options: TradingEngineOptions) {
     this.emitter = new EventEmitter(options.engineId, options.clock, options.sink);
     this.portfolio = new Portfolio(options.usdcRates);
     this.pnlIntervalMs = options.pnlIntervalMs ?? 1000;
+    this.riskIntervalMs = options.riskIntervalMs ?? 100;
   }
 
   get engineId(): string {
@@ -148,6 +155,9 @@ export class TradingEngine {
         fundingRate: (id) => this.fundingRates.get(id) ?? null,
         log: (bot, level, message, context) => {
           this.log(bot, level, message, context);
+        },
+        refreshMarks: (bot) => {
+          if (bot.dirtyMarks) this.applyMarks(bot);
         },
       }),
     );
@@ -259,6 +269,7 @@ export class TradingEngine {
   /** Fires due timers (call it from a wall-clock interval live, or after moving a simulated clock). */
   tick(now = this.clock.now()): void {
     this.runDueTimers(now);
+    for (const bot of this.bots.values()) if (bot.dirtyMarks) this.refreshFigures(bot);
   }
 
   /** Current PnL figures of a bot. */
@@ -326,13 +337,28 @@ export class TradingEngine {
         break;
     }
     for (const [bot, wants] of bots) {
-      if (markChanged !== null) {
-        const mark = this.marks.get(markChanged);
-        if (mark !== undefined && bot.ledger.mark(markChanged, mark, now)) this.afterFiguresChanged(bot, false);
+      if (markChanged !== null && bot.ledger.hasPosition(markChanged)) {
+        bot.dirtyMarks = true;
+        if (now - bot.lastRiskAt >= this.riskIntervalMs) this.refreshFigures(bot);
       }
       if (wants && bot.state === 'RUNNING') this.deliver(bot, event);
     }
     this.runDueTimers(now);
+  }
+
+  /** Re-marks every holding of the bot from the engine's marks. */
+  private applyMarks(bot: BotRunner): void {
+    const now = this.clock.now();
+    for (const instrumentId of bot.ledger.instrumentIds()) {
+      const mark = this.marks.get(instrumentId);
+      if (mark !== undefined) bot.ledger.mark(instrumentId, mark, now);
+    }
+    bot.dirtyMarks = false;
+  }
+
+  private refreshFigures(bot: BotRunner): void {
+    this.applyMarks(bot);
+    this.afterFiguresChanged(bot, false);
   }
 
   private settle(bot: BotRunner, instrumentId: InstrumentId, price: Decimal): void {
@@ -739,10 +765,8 @@ export class TradingEngine {
     }
     const applied = bot.tracker.applyFill(fill);
     if (!applied) return; // duplicate fill id
-    const now = this.clock.now();
     const realized = bot.ledger.applyFill(instrument, fill.side, fill.price, fill.quantity, fill.fee, fill.timestamp);
-    const mark = this.marks.get(instrument.id);
-    if (mark !== undefined) bot.ledger.mark(instrument.id, mark, now);
+    this.applyMarks(bot);
     const scope = this.scope(bot);
     this.emitter.emit('order-filled', scope, {
       fill: toWireFill(fill, this.wire(bot), realized, instrument),
@@ -757,6 +781,7 @@ export class TradingEngine {
 
   private afterFiguresChanged(bot: BotRunner, forcePnl: boolean): void {
     const now = this.clock.now();
+    bot.lastRiskAt = now;
     const figures = bot.ledger.figures(now);
     if (forcePnl || now - bot.lastPnlAt >= this.pnlIntervalMs) {
       bot.lastPnlAt = now;

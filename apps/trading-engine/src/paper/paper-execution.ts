@@ -229,7 +229,19 @@ export class PaperExecution implements ExecutionPort, VenueListener {
   }
 
   position(instrumentId: InstrumentId): PositionView {
-    return this.positions.get(instrumentId)?.view ?? flatPosition(instrumentId);
+    const position = this.positions.get(instrumentId);
+    return position ? this.marked(position) : flatPosition(instrumentId);
+  }
+
+  /** The position's view at the venue's current mark (marks arrive far more often than they are needed). */
+  private marked(position: AccountPosition): PositionView {
+    const view = position.view;
+    const mark = this.venue.markPrice(view.instrumentId);
+    if (mark === null || view.markPrice?.eq(mark) === true) return view;
+    const instrument = this.venue.getInstrument(view.instrumentId);
+    if (!instrument) return view;
+    position.view = markPosition(view, mark, instrument.contractValue);
+    return position.view;
   }
 
   isolatedMargin(instrumentId: InstrumentId): Decimal {
@@ -357,11 +369,11 @@ export class PaperExecution implements ExecutionPort, VenueListener {
     this.emit({ type: 'order', order: { ...record.state } });
   }
 
-  onMark(instrumentId: InstrumentId, mark: Decimal): void {
+  onMark(instrumentId: InstrumentId, _mark: Decimal): void {
     const position = this.positions.get(instrumentId);
     const instrument = this.venue.getInstrument(instrumentId);
     if (!position || !instrument) return;
-    position.view = markPosition(position.view, mark, instrument.contractValue);
+    // Positions are re-marked lazily (marked()); here only the liquidation check runs, on the cached price.
     if (!isDerivative(instrument) || position.view.quantity.isZero()) return;
     // Cross liquidation prices depend on the other cross positions' PnL, hence on this mark.
     if (this.openCrossPositions() > 1) this.liqCache.clear();
@@ -456,7 +468,7 @@ export class PaperExecution implements ExecutionPort, VenueListener {
       const instrument = this.venue.getInstrument(id);
       if (!instrument || !isDerivative(instrument) || instrument.settleCurrency !== currency || position.marginMode !== 'cross') continue;
       crossUsed = crossUsed.add(initialMargin(position.view.quantity, instrument.contractValue, position.view.averageEntryPrice, position.leverage));
-      crossUpl = crossUpl.add(position.view.unrealizedPnl);
+      crossUpl = crossUpl.add(this.marked(position).unrealizedPnl);
     }
     return this.cashBalance(currency).add(crossUpl).sub(crossUsed).sub(reserved);
   }
@@ -528,9 +540,10 @@ export class PaperExecution implements ExecutionPort, VenueListener {
       if (id === instrumentId || position.marginMode !== 'cross' || position.view.quantity.isZero()) continue;
       const instrument = this.venue.getInstrument(id);
       if (!instrument || !isDerivative(instrument) || instrument.settleCurrency !== currency) continue;
-      const mark = position.view.markPrice ?? position.view.averageEntryPrice;
-      const q = position.view.quantity.abs().mul(instrument.contractValue);
-      equity = equity.add(position.view.unrealizedPnl).sub(q.mul(mark).mul(this.mmr(instrument).add(instrument.takerFeeRate)));
+      const view = this.marked(position);
+      const mark = view.markPrice ?? view.averageEntryPrice;
+      const q = view.quantity.abs().mul(instrument.contractValue);
+      equity = equity.add(view.unrealizedPnl).sub(q.mul(mark).mul(this.mmr(instrument).add(instrument.takerFeeRate)));
     }
     return equity;
   }
@@ -605,7 +618,7 @@ export class PaperExecution implements ExecutionPort, VenueListener {
 
   private positionState(instrumentId: InstrumentId): PositionState {
     const position = this.positions.get(instrumentId);
-    const view = position?.view ?? flatPosition(instrumentId);
+    const view = position ? this.marked(position) : flatPosition(instrumentId);
     return {
       instrumentId,
       quantity: view.quantity,

@@ -46,6 +46,9 @@ export class BotLedger {
   private volume = ZERO;
   private tradeCount = 0;
   private peakEquity: Decimal;
+  /** Σ unrealized over holdings, kept incrementally (marks arrive far more often than anything else). */
+  private unrealizedTotal = ZERO;
+  private exposureTotal = ZERO;
   private day = -1;
   private dayStartTotal = ZERO;
 
@@ -79,7 +82,7 @@ export class BotLedger {
     this.rollDay(now);
     const holding = this.holding(instrument);
     const { position, realized } = applyFill(holding.view, side, price, quantity, fee, instrument.contractValue);
-    holding.view = position;
+    this.replace(holding, position);
     this.realizedClosed = this.realizedClosed.add(realized);
     this.fees = this.fees.add(fee);
     this.volume = this.volume.add(price.mul(quantity).mul(instrument.contractValue));
@@ -91,7 +94,7 @@ export class BotLedger {
   applyFunding(instrument: Instrument, amount: Decimal, now: number): void {
     this.rollDay(now);
     const holding = this.holding(instrument);
-    holding.view = { ...holding.view, funding: holding.view.funding.add(amount) };
+    this.replace(holding, { ...holding.view, funding: holding.view.funding.add(amount) });
     this.funding = this.funding.add(amount);
     this.touchPeak();
   }
@@ -102,7 +105,7 @@ export class BotLedger {
     if (!holding) return false;
     this.rollDay(now);
     if (holding.view.markPrice?.eq(price) === true) return false;
-    holding.view = markPosition(holding.view, price, holding.instrument.contractValue);
+    this.replace(holding, markPosition(holding.view, price, holding.instrument.contractValue));
     this.touchPeak();
     return true;
   }
@@ -114,7 +117,7 @@ export class BotLedger {
     this.rollDay(now);
     const view = holding.view;
     const realized = price.sub(view.averageEntryPrice).mul(view.quantity).mul(holding.instrument.contractValue);
-    holding.view = { ...view, quantity: ZERO, averageEntryPrice: ZERO, realizedPnl: view.realizedPnl.add(realized), unrealizedPnl: ZERO, markPrice: price };
+    this.replace(holding, { ...view, quantity: ZERO, averageEntryPrice: ZERO, realizedPnl: view.realizedPnl.add(realized), unrealizedPnl: ZERO, markPrice: price });
     this.realizedClosed = this.realizedClosed.add(realized);
     this.touchPeak();
     return realized;
@@ -144,19 +147,23 @@ export class BotLedger {
   }
 
   exposure(): Decimal {
-    let total = ZERO;
-    for (const { view, instrument } of this.holdings.values()) {
-      if (view.quantity.isZero()) continue;
-      const price = view.markPrice ?? view.averageEntryPrice;
-      total = total.add(view.quantity.abs().mul(instrument.contractValue).mul(price));
-    }
-    return total;
+    return this.exposureTotal;
   }
 
   private unrealized(): Decimal {
-    let total = ZERO;
-    for (const { view } of this.holdings.values()) total = total.add(view.unrealizedPnl);
-    return total;
+    return this.unrealizedTotal;
+  }
+
+  /** Swaps a holding's view, moving the running unrealized and exposure totals by the difference. */
+  private replace(holding: Holding, view: PositionView): void {
+    this.unrealizedTotal = this.unrealizedTotal.sub(holding.view.unrealizedPnl).add(view.unrealizedPnl);
+    this.exposureTotal = this.exposureTotal.sub(this.holdingExposure(holding.view, holding.instrument)).add(this.holdingExposure(view, holding.instrument));
+    holding.view = view;
+  }
+
+  private holdingExposure(view: PositionView, instrument: Instrument): Decimal {
+    if (view.quantity.isZero()) return ZERO;
+    return view.quantity.abs().mul(instrument.contractValue).mul(view.markPrice ?? view.averageEntryPrice);
   }
 
   private holding(instrument: Instrument): Holding {

@@ -18,19 +18,25 @@ export interface PortfolioTotals {
   byExchange: Partial<Record<Exchange, { exposureUsdc: Decimal; dailyPnlUsdc: Decimal }>>;
 }
 
+interface MutableTotals {
+  exposureUsdc: Decimal;
+  dailyPnlUsdc: Decimal;
+}
+
 export class Portfolio {
   private readonly bots = new Map<string, BotContribution>();
-  private totals: PortfolioTotals = { exposureUsdc: ZERO, dailyPnlUsdc: ZERO, byExchange: {} };
+  private readonly total: MutableTotals = { exposureUsdc: ZERO, dailyPnlUsdc: ZERO };
+  private readonly venues = new Map<Exchange, MutableTotals>();
 
   /** `rates`: units of USDC per unit of currency (USDC itself is 1; USDT defaults to 1 unless given). */
   constructor(private readonly rates: Readonly<Record<string, Decimal>> = {}) {}
 
   toUsdc(currency: string, amount: Decimal): Decimal {
     const rate = currency === 'USDC' ? ONE : (this.rates[currency] ?? ONE);
-    return amount.mul(rate);
+    return rate.eq(ONE) ? amount : amount.mul(rate);
   }
 
-  /** Replaces a bot's contribution; the totals move by the difference (O(1) per update). */
+  /** Replaces a bot's contribution; the totals move by the difference (O(1) per update, no allocation but the sums). */
   update(botId: string, contribution: BotContribution): void {
     const previous = this.bots.get(botId);
     if (previous) this.apply(previous, -1);
@@ -49,21 +55,29 @@ export class Portfolio {
     return this.bots.get(botId);
   }
 
+  /** A snapshot of the totals. */
   current(): PortfolioTotals {
-    return this.totals;
+    const byExchange: PortfolioTotals['byExchange'] = {};
+    for (const [exchange, totals] of this.venues) byExchange[exchange] = { exposureUsdc: totals.exposureUsdc, dailyPnlUsdc: totals.dailyPnlUsdc };
+    return { exposureUsdc: this.total.exposureUsdc, dailyPnlUsdc: this.total.dailyPnlUsdc, byExchange };
   }
 
   private apply(contribution: BotContribution, sign: 1 | -1): void {
-    const exposure = sign === 1 ? contribution.exposureUsdc : contribution.exposureUsdc.neg();
-    const pnl = sign === 1 ? contribution.dailyPnlUsdc : contribution.dailyPnlUsdc.neg();
-    const venue = this.totals.byExchange[contribution.exchange] ?? { exposureUsdc: ZERO, dailyPnlUsdc: ZERO };
-    this.totals = {
-      exposureUsdc: this.totals.exposureUsdc.add(exposure),
-      dailyPnlUsdc: this.totals.dailyPnlUsdc.add(pnl),
-      byExchange: {
-        ...this.totals.byExchange,
-        [contribution.exchange]: { exposureUsdc: venue.exposureUsdc.add(exposure), dailyPnlUsdc: venue.dailyPnlUsdc.add(pnl) },
-      },
-    };
+    let venue = this.venues.get(contribution.exchange);
+    if (!venue) {
+      venue = { exposureUsdc: ZERO, dailyPnlUsdc: ZERO };
+      this.venues.set(contribution.exchange, venue);
+    }
+    if (sign === 1) {
+      this.total.exposureUsdc = this.total.exposureUsdc.add(contribution.exposureUsdc);
+      this.total.dailyPnlUsdc = this.total.dailyPnlUsdc.add(contribution.dailyPnlUsdc);
+      venue.exposureUsdc = venue.exposureUsdc.add(contribution.exposureUsdc);
+      venue.dailyPnlUsdc = venue.dailyPnlUsdc.add(contribution.dailyPnlUsdc);
+    } else {
+      this.total.exposureUsdc = this.total.exposureUsdc.sub(contribution.exposureUsdc);
+      this.total.dailyPnlUsdc = this.total.dailyPnlUsdc.sub(contribution.dailyPnlUsdc);
+      venue.exposureUsdc = venue.exposureUsdc.sub(contribution.exposureUsdc);
+      venue.dailyPnlUsdc = venue.dailyPnlUsdc.sub(contribution.dailyPnlUsdc);
+    }
   }
 }

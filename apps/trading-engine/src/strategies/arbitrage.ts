@@ -110,7 +110,7 @@ function probabilityArb(state: ArbitrageState, ctx: StrategyContext, config: Pro
   const target = roundToLot(yes.sub(no).mul(model.delta).div(hedge.contractValue), hedge.lotSize).neg();
   const current = ctx.position(config.hedgeInstrument).quantity;
   const diff = target.sub(current);
-  if (diff.abs().lte(config.hedgeTolerance ?? hedge.lotSize.sub(hedge.lotSize.div(2))) || diff.abs().lt(hedge.minSize)) return noIntents({ ...state, lastFair: fair });
+  if (diff.abs().lte(config.hedgeTolerance ?? hedge.lotSize.div(2)) || diff.abs().lt(hedge.minSize)) return noIntents({ ...state, lastFair: fair });
   const intent: Intent = {
     type: 'place-order',
     instrumentId: config.hedgeInstrument,

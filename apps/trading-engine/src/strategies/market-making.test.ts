@@ -13,7 +13,8 @@ describe('market-making', () => {
     const pm = parseStrategyConfig(marketMaking, { spread: 0.03, orderSize: 10 }, { marketId: '0xabc', tokenId: '7132104500001' });
     expect(pm.parsed.instrumentId).toBe('polymarket:7132104500001');
     expect(pm.raw.spread).toBe('0.03');
-    const okx = parseStrategyConfig(marketMaking, { spread: 0.03, orderSize: 10 }, { instId: 'BTC-USDT-SWAP' });
+    // Engine-only exchangeConfig keys (paper balances, leverage) are not passed to the strategy.
+    const okx = parseStrategyConfig(marketMaking, { spread: 0.03, orderSize: 10 }, { instId: 'BTC-USDT-SWAP', paperBalances: { USDT: '1000' }, leverage: 5 });
     expect(okx.parsed.instrumentId).toBe('okx:BTC-USDT-SWAP');
     expect(() => parseStrategyConfig(marketMaking, { orderSize: 10 }, { instId: 'BTC-USDT-SWAP' })).toThrow(/spread/);
     expect(() => parseStrategyConfig(marketMaking, { spread: 0.03, orderSize: 10 }, {})).toThrow(/names no instrument/);

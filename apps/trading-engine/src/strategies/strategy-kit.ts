@@ -3,8 +3,10 @@
  * merged with the bot's exchangeConfig), tick rounding, Polymarket complements and the normal distribution used by
  * the probability model. No state, no I/O.
  *
- * exchangeConfig convention: the engine validates and parses `{ ...spec.exchangeConfig, ...spec.config }` (config
- * wins), so `{ instId }` (OKX) or `{ marketId, tokenId }` (Polymarket) in exchangeConfig name the instrument.
+ * exchangeConfig convention: the instrument-naming keys of the bot's exchangeConfig (`instrumentId`, OKX `instId`,
+ * Polymarket `marketId` / `tokenId`) are merged under the strategy config before validation (config wins), so the seed's
+ * `config: { spread, orderSize }` + `exchangeConfig: { marketId, tokenId }` names its market. Other exchangeConfig keys
+ * (paper balances, leverage: kernel.ts) are the engine's and are not passed to the strategy.
  */
 import { Decimal } from 'decimal.js';
 import type { Instrument, InstrumentId } from '../ports/instruments.js';
@@ -24,9 +26,14 @@ export function resolveInstrumentId(raw: VenueFields): InstrumentId {
   throw new Error('the config names no instrument: give instrumentId, or instId (OKX) / tokenId (Polymarket) in exchangeConfig');
 }
 
-/** Merges a bot's exchangeConfig under its strategy config (the strategy config wins on a clash). */
+/** The exchangeConfig keys that name a strategy's market. */
+export const VENUE_KEYS = ['instrumentId', 'instId', 'marketId', 'tokenId'] as const;
+
+/** The strategy config with the bot's market keys from exchangeConfig merged under it (the config wins on a clash). */
 export function mergeBotConfig(config: Record<string, unknown>, exchangeConfig: Record<string, unknown> | undefined): Record<string, unknown> {
-  return { ...(exchangeConfig ?? {}), ...config };
+  const venue: Record<string, unknown> = {};
+  for (const key of VENUE_KEYS) if (exchangeConfig?.[key] !== undefined) venue[key] = exchangeConfig[key];
+  return { ...venue, ...config };
 }
 
 export function roundToTick(price: Decimal, tick: Decimal, mode: Decimal.Rounding): Decimal {

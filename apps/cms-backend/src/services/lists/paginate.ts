@@ -41,6 +41,24 @@ export function pageOf(query: ListQuery): { page: number; limit: number } {
   return { page: query.page === undefined ? 1 : Number(query.page), limit: query.limit === undefined ? 50 : Number(query.limit) };
 }
 
+/**
+ * `total` of a list is an exact count(*), which on a bot with a million orders costs more than the page itself.
+ * Counts are memoised per query for LIST_COUNT_CACHE_MS (default 1 s): under dashboard polling the same count
+ * is computed once per second instead of once per request; a total may lag new rows by that long.
+ */
+const countCache = new Map<string, { n: number; at: number }>();
+
+async function cachedCount(ttlMs: number, key: string, run: () => Promise<number>): Promise<number> {
+  if (ttlMs <= 0) return run();
+  const now = Date.now();
+  const hit = countCache.get(key);
+  if (hit && now - hit.at < ttlMs) return hit.n;
+  const n = await run();
+  if (countCache.size > 5000) countCache.clear();
+  countCache.set(key, { n, at: now });
+  return n;
+}
+
 export async function listPage<T>(
   ctx: AppContext,
   principal: Principal | null,
@@ -70,7 +88,9 @@ export async function listPage<T>(
   const where = conditions.length > 0 ? and(...conditions) : undefined;
   const sortColumn = (query.sort !== undefined ? spec.sort[query.sort] : undefined) ?? spec.time;
   const direction = query.order === 'asc' ? asc : desc;
-  const [rows, totals] = await Promise.all([
+  const countQuery = ctx.db.orm.select({ n: count() }).from(spec.table).where(where);
+  const compiled = countQuery.toSQL();
+  const [rows, total] = await Promise.all([
     ctx.db.orm
       .select()
       .from(spec.table)
@@ -78,9 +98,8 @@ export async function listPage<T>(
       .orderBy(direction(sortColumn))
       .limit(limit)
       .offset((page - 1) * limit),
-    ctx.db.orm.select({ n: count() }).from(spec.table).where(where),
+    cachedCount(ctx.config.listCountCacheMs, `${ctx.db.kind}|${compiled.sql}|${JSON.stringify(compiled.params)}`, async () => (await countQuery)[0]?.n ?? 0),
   ]);
-  const total = totals[0]?.n ?? 0;
   return { data: (rows as Record<string, unknown>[]).map(map), total, page, limit, totalPages: Math.ceil(total / limit) };
 }
 

@@ -39,11 +39,15 @@ export function strategySchemaName(strategy: string): SchemaName | null {
   return null;
 }
 
+let cached: StrategyInfo[] | null = null;
+
+/** Built once: the schemas are compiled into @trading/shared-types and do not change at run time. */
 export function listStrategies(): StrategyInfo[] {
-  return BASE.map((s) => {
+  cached ??= BASE.map((s) => {
     const schemaName = strategySchemaName(s.name);
     return { ...s, configSchemaName: schemaName, configSchema: schemaName ? SCHEMAS[schemaName] : null };
   });
+  return cached;
 }
 
 export function findStrategy(name: string): StrategyInfo | undefined {

@@ -13,6 +13,7 @@ describe('OkxOrderBook against a recorded simulator stream', () => {
       return push.action === 'snapshot' ? book.applySnapshot(push.data) : book.applyUpdate(push.data);
     });
     expect(results.filter((r) => r !== 'ok')).toEqual([]);
+    expect(book.checksum()).toBe(book.checksumViaZlib());
     const bids = book.levels('bids');
     const asks = book.levels('asks');
     expect(bids.length).toBeGreaterThan(25);

@@ -10,6 +10,7 @@ import type { BookLevel, OrderBookView } from '../../ports/market-data.js';
 import type { InstrumentId } from '../../ports/instruments.js';
 import { comparePriceStrings } from './price-string.js';
 import { BOOK_CHECKSUM_DEPTH } from './constants.js';
+import { CRC32_INIT, crc32Ascii, crc32Byte, crc32Finish } from './crc32.js';
 
 export type RawLevel = readonly [px: string, sz: string, ...rest: string[]];
 
@@ -21,6 +22,8 @@ export interface BookData {
   prevSeqId?: number;
   seqId?: number;
 }
+
+const COLON = 58;
 
 export type ApplyResult = 'ok' | 'gap' | 'checksum' | 'not-initialized';
 
@@ -163,6 +166,33 @@ export class OkxOrderBook {
 
   checksum(): number {
     if (!this.topDirty) return this.cachedChecksum;
+    // CRC32 of "bid0px:bid0sz:ask0px:ask0sz:bid1px:..." over the top 25 levels, fed level by level (no closure and
+    // no intermediate string: this runs for nearly every update).
+    let crc = CRC32_INIT;
+    let first = true;
+    const bids = this.bids;
+    const asks = this.asks;
+    for (let i = 0; i < BOOK_CHECKSUM_DEPTH; i++) {
+      const bpx = bids.prices[i];
+      if (bpx !== undefined) {
+        if (!first) crc = crc32Byte(crc, COLON);
+        first = false;
+        crc = crc32Ascii(crc32Byte(crc32Ascii(crc, bpx), COLON), bids.sizes.get(bpx) ?? '');
+      }
+      const apx = asks.prices[i];
+      if (apx !== undefined) {
+        if (!first) crc = crc32Byte(crc, COLON);
+        first = false;
+        crc = crc32Ascii(crc32Byte(crc32Ascii(crc, apx), COLON), asks.sizes.get(apx) ?? '');
+      }
+    }
+    this.cachedChecksum = crc32Finish(crc);
+    this.topDirty = false;
+    return this.cachedChecksum;
+  }
+
+  /** Same value through zlib (one string, one native call); kept to cross-check the incremental version. */
+  checksumViaZlib(): number {
     let s = '';
     for (let i = 0; i < BOOK_CHECKSUM_DEPTH; i++) {
       const bpx = this.bids.prices[i];
@@ -170,9 +200,7 @@ export class OkxOrderBook {
       const apx = this.asks.prices[i];
       if (apx !== undefined) s += (s === '' ? '' : ':') + apx + ':' + (this.asks.sizes.get(apx) ?? '');
     }
-    this.cachedChecksum = crc32(s) | 0;
-    this.topDirty = false;
-    return this.cachedChecksum;
+    return crc32(s) | 0;
   }
 
   /** Top levels as the venue's strings, best first. */

@@ -49,7 +49,7 @@ export default function EnginesPage() {
             <THead><TR><TH>Engine</TH><TH>Status</TH><TH>Heartbeat</TH><TH>Load</TH><TH>Exchanges</TH><TH>Bots</TH><TH>Version</TH>{isAdmin && <TH />}</TR></THead>
             <TBody>
               {rows.map((e) => {
-                const age = now - e.heartbeatAt;
+                const age = Math.max(0, now - e.heartbeatAt);
                 return (
                   <TR key={e.engineId}>
                     <TD className="font-mono text-xs">{e.engineId}<div className="text-neutral-500">{e.host}</div></TD>

@@ -6,7 +6,7 @@ import { ExchangeBadge, ModeBadge, OrderStatusBadge, Price, SideBadge } from '@/
 import { PageHeader } from '@/components/trading/page-header';
 import { PagedList } from '@/components/trading/paged-list';
 import { Input, Select } from '@/components/ui/input';
-import { formatQuantity, formatTime } from '@/lib/format';
+import { formatQuantity, formatTime, outcomeSuffix } from '@/lib/format';
 
 export default function OrdersPage() {
   const [status, setStatus] = useState('');
@@ -47,7 +47,7 @@ export default function OrdersPage() {
         columns={[
           { header: 'Time', cell: (o) => formatTime(o.createdAt) },
           { header: 'Exchange', cell: (o) => <ExchangeBadge exchange={o.exchange} /> },
-          { header: 'Instrument', cell: (o) => <span className="font-mono text-xs">{o.instrumentId}{o.outcome !== undefined ? ` ${o.outcome}` : ''}</span> },
+          { header: 'Instrument', cell: (o) => <span className="font-mono text-xs">{o.instrumentId}{outcomeSuffix(o.outcome)}</span> },
           { header: 'Side', cell: (o) => <SideBadge side={o.side} /> },
           { header: 'Type', cell: (o) => o.type },
           { header: 'Price', className: 'text-right', cell: (o) => <Price value={o.price ?? null} instrumentId={o.instrumentId} /> },

@@ -128,7 +128,7 @@ export default function OverviewPage() {
                 <Badge tone={e.status === 'online' ? 'green' : e.status === 'draining' ? 'amber' : 'red'}>{e.status}</Badge>
                 <span className="font-mono text-xs">{e.engineId}</span>
                 <span className="ml-auto text-xs text-neutral-500">
-                  {e.load}/{e.capacity} · beat {formatAge(Date.now() - e.heartbeatAt)} ago
+                  {e.load}/{e.capacity} · beat {formatAge(Math.max(0, Date.now() - e.heartbeatAt))} ago
                 </span>
               </div>
             ))}

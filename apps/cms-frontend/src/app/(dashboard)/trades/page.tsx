@@ -6,7 +6,7 @@ import { ExchangeBadge, ModeBadge, Pnl, Price, SideBadge } from '@/components/tr
 import { PageHeader } from '@/components/trading/page-header';
 import { PagedList } from '@/components/trading/paged-list';
 import { Input, Select } from '@/components/ui/input';
-import { formatDecimal, formatQuantity, formatTime } from '@/lib/format';
+import { formatDecimal, formatQuantity, formatTime, outcomeSuffix } from '@/lib/format';
 
 export default function TradesPage() {
   const [side, setSide] = useState('');
@@ -42,7 +42,7 @@ export default function TradesPage() {
         columns={[
           { header: 'Time', cell: (f) => formatTime(f.timestamp) },
           { header: 'Exchange', cell: (f) => <ExchangeBadge exchange={f.exchange} /> },
-          { header: 'Instrument', cell: (f) => <span className="font-mono text-xs">{f.instrumentId}{f.outcome !== undefined ? ` ${f.outcome}` : ''}</span> },
+          { header: 'Instrument', cell: (f) => <span className="font-mono text-xs">{f.instrumentId}{outcomeSuffix(f.outcome)}</span> },
           { header: 'Side', cell: (f) => <SideBadge side={f.side} /> },
           { header: 'Price', className: 'text-right', cell: (f) => <Price value={f.price} instrumentId={f.instrumentId} /> },
           { header: 'Quantity', className: 'text-right', cell: (f) => formatQuantity(f.quantity) },

@@ -21,7 +21,7 @@ import { useApi, usePermissions } from '@/hooks/use-api';
 import { useStrategies } from '@/hooks/use-queries';
 import { useBotRoom } from '@/hooks/use-realtime';
 import type { Page, PnlSeries } from '@/lib/api-types';
-import { formatDecimal, formatQuantity, formatTime, toDecimal, usagePct } from '@/lib/format';
+import { formatDecimal, formatQuantity, formatTime, outcomeSuffix, toDecimal, usagePct } from '@/lib/format';
 import { LIVE_KEYS, type LivePnlPoint } from '@/lib/live-cache';
 import { buildConfig, fieldsFromSchema, type FormValues } from '@/lib/schema-form';
 import { useSchemaResolver } from '@/hooks/use-schema-resolver';
@@ -111,7 +111,7 @@ export default function BotDetailPage() {
               <CardTitle>PnL and equity (24h + live)</CardTitle>
             </CardHeader>
             <CardContent>
-              <PnlChart data={points} series={[{ key: 'totalPnl', label: 'PnL' }, { key: 'equity', label: 'Equity' }]} emptyText="No PnL yet: start the bot." />
+              <PnlChart data={points} series={[{ key: 'totalPnl', label: 'PnL' }, { key: 'equity', label: 'Equity' }]} emptyText="No PnL reported yet." />
             </CardContent>
           </Card>
           <Tabs defaultValue="trading">
@@ -132,7 +132,7 @@ export default function BotDetailPage() {
                     <TBody>
                       {posList.map((p) => (
                         <TR key={`${p.instrumentId}|${p.outcome ?? ''}`}>
-                          <TD className="font-mono text-xs">{p.instrumentId}{p.outcome !== undefined ? ` ${p.outcome}` : ''}</TD>
+                          <TD className="font-mono text-xs">{p.instrumentId}{outcomeSuffix(p.outcome)}</TD>
                           <TD><SideBadge side={p.side} /></TD>
                           <TD className="text-right">{formatQuantity(p.quantity)}</TD>
                           <TD className="text-right"><Price value={p.averageEntryPrice} instrumentId={p.instrumentId} /></TD>
