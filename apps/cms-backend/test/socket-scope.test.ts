@@ -85,4 +85,23 @@ describe('socket scoping', () => {
     expect(t.logs.text()).toContain('relay: dropped a message that is not JSON');
     expect(t.logs.text()).toContain('relay: dropped a message that is not an EngineEvent');
   });
+
+  it('logout drops the sockets opened with that token', async () => {
+    const { token } = await login(t.app, 'pm@example.com', 'password-123');
+    const socket = open(token);
+    await new Promise<void>((resolve, reject) => {
+      socket.on('connect', () => {
+        resolve();
+      });
+      socket.on('connect_error', reject);
+    });
+    const closed = new Promise<string>((resolve) => socket.on('disconnect', resolve));
+    const res = await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { authorization: `Bearer ${token}` }, payload: {} });
+    expect(res.statusCode).toBe(200);
+    expect(await closed).toBe('io server disconnect');
+    const again = open(token);
+    const error = await new Promise<Error>((resolve) => again.on('connect_error', resolve));
+    expect(error.message).toMatch(/invalid or expired/);
+    again.disconnect();
+  });
 });

@@ -49,6 +49,14 @@ describe.skipIf(!hasChromium)('dashboard in a real browser', () => {
     stack = await startStack();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
     adminToken = (await api<Login>(stack.apiUrl, null, 'POST', '/api/auth/login', { email: stack.adminEmail, password: stack.adminPassword })).token;
+    // The engine must be in the registry before a bot is started (else the start waits in STARTING for one).
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const engines = await api<{ data: { engineId: string; status: string }[] }>(stack.apiUrl, adminToken, 'GET', '/api/engines');
+      if (engines.data.some((e) => e.engineId === stack.engineId && e.status === 'online')) break;
+      if (Date.now() > deadline) throw new Error(`engine ${stack.engineId} never registered`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
   }, 180_000);
 
   afterAll(async () => {
@@ -130,7 +138,7 @@ describe.skipIf(!hasChromium)('dashboard in a real browser', () => {
 
     // Start: no reload from here on; state and orders must arrive over the socket.
     await page.click('[data-action=start]');
-    await expect.poll(async () => page.textContent('[data-testid=bot-state]'), { timeout: 30_000 }).toBe('RUNNING');
+    await expect.poll(async () => page.textContent('[data-testid=bot-state]'), { timeout: 45_000 }).toBe('RUNNING');
     await page.waitForSelector('[data-testid=open-orders-table] [data-order-id]', { timeout: 30_000 });
     await page.waitForTimeout(4000);
     await shot(page, '05-bot-running');

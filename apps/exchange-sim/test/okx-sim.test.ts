@@ -99,6 +99,38 @@ describe('OKX simulator trading', () => {
 });
 
 describe('OKX simulator WS', () => {
+  it('logs in with the HMAC and places/cancels through the WS order API', async () => {
+    const ws = new WebSocket(`${sim.wsUrl}/ws/v5/private`);
+    const replies: Record<string, unknown>[] = [];
+    ws.on('message', (data: Buffer) => {
+      const text = data.toString();
+      if (text !== 'pong') replies.push(JSON.parse(text) as Record<string, unknown>);
+    });
+    await new Promise((resolve) => ws.once('open', resolve));
+    const next = async (pred: (m: Record<string, unknown>) => boolean) => {
+      for (let i = 0; i < 100; i++) {
+        const hit = replies.find(pred);
+        if (hit) return hit;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      throw new Error('no reply');
+    };
+    const ts = String(Math.floor(Date.now() / 1000));
+    const badSign = createHmac('sha256', 'wrong').update(`${ts}GET/users/self/verify`).digest('base64');
+    ws.send(JSON.stringify({ id: 'l0', op: 'login', args: [{ apiKey: DEFAULT_OKX_KEY.apiKey, passphrase: DEFAULT_OKX_KEY.passphrase, timestamp: ts, sign: badSign }] }));
+    expect((await next((m) => m.id === 'l0')).code).toBe('60009');
+    const sign = createHmac('sha256', DEFAULT_OKX_KEY.secret).update(`${ts}GET/users/self/verify`).digest('base64');
+    ws.send(JSON.stringify({ id: 'l1', op: 'login', args: [{ apiKey: DEFAULT_OKX_KEY.apiKey, passphrase: DEFAULT_OKX_KEY.passphrase, timestamp: ts, sign }] }));
+    expect(await next((m) => m.id === 'l1')).toMatchObject({ event: 'login', code: '0' });
+    ws.send(JSON.stringify({ id: 'o1', op: 'order', args: [{ instId: 'BTC-USDT-SWAP', tdMode: 'cross', side: 'buy', ordType: 'limit', px: '40000', sz: '1', clOrdId: 'wsorder1' }] }));
+    const placed = await next((m) => m.id === 'o1');
+    expect(placed).toMatchObject({ op: 'order', code: '0' });
+    expect(typeof placed.inTime).toBe('string');
+    ws.send(JSON.stringify({ id: 'c1', op: 'cancel-order', args: [{ instId: 'BTC-USDT-SWAP', clOrdId: 'wsorder1' }] }));
+    expect(await next((m) => m.id === 'c1')).toMatchObject({ op: 'cancel-order', code: '0' });
+    ws.close();
+  });
+
   it('sends a books snapshot then chained updates whose checksum matches the book', async () => {
     const ws = new WebSocket(`${sim.wsUrl}/ws/v5/public`);
     const messages: Record<string, unknown>[] = [];

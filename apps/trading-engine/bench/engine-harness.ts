@@ -42,7 +42,12 @@ export function rng(seed: number): () => number {
 const TICK = new Decimal('0.1');
 
 /** A 5-level book around `midTicks` (integer ticks), one tick spread. */
-export function bookAround(instrumentId: InstrumentId, midTicks: number, timestamp: number, sequence: number): BookEvent {
+export function bookAround(
+  instrumentId: InstrumentId,
+  midTicks: number,
+  timestamp: number,
+  sequence: number,
+): BookEvent {
   const bids: BookLevel[] = [];
   const asks: BookLevel[] = [];
   for (let level = 0; level < 5; level += 1) {
@@ -52,8 +57,22 @@ export function bookAround(instrumentId: InstrumentId, midTicks: number, timesta
   return { type: 'book', resynced: false, book: { instrumentId, bids, asks, timestamp, sequence } };
 }
 
-export function tradeAt(instrumentId: InstrumentId, priceTicks: number, side: 'BUY' | 'SELL', timestamp: number, id: number): TradeEvent {
-  return { type: 'trade', instrumentId, tradeId: String(id), price: TICK.mul(priceTicks), quantity: new Decimal(3), side, timestamp };
+export function tradeAt(
+  instrumentId: InstrumentId,
+  priceTicks: number,
+  side: 'BUY' | 'SELL',
+  timestamp: number,
+  id: number,
+): TradeEvent {
+  return {
+    type: 'trade',
+    instrumentId,
+    tradeId: String(id),
+    price: TICK.mul(priceTicks),
+    quantity: new Decimal(3),
+    side,
+    timestamp,
+  };
 }
 
 export function botSpec(botId: string, instrumentId: InstrumentId, requoteBps: number): BotSpec {

@@ -39,7 +39,8 @@ const kernel = createKernel({
 const random = rng(42);
 const mids = instruments.map(() => 10_000); // ticks of 0.1 → 1 000.0
 let sequence = 0;
-for (const [index, instrument] of instruments.entries()) feed.publish(bookAround(instrument.id, mids[index] ?? 10_000, Date.now(), ++sequence));
+for (const [index, instrument] of instruments.entries())
+  feed.publish(bookAround(instrument.id, mids[index] ?? 10_000, Date.now(), ++sequence));
 
 const rssBefore = process.memoryUsage().rss;
 for (let b = 0; b < BOTS; b += 1) {
@@ -100,15 +101,30 @@ const elapsed = (Date.now() - started) / 1000;
 const memory = process.memoryUsage();
 const ms = (ns: number): string => (ns / 1e6).toFixed(2);
 const states = new Map<string, number>();
-for (const id of kernel.engine.botIds()) states.set(kernel.engine.bot(id).state, (states.get(kernel.engine.bot(id).state) ?? 0) + 1);
+for (const id of kernel.engine.botIds())
+  states.set(kernel.engine.bot(id).state, (states.get(kernel.engine.bot(id).state) ?? 0) + 1);
 
-console.log(`${String(BOTS)} paper bots on ${String(INSTRUMENTS)} instruments, each book moving every ${String(BOOK_INTERVAL_MS)} ms, ${elapsed.toFixed(1)} s:`);
-console.log(`  market events ${String(events)} books + ${String(trades)} trades (${(events / elapsed).toFixed(0)} books/s)`);
-console.log(`  engine events: ${[...sink.counts.entries()].map(([type, count]) => `${type} ${String(count)}`).join(', ')}`);
-console.log(`  bots: ${[...states.entries()].map(([state, count]) => `${state} ${String(count)}`).join(', ')}`);
-console.log(`  RSS ${(memory.rss / 2 ** 20).toFixed(0)} MiB at the end, ${(maxRss / 2 ** 20).toFixed(0)} MiB peak (before bots ${(rssBefore / 2 ** 20).toFixed(0)} MiB, after start ${(rssAfterStart / 2 ** 20).toFixed(0)} MiB); heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB   (target < 1 GB)`);
+console.log(
+  `${String(BOTS)} paper bots on ${String(INSTRUMENTS)} instruments, each book moving every ${String(BOOK_INTERVAL_MS)} ms, ${elapsed.toFixed(1)} s:`,
+);
+console.log(
+  `  market events ${String(events)} books + ${String(trades)} trades (${(events / elapsed).toFixed(0)} books/s)`,
+);
+console.log(
+  `  engine events: ${[...sink.counts.entries()].map(([type, count]) => `${type} ${String(count)}`).join(', ')}`,
+);
+console.log(
+  `  bots: ${[...states.entries()].map(([state, count]) => `${state} ${String(count)}`).join(', ')}`,
+);
+console.log(
+  `  RSS ${(memory.rss / 2 ** 20).toFixed(0)} MiB at the end, ${(maxRss / 2 ** 20).toFixed(0)} MiB peak (before bots ${(rssBefore / 2 ** 20).toFixed(0)} MiB, after start ${(rssAfterStart / 2 ** 20).toFixed(0)} MiB); heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB   (target < 1 GB)`,
+);
 const cpuMs = (cpu.user + cpu.system) / 1000;
-console.log(`  CPU ${cpuMs.toFixed(0)} ms for ${elapsed.toFixed(1)} s (${((cpuMs / 1000 / elapsed) * 100).toFixed(0)}% of one core), ${((cpuMs * 1000) / (events + trades)).toFixed(0)} µs CPU per market event (10 bots each)`);
-console.log(`  event-loop lag p50 ${ms(lag.percentile(50))} ms, p99 ${ms(lag.percentile(99))} ms, max ${ms(lag.max)} ms   (target p99 < 10 ms)`);
+console.log(
+  `  CPU ${cpuMs.toFixed(0)} ms for ${elapsed.toFixed(1)} s (${((cpuMs / 1000 / elapsed) * 100).toFixed(0)}% of one core), ${((cpuMs * 1000) / (events + trades)).toFixed(0)} µs CPU per market event (10 bots each)`,
+);
+console.log(
+  `  event-loop lag p50 ${ms(lag.percentile(50))} ms, p99 ${ms(lag.percentile(99))} ms, max ${ms(lag.max)} ms   (target p99 < 10 ms)`,
+);
 kernel.close();
 process.exit(0);

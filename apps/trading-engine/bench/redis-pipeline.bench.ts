@@ -40,13 +40,34 @@ function logEvent(engineId: string, i: number, sentAt: number): EngineEvent {
   };
 }
 
-async function withPublisher<T>(fn: (p: { publisher: EventPublisher; sub: Redis; keys: KeySpace; queue: Queue; engineId: string }) => Promise<T>): Promise<T> {
+async function withPublisher<T>(
+  fn: (p: {
+    publisher: EventPublisher;
+    sub: Redis;
+    keys: KeySpace;
+    queue: Queue;
+    engineId: string;
+  }) => Promise<T>,
+): Promise<T> {
   const keys = new KeySpace(`bench${randomBytes(4).toString('hex')}`);
   const engineId = 'bench-engine';
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const sub = new Redis(REDIS_URL);
-  const queue = new Queue(QUEUE_NAMES.engineEvents, { connection: redis, prefix: keys.bullPrefix, defaultJobOptions: { removeOnComplete: true } });
-  const publisher = new EventPublisher({ engineId, redis, queue, keys, bufferMax: 1_000_000, metrics: createMetrics(false), log: silent, isRedisUp: () => true });
+  const queue = new Queue(QUEUE_NAMES.engineEvents, {
+    connection: redis,
+    prefix: keys.bullPrefix,
+    defaultJobOptions: { removeOnComplete: true },
+  });
+  const publisher = new EventPublisher({
+    engineId,
+    redis,
+    queue,
+    keys,
+    bufferMax: 1_000_000,
+    metrics: createMetrics(false),
+    log: silent,
+    isRedisUp: () => true,
+  });
   await publisher.init();
   try {
     return await fn({ publisher, sub, keys, queue, engineId });
@@ -71,13 +92,15 @@ async function sustained(): Promise<{ rate: number; received: number; persisted:
     const start = performance.now();
     // Produce in slices of 500 per macrotask, as a busy engine would between I/O.
     for (let i = 0; i < SUSTAINED_EVENTS; i += 500) {
-      for (let j = i; j < Math.min(SUSTAINED_EVENTS, i + 500); j++) publisher.publish(logEvent(engineId, j, performance.now()));
+      for (let j = i; j < Math.min(SUSTAINED_EVENTS, i + 500); j++)
+        publisher.publish(logEvent(engineId, j, performance.now()));
       await new Promise((resolve) => setImmediate(resolve));
     }
     await publisher.drained(120_000);
     const seconds = (performance.now() - start) / 1000;
     const deadline = Date.now() + 5000;
-    while (received < SUSTAINED_EVENTS && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (received < SUSTAINED_EVENTS && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     const persisted = await queue.count();
     return { rate: SUSTAINED_EVENTS / seconds, received, persisted };
   });
@@ -104,7 +127,8 @@ async function latency(): Promise<{ p50: number; p99: number; lost: number }> {
     await publisher.drained(10_000);
     await new Promise((resolve) => setTimeout(resolve, 200));
     const sorted = [...samples].sort((a, b) => a - b);
-    const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+    const at = (p: number) =>
+      sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
     return { p50: at(50), p99: at(99), lost: total - samples.length };
   });
 }
@@ -115,7 +139,22 @@ async function commands(): Promise<{ rate: number }> {
   const engineId = 'bench-cmd';
   const kernel = new StandaloneKernel(engineId);
   const service = new EngineService(
-    { engineId, redisUrl: REDIS_URL, sentinel: null, redisPassword: undefined, redisPrefix: prefix, supportedExchanges: ['okx'], capacity: 0, heartbeatMs: 1000, engineTtlMs: 5000, leaseTtlMs: 5000, redisPingMs: 200, eventBufferMax: 100_000, autoResumeAfterRedis: false, version: 'bench' },
+    {
+      engineId,
+      redisUrl: REDIS_URL,
+      sentinel: null,
+      redisPassword: undefined,
+      redisPrefix: prefix,
+      supportedExchanges: ['okx'],
+      capacity: 0,
+      heartbeatMs: 1000,
+      engineTtlMs: 5000,
+      leaseTtlMs: 5000,
+      redisPingMs: 200,
+      eventBufferMax: 100_000,
+      autoResumeAfterRedis: false,
+      version: 'bench',
+    },
     kernel,
     silent,
     createMetrics(false),
@@ -123,19 +162,53 @@ async function commands(): Promise<{ rate: number }> {
   await service.start();
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const sub = new Redis(REDIS_URL);
-  const queue = new Queue(formatName(QUEUE_NAMES.engineCommands, { engineId }), { connection: redis, prefix: keys.bullPrefix });
+  const queue = new Queue(formatName(QUEUE_NAMES.engineCommands, { engineId }), {
+    connection: redis,
+    prefix: keys.bullPrefix,
+  });
   try {
     let acks = 0;
     sub.on('message', () => {
       acks += 1;
     });
-    await sub.subscribe(keys.key(formatName(REDIS_CHANNELS.engineEvent, { type: 'command-acknowledged', engineId })));
-    const bot = { botId: 'cmd-bot', name: 'cmd-bot', exchange: 'okx' as const, strategy: 'demo', mode: 'paper' as const, config: { orderIntervalMs: 60_000 }, exchangeConfig: {}, riskLimits: { maxDailyLoss: '1', maxDrawdown: 1, maxPositionSize: '1' } };
-    await queue.add('start-bot', { commandId: 'start', engineId, botId: 'cmd-bot', issuedAt: Date.now(), issuedBy: 'bench', type: 'start-bot', payload: { bot } }, { jobId: 'start' });
+    await sub.subscribe(
+      keys.key(formatName(REDIS_CHANNELS.engineEvent, { type: 'command-acknowledged', engineId })),
+    );
+    const bot = {
+      botId: 'cmd-bot',
+      name: 'cmd-bot',
+      exchange: 'okx' as const,
+      strategy: 'demo',
+      mode: 'paper' as const,
+      config: { orderIntervalMs: 60_000 },
+      exchangeConfig: {},
+      riskLimits: { maxDailyLoss: '1', maxDrawdown: 1, maxPositionSize: '1' },
+    };
+    await queue.add(
+      'start-bot',
+      {
+        commandId: 'start',
+        engineId,
+        botId: 'cmd-bot',
+        issuedAt: Date.now(),
+        issuedBy: 'bench',
+        type: 'start-bot',
+        payload: { bot },
+      },
+      { jobId: 'start' },
+    );
     while (acks < 1) await new Promise((resolve) => setTimeout(resolve, 5));
     const jobs = Array.from({ length: COMMANDS }, (_, i) => {
       const commandId = `c${String(i)}`;
-      const data = { commandId, engineId, botId: 'cmd-bot', issuedAt: Date.now(), issuedBy: 'bench', type: 'update-bot-config', payload: { config: { orderIntervalMs: 60_000, n: i } } };
+      const data = {
+        commandId,
+        engineId,
+        botId: 'cmd-bot',
+        issuedAt: Date.now(),
+        issuedBy: 'bench',
+        type: 'update-bot-config',
+        payload: { config: { orderIntervalMs: 60_000, n: i } },
+      };
       return { name: 'update-bot-config', data, opts: { jobId: commandId } };
     });
     const start = performance.now();
@@ -161,8 +234,16 @@ for (let run = 0; run < RUNS; run++) {
   commandRuns.push(await commands());
 }
 const lostSustained = sustainedRuns.map((r) => SUSTAINED_EVENTS - r.persisted);
-console.log(`events/s through Redis (pub/sub + BullMQ job per event), ${String(SUSTAINED_EVENTS)} events: ${fmt(spread(sustainedRuns.map((r) => r.rate)))}`);
-console.log(`  persisted jobs lost: ${lostSustained.join(', ')} (must be 0); pub/sub received: ${sustainedRuns.map((r) => r.received).join(', ')} of ${String(SUSTAINED_EVENTS)}`);
-console.log(`delivery latency at ${String(LATENCY_RATE)} events/s (publish() → subscriber), ms: p50 ${fmt(spread(latencyRuns.map((r) => r.p50)), 2)}, p99 ${fmt(spread(latencyRuns.map((r) => r.p99)), 2)}; lost ${latencyRuns.map((r) => r.lost).join(', ')}`);
-console.log(`commands/s acknowledged (update-bot-config, ${String(COMMANDS)} queued at once): ${fmt(spread(commandRuns.map((r) => r.rate)))}`);
+console.log(
+  `events/s through Redis (pub/sub + BullMQ job per event), ${String(SUSTAINED_EVENTS)} events: ${fmt(spread(sustainedRuns.map((r) => r.rate)))}`,
+);
+console.log(
+  `  persisted jobs lost: ${lostSustained.join(', ')} (must be 0); pub/sub received: ${sustainedRuns.map((r) => r.received).join(', ')} of ${String(SUSTAINED_EVENTS)}`,
+);
+console.log(
+  `delivery latency at ${String(LATENCY_RATE)} events/s (publish() → subscriber), ms: p50 ${fmt(spread(latencyRuns.map((r) => r.p50)), 2)}, p99 ${fmt(spread(latencyRuns.map((r) => r.p99)), 2)}; lost ${latencyRuns.map((r) => r.lost).join(', ')}`,
+);
+console.log(
+  `commands/s acknowledged (update-bot-config, ${String(COMMANDS)} queued at once): ${fmt(spread(commandRuns.map((r) => r.rate)))}`,
+);
 if (lostSustained.some((lost) => lost !== 0)) process.exitCode = 1;

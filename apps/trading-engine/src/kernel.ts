@@ -52,15 +52,28 @@ export interface Kernel {
 
 const SETTLE_CURRENCY: Record<Exchange, string> = { okx: 'USDT', polymarket: 'USDC' };
 
-function paperSettings(spec: BotSpec): { balances: Record<string, Decimal>; leverage: number; marginMode: 'cross' | 'isolated' } {
-  const config = spec.exchangeConfig as { paperBalances?: Record<string, string | number>; leverage?: number; marginMode?: string };
+function paperSettings(spec: BotSpec): {
+  balances: Record<string, Decimal>;
+  leverage: number;
+  marginMode: 'cross' | 'isolated';
+} {
+  const config = spec.exchangeConfig as {
+    paperBalances?: Record<string, string | number>;
+    leverage?: number;
+    marginMode?: string;
+  };
   const balances: Record<string, Decimal> = {};
-  for (const [currency, amount] of Object.entries(config.paperBalances ?? { [SETTLE_CURRENCY[spec.exchange]]: '10000' })) {
+  for (const [currency, amount] of Object.entries(
+    config.paperBalances ?? { [SETTLE_CURRENCY[spec.exchange]]: '10000' },
+  )) {
     balances[currency] = new Decimal(String(amount));
   }
   return {
     balances,
-    leverage: typeof config.leverage === 'number' && Number.isInteger(config.leverage) && config.leverage >= 1 ? config.leverage : 1,
+    leverage:
+      typeof config.leverage === 'number' && Number.isInteger(config.leverage) && config.leverage >= 1
+        ? config.leverage
+        : 1,
     marginMode: config.marginMode === 'isolated' ? 'isolated' : 'cross',
   };
 }
@@ -70,7 +83,10 @@ export function createKernel(options: KernelOptions): Kernel {
   const venues: Partial<Record<Exchange, VenueBinding>> = {};
 
   for (const [exchange, sources] of Object.entries(options.venues) as [Exchange, VenueSources][]) {
-    const paperVenue = new PaperVenue(sources.marketData, sources.instruments, options.clock, { latencyMs: 0, ...options.paper });
+    const paperVenue = new PaperVenue(sources.marketData, sources.instruments, options.clock, {
+      latencyMs: 0,
+      ...options.paper,
+    });
     paperVenues[exchange] = paperVenue;
     const currency = SETTLE_CURRENCY[exchange];
     venues[exchange] = {

@@ -36,6 +36,9 @@ declare module 'fastify' {
   }
 }
 
+/** Logout publishes the revoked access-token id on this channel; the Socket.IO server drops that token's sockets. */
+export const TOKEN_REVOKED_CHANNEL = 'cms:token-revoked';
+
 export function denylistKey(ctx: Pick<AppContext, 'key'>, jti: string): string {
   return ctx.key(`cms:deny:${jti}`);
 }

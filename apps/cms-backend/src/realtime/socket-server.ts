@@ -10,10 +10,12 @@ import { Redis } from 'ioredis';
 import { Server, type Socket } from 'socket.io';
 import { REDIS_CHANNELS, validate } from '@trading/shared-types';
 import type { AppContext } from '../context.js';
-import { verifyAccessToken } from '../plugins/auth.js';
+import { TOKEN_REVOKED_CHANNEL, verifyAccessToken } from '../plugins/auth.js';
 import { relayMessages } from '../plugins/metrics.js';
 import { canSeeExchange, visibleExchanges, type Principal } from '../services/auth/principal.js';
 import { ADMIN_ROOM, botRoom, exchangeRoom, roomsFor } from './rooms.js';
+
+const tokenRoom = (jti: string) => `token:${jti}`;
 
 export interface Realtime {
   io: Server;
@@ -53,7 +55,7 @@ export async function startRealtime(app: FastifyInstance, ctx: AppContext): Prom
 
   io.on('connection', (socket: Socket<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>) => {
     const principal = socket.data.principal;
-    void socket.join(visibleExchanges(principal).map(exchangeRoom));
+    void socket.join([...visibleExchanges(principal).map(exchangeRoom), tokenRoom(principal.jti)]);
     if (principal.role === 'admin') void socket.join(ADMIN_ROOM);
     const expiresIn = principal.exp * 1000 - Date.now();
     const expiry = setTimeout(() => socket.disconnect(true), Math.max(0, expiresIn));
@@ -89,6 +91,10 @@ export async function startRealtime(app: FastifyInstance, ctx: AppContext): Prom
   const relay = new Redis(ctx.config.redisUrl);
   const pattern = ctx.key(REDIS_CHANNELS.engineEventPattern);
   const prefixLength = ctx.key('').length;
+  const revokedChannel = ctx.key(TOKEN_REVOKED_CHANNEL);
+  relay.on('message', (channel: string, jti: string) => {
+    if (channel === revokedChannel) io.in(tokenRoom(jti)).disconnectSockets(true);
+  });
   relay.on('pmessage', (_pattern: string, channel: string, message: string) => {
     let data: unknown;
     try {
@@ -108,6 +114,7 @@ export async function startRealtime(app: FastifyInstance, ctx: AppContext): Prom
     io.to(roomsFor(result.value)).emit(result.value.type as never, result.value);
   });
   await relay.psubscribe(pattern);
+  await relay.subscribe(revokedChannel);
 
   return {
     io,

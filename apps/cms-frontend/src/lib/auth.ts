@@ -17,7 +17,7 @@ const REFRESH_MARGIN_MS = 60_000;
 function secret(): string {
   const configured = process.env.NEXTAUTH_SECRET;
   if (configured !== undefined && configured !== '') return configured;
-  if (process.env.NODE_ENV === 'production' && process.env.ALLOW_DEV_SECRET !== '1') {
+  if (process.env.NODE_ENV === 'production') {
     console.warn('\n!!! NEXTAUTH_SECRET is not set: using the public development secret. Set NEXTAUTH_SECRET in production. !!!\n');
   }
   return DEV_SECRET;

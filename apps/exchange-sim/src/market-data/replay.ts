@@ -92,7 +92,11 @@ export class BooksReplay {
       const size = new Decimal(sz);
       if (size.gt(0)) this.resting.set(key, this.exchange.placeBackground(msg.instId, side, new Decimal(px), size, 'GTC'));
     };
-    for (const level of msg.bids) apply('buy', level);
-    for (const level of msg.asks) apply('sell', level);
+    // Removals first: a level added by this message must never cross a level this message deletes.
+    const removed = (l: [string, string]) => new Decimal(l[1]).isZero();
+    for (const level of msg.bids) if (removed(level)) apply('buy', level);
+    for (const level of msg.asks) if (removed(level)) apply('sell', level);
+    for (const level of msg.bids) if (!removed(level)) apply('buy', level);
+    for (const level of msg.asks) if (!removed(level)) apply('sell', level);
   }
 }

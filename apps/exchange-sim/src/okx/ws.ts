@@ -148,9 +148,44 @@ export class OkxWsServer {
       case 'unsubscribe':
         for (const arg of args) this.subscribe(conn, msg.op, arg, msg.id);
         return;
+      case 'order':
+      case 'batch-orders':
+      case 'cancel-order':
+      case 'batch-cancel-orders':
+      case 'amend-order':
+      case 'batch-amend-orders':
+        this.tradeOp(conn, msg.op, args, msg.id);
+        return;
       default:
         this.error(conn, '60012', `Invalid request: unknown op ${msg.op}`, msg.id);
     }
+  }
+
+  /** WS order API: same rules and sCodes as REST; reply {id, op, code, msg, data, inTime, outTime}. */
+  private tradeOp(conn: Connection, op: string, args: Record<string, unknown>[], id: unknown): void {
+    const inTime = this.deps.now();
+    const account = conn.apiKey ? this.deps.exchange.accounts.get(conn.apiKey) : undefined;
+    if (!account) {
+      this.error(conn, '60011', 'Please log in', id);
+      return;
+    }
+    const { exchange } = this.deps;
+    const items = args.map((arg) => {
+      if (op === 'order' || op === 'batch-orders') return exchange.placeOrder(account, arg);
+      if (op === 'cancel-order' || op === 'batch-cancel-orders') return exchange.cancelOrder(account, arg);
+      return exchange.amendOrder(account, arg);
+    });
+    const failed = items.filter((i) => i.sCode !== '0').length;
+    const code = items.length > 0 && failed === items.length ? '1' : failed > 0 ? '2' : '0';
+    this.send(conn, {
+      ...(typeof id === 'string' ? { id } : {}),
+      op,
+      code,
+      msg: code === '1' ? 'All operations failed' : '',
+      data: items,
+      inTime: String(inTime * 1000),
+      outTime: String(this.deps.now() * 1000),
+    });
   }
 
   private login(conn: Connection, arg: Record<string, unknown>, id: unknown): void {

@@ -12,8 +12,10 @@ import { runFileBacktest } from './backtest-files.js';
 import { defaultStrategies } from '../strategies/index.js';
 
 describe('committed backtests', () => {
-  it('covers every built-in strategy except the reference quoter', () => {
-    expect(COMMITTED_BACKTESTS.map((run) => run.strategy).sort()).toEqual(defaultStrategies().names().filter((name) => name !== 'simple-quoter'));
+  it('covers the six built-in trading strategies, all registered', () => {
+    const names = COMMITTED_BACKTESTS.map((run) => run.strategy).sort();
+    expect(names).toEqual(['arbitrage', 'dca', 'funding-rate-arb', 'grid', 'market-making', 'signal-based']);
+    for (const name of names) expect(defaultStrategies().get(name)?.name).toBe(name);
   });
 
   it.each(Object.keys(DATA_SETS))('data/%s is what the seeded generator produces', (file) => {

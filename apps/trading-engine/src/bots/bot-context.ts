@@ -24,8 +24,10 @@ export interface ContextSources {
 }
 
 export function createBotContext(runner: BotRunner, sources: ContextSources): StrategyContext {
-  const bestBid = (id: InstrumentId): Decimal | null => sources.marketData.getOrderBook(id)?.bids[0]?.[0] ?? null;
-  const bestAsk = (id: InstrumentId): Decimal | null => sources.marketData.getOrderBook(id)?.asks[0]?.[0] ?? null;
+  const bestBid = (id: InstrumentId): Decimal | null =>
+    sources.marketData.getOrderBook(id)?.bids[0]?.[0] ?? null;
+  const bestAsk = (id: InstrumentId): Decimal | null =>
+    sources.marketData.getOrderBook(id)?.asks[0]?.[0] ?? null;
   const mid = (id: InstrumentId): Decimal | null => {
     const bid = bestBid(id);
     const ask = bestAsk(id);
@@ -62,7 +64,14 @@ export function createBotContext(runner: BotRunner, sources: ContextSources): St
     suggestedOrderSize: (id, side, price) => {
       const instrument = sources.instrument(id);
       if (!instrument) return price.mul(0);
-      return suggestedOrderSize(instrument, runner.limits, side, price, runner.ledger.position(id).quantity, runner.tracker.openSignedQuantity(id, side));
+      return suggestedOrderSize(
+        instrument,
+        runner.limits,
+        side,
+        price,
+        runner.ledger.position(id).quantity,
+        runner.tracker.openSignedQuantity(id, side),
+      );
     },
     newClientOrderId: () => runner.ids.next(),
   };

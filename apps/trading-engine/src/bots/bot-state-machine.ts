@@ -17,7 +17,13 @@ const TRANSITIONS: Readonly<Record<BotState, readonly BotState[]>> = {
 };
 
 /** States in which the bot holds subscriptions and may have orders. */
-export const ACTIVE_STATES: ReadonlySet<BotState> = new Set(['STARTING', 'RUNNING', 'PAUSING', 'PAUSED', 'STOPPING']);
+export const ACTIVE_STATES: ReadonlySet<BotState> = new Set([
+  'STARTING',
+  'RUNNING',
+  'PAUSING',
+  'PAUSED',
+  'STOPPING',
+]);
 
 export class IllegalTransitionError extends Error {
   constructor(

@@ -14,6 +14,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import {
   QUEUE_NAMES,
+  REDIS_CHANNELS,
   type BotSpec,
   type BotState,
   type EngineCommand,
@@ -580,7 +581,8 @@ export class EngineService {
       let reason = 'kill switch broadcast';
       try {
         const parsed = JSON.parse(message) as { reason?: unknown };
-        if (typeof parsed.reason === 'string' && parsed.reason !== '') reason = `kill switch broadcast: ${parsed.reason}`.slice(0, 500);
+        if (typeof parsed.reason === 'string' && parsed.reason !== '')
+          reason = `kill switch broadcast: ${parsed.reason}`.slice(0, 500);
       } catch {
         // A kill switch is never ignored because its body is bad.
       }

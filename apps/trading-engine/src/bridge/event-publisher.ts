@@ -101,7 +101,15 @@ class Lane {
     this.dropsSinceLog += 1;
     const now = Date.now();
     if (now - this.lastDropLog >= 1000) {
-      this.log.warn({ lane: this.name, dropped: this.dropsSinceLog, bufferMax: this.max, lastDroppedSeq: dropped.event.seq }, 'event buffer full: dropping the oldest events');
+      this.log.warn(
+        {
+          lane: this.name,
+          dropped: this.dropsSinceLog,
+          bufferMax: this.max,
+          lastDroppedSeq: dropped.event.seq,
+        },
+        'event buffer full: dropping the oldest events',
+      );
       this.lastDropLog = now;
       this.dropsSinceLog = 0;
     }
@@ -113,7 +121,14 @@ class Lane {
       try {
         await this.send(batch);
       } catch (error) {
-        this.log.warn({ lane: this.name, error: error instanceof Error ? error.message : String(error), buffered: this.buffer.length }, 'event flush failed; retrying when Redis answers');
+        this.log.warn(
+          {
+            lane: this.name,
+            error: error instanceof Error ? error.message : String(error),
+            buffered: this.buffer.length,
+          },
+          'event flush failed; retrying when Redis answers',
+        );
         this.scheduleRetry();
         return;
       }
@@ -155,7 +170,15 @@ export class EventPublisher implements EventSink {
       async (batch) => {
         const pipeline = redis.pipeline();
         for (const pending of batch) {
-          pipeline.publish(keys.key(formatName(REDIS_CHANNELS.engineEvent, { type: pending.event.type, engineId: pending.event.engineId })), pending.text);
+          pipeline.publish(
+            keys.key(
+              formatName(REDIS_CHANNELS.engineEvent, {
+                type: pending.event.type,
+                engineId: pending.event.engineId,
+              }),
+            ),
+            pending.text,
+          );
         }
         return pipeline.exec();
       },
@@ -171,7 +194,14 @@ export class EventPublisher implements EventSink {
       'persist',
       bufferMax,
       // Job id = event id: a batch retried after a failure never creates a second job.
-      (batch) => queue.addBulk(batch.map((pending) => ({ name: pending.event.type, data: pending.event, opts: { jobId: pending.event.eventId } }))),
+      (batch) =>
+        queue.addBulk(
+          batch.map((pending) => ({
+            name: pending.event.type,
+            data: pending.event,
+            opts: { jobId: pending.event.eventId },
+          })),
+        ),
       (batch) => {
         for (const pending of batch) metrics.eventsPersisted.inc({ type: pending.event.type });
         this.updateGauge();
@@ -184,7 +214,9 @@ export class EventPublisher implements EventSink {
 
   /** Takes a new epoch so sequence numbers (and event ids) never repeat across restarts of one engine id. */
   async init(): Promise<void> {
-    const epoch = await this.options.redis.incr(this.options.keys.key(formatName(REDIS_KEYS.engineSeq, { engineId: this.options.engineId })));
+    const epoch = await this.options.redis.incr(
+      this.options.keys.key(formatName(REDIS_KEYS.engineSeq, { engineId: this.options.engineId })),
+    );
     this.seq = epoch * SEQ_EPOCH_SPAN;
   }
 
@@ -209,13 +241,19 @@ export class EventPublisher implements EventSink {
     if (!result.ok) {
       // The sequence number is burnt on purpose: the gap is visible, and this log names the field.
       metrics.eventsRejected.inc({ type: typeof input.type === 'string' ? input.type : 'unknown' });
-      log.error({ eventType: input.type, seq, issues: result.issues.slice(0, 5).map((issue) => issue.message) }, 'outgoing event rejected: fails the EngineEvent schema');
+      log.error(
+        { eventType: input.type, seq, issues: result.issues.slice(0, 5).map((issue) => issue.message) },
+        'outgoing event rejected: fails the EngineEvent schema',
+      );
       return;
     }
     const text = JSON.stringify(result.value);
     if (Buffer.byteLength(text) > MAX_EVENT_BYTES) {
       metrics.eventsDropped.inc({ reason: 'too-large' });
-      log.error({ eventType: input.type, seq, bytes: Buffer.byteLength(text) }, `outgoing event dropped: larger than ${String(MAX_EVENT_BYTES)} bytes`);
+      log.error(
+        { eventType: input.type, seq, bytes: Buffer.byteLength(text) },
+        `outgoing event dropped: larger than ${String(MAX_EVENT_BYTES)} bytes`,
+      );
       return;
     }
     const pending: Pending = { event: result.value, text };

@@ -41,7 +41,8 @@ export class FanoutSink implements EventSink {
 export const nullSink: EventSink = { publish: () => undefined };
 
 type Envelope = 'eventId' | 'engineId' | 'exchange' | 'botId' | 'timestamp' | 'seq' | 'type' | 'payload';
-type PayloadOf<T extends EngineEvent['type']> = Extract<EngineEvent, { type: T }> extends { payload: infer P } ? P : never;
+type PayloadOf<T extends EngineEvent['type']> =
+  Extract<EngineEvent, { type: T }> extends { payload: infer P } ? P : never;
 
 /** Builds envelopes: unique event id, per-engine sequence number, engine id and timestamp. */
 export class EventEmitter {
@@ -58,7 +59,10 @@ export class EventEmitter {
     payload: PayloadOf<T>,
   ): void {
     const seq = this.seq++;
-    const envelope: Pick<Extract<EngineEvent, { type: T }>, Envelope & keyof Extract<EngineEvent, { type: T }>> = {
+    const envelope: Pick<
+      Extract<EngineEvent, { type: T }>,
+      Envelope & keyof Extract<EngineEvent, { type: T }>
+    > = {
       eventId: `${this.engineId}-${String(seq)}`,
       engineId: this.engineId,
       exchange: scope.exchange,
@@ -67,7 +71,10 @@ export class EventEmitter {
       seq,
       type,
       payload,
-    } as unknown as Pick<Extract<EngineEvent, { type: T }>, Envelope & keyof Extract<EngineEvent, { type: T }>>;
+    } as unknown as Pick<
+      Extract<EngineEvent, { type: T }>,
+      Envelope & keyof Extract<EngineEvent, { type: T }>
+    >;
     this.sink.publish(envelope as unknown as EngineEvent);
   }
 }

@@ -51,5 +51,6 @@ export interface SetLeverageIntent {
   marginMode: MarginMode;
 }
 
-export type Intent = PlaceOrderIntent | CancelOrderIntent | AmendOrderIntent | CancelAllIntent | SetLeverageIntent;
+export type Intent =
+  PlaceOrderIntent | CancelOrderIntent | AmendOrderIntent | CancelAllIntent | SetLeverageIntent;
 export type IntentType = Intent['type'];

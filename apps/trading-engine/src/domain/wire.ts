@@ -3,7 +3,15 @@
  * PnlSnapshot. One place so every event carries the same field conventions.
  */
 import type { Decimal } from 'decimal.js';
-import type { Exchange, Fill, Order, OrderSource, PnlSnapshot, Position, TradingMode } from '@trading/shared-types';
+import type {
+  Exchange,
+  Fill,
+  Order,
+  OrderSource,
+  PnlSnapshot,
+  Position,
+  TradingMode,
+} from '@trading/shared-types';
 import type { Instrument } from '../ports/instruments.js';
 import type { FillReport, OrderState, PositionState } from '../ports/execution.js';
 import type { PositionView } from './position.js';
@@ -54,7 +62,12 @@ export function toWireOrder(
   return order;
 }
 
-export function toWireFill(fill: FillReport, scope: WireScope, realized: Decimal, instrument: Instrument | undefined): Fill {
+export function toWireFill(
+  fill: FillReport,
+  scope: WireScope,
+  realized: Decimal,
+  instrument: Instrument | undefined,
+): Fill {
   const wire: Fill = {
     fillId: fill.fillId,
     orderId: fill.clientOrderId,
@@ -77,7 +90,13 @@ export function toWireFill(fill: FillReport, scope: WireScope, realized: Decimal
   return wire;
 }
 
-export function toWirePosition(view: PositionView, scope: WireScope, instrument: Instrument | undefined, venue: PositionState | undefined, now: number): Position {
+export function toWirePosition(
+  view: PositionView,
+  scope: WireScope,
+  instrument: Instrument | undefined,
+  venue: PositionState | undefined,
+  now: number,
+): Position {
   const position: Position = {
     exchange: scope.exchange,
     botId: scope.botId,
@@ -95,7 +114,8 @@ export function toWirePosition(view: PositionView, scope: WireScope, instrument:
   if (view.markPrice !== null) position.markPrice = str(view.markPrice);
   if (instrument?.polymarket) position.outcome = instrument.polymarket.outcome;
   if (venue) {
-    if (venue.leverage !== null && venue.leverage >= 1 && venue.leverage <= 125) position.leverage = venue.leverage;
+    if (venue.leverage !== null && venue.leverage >= 1 && venue.leverage <= 125)
+      position.leverage = venue.leverage;
     position.marginMode = venue.marginMode;
     position.liquidationPrice = venue.liquidationPrice === null ? null : str(venue.liquidationPrice);
     if (venue.margin !== null) position.margin = str(venue.margin);

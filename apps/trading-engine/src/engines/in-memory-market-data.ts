@@ -5,7 +5,13 @@
  * clock, the clock is moved to the event's timestamp first, so everything downstream sees consistent time.
  */
 import type { InstrumentId } from '../ports/instruments.js';
-import type { MarketChannel, MarketDataPort, MarketEvent, OrderBookView, Subscription } from '../ports/market-data.js';
+import type {
+  MarketChannel,
+  MarketDataPort,
+  MarketEvent,
+  OrderBookView,
+  Subscription,
+} from '../ports/market-data.js';
 import type { SimulatedClock } from '../core/sim-clock.js';
 
 type Handler = (event: MarketEvent) => void;

@@ -67,7 +67,9 @@ export class OrderTracker {
     if (!tracked) return undefined;
     const state = tracked.state;
     const filled = state.filledQuantity.add(fill.quantity);
-    const value = (state.averageFillPrice ?? new Decimal(0)).mul(state.filledQuantity).add(fill.price.mul(fill.quantity));
+    const value = (state.averageFillPrice ?? new Decimal(0))
+      .mul(state.filledQuantity)
+      .add(fill.price.mul(fill.quantity));
     const status = filled.gte(state.quantity) ? 'FILLED' : 'PARTIALLY_FILLED';
     tracked.state = {
       ...state,
@@ -84,7 +86,8 @@ export class OrderTracker {
   openOrders(instrumentId?: InstrumentId): OrderState[] {
     const result: OrderState[] = [];
     for (const tracked of this.open.values()) {
-      if (instrumentId === undefined || tracked.state.instrumentId === instrumentId) result.push(tracked.state);
+      if (instrumentId === undefined || tracked.state.instrumentId === instrumentId)
+        result.push(tracked.state);
     }
     return result;
   }

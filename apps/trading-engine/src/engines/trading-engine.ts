@@ -7,11 +7,25 @@
  * the other bots go on. Nothing here knows about Redis or a venue's wire format.
  */
 import { Decimal } from 'decimal.js';
-import { assertValid, validate, type BotSpec, type BotState, type Exchange, type LogLevel, type OrderSource } from '@trading/shared-types';
+import {
+  assertValid,
+  validate,
+  type BotSpec,
+  type BotState,
+  type Exchange,
+  type LogLevel,
+  type OrderSource,
+} from '@trading/shared-types';
 import type { Clock } from '../ports/clock.js';
 import type { Instrument, InstrumentId, InstrumentsPort } from '../ports/instruments.js';
 import type { MarketChannel, MarketDataPort, MarketEvent, Subscription } from '../ports/market-data.js';
-import { OrderRejectedError, type ExecutionEvent, type FillReport, type OrderRequest, type OrderState } from '../ports/execution.js';
+import {
+  OrderRejectedError,
+  type ExecutionEvent,
+  type FillReport,
+  type OrderRequest,
+  type OrderState,
+} from '../ports/execution.js';
 import { EventEmitter, type EventSink } from '../core/bus.js';
 import { ZERO } from '../core/decimal.js';
 import { TimerHeap } from '../core/timer-heap.js';
@@ -118,15 +132,20 @@ export class TradingEngine {
     if (this.bots.has(spec.botId)) throw new Error(`bot ${spec.botId} already exists`);
     const strategy = this.options.strategies.get(spec.strategy);
     if (!strategy) throw new Error(`unknown strategy ${spec.strategy}`);
-    if (!strategy.exchanges.includes(spec.exchange)) throw new Error(`strategy ${spec.strategy} does not support ${spec.exchange}`);
+    if (!strategy.exchanges.includes(spec.exchange))
+      throw new Error(`strategy ${spec.strategy} does not support ${spec.exchange}`);
     const venue = this.options.venues[spec.exchange];
     if (!venue) throw new Error(`no venue configured for ${spec.exchange}`);
     const checked = validate(strategy.configSchema, spec.config);
-    if (!checked.ok) throw new Error(`invalid ${spec.strategy} config: ${checked.issues.map((issue) => issue.message).join('; ')}`);
+    if (!checked.ok)
+      throw new Error(
+        `invalid ${spec.strategy} config: ${checked.issues.map((issue) => issue.message).join('; ')}`,
+      );
     const config = strategy.parseConfig(checked.value as Record<string, unknown>);
     const subscriptions = strategy.subscriptions(config);
     for (const subscription of subscriptions) {
-      if (!venue.instruments.getInstrument(subscription.instrumentId)) throw new Error(`unknown instrument ${subscription.instrumentId}`);
+      if (!venue.instruments.getInstrument(subscription.instrumentId))
+        throw new Error(`unknown instrument ${subscription.instrumentId}`);
     }
     const execution = venue.executionFor(spec);
     this.runs += 1;
@@ -182,7 +201,10 @@ export class TradingEngine {
     try {
       if (bot.unsubscribeExecution === null) this.attach(bot);
       if (bot.execution.exclusive) {
-        const [balances, positions] = await Promise.all([bot.execution.port.fetchBalances(), bot.execution.port.fetchPositions()]);
+        const [balances, positions] = await Promise.all([
+          bot.execution.port.fetchBalances(),
+          bot.execution.port.fetchPositions(),
+        ]);
         for (const balance of balances) bot.balances.set(balance.currency, balance);
         for (const position of positions) bot.venuePositions.set(position.instrumentId, position);
       }
@@ -246,18 +268,28 @@ export class TradingEngine {
   /** Stops every bot (RISK_STOPPED) and refuses starts until released. */
   async killSwitch(reason: string): Promise<void> {
     this.killSwitchEngaged = true;
-    this.emitter.emit('risk-breached', { botId: null, exchange: null }, {
-      rule: 'kill-switch',
-      scope: 'kill-switch',
-      limit: 'engaged',
-      value: 'engaged',
-      action: 'risk-stop',
-      message: reason.slice(0, 500),
-    });
+    this.emitter.emit(
+      'risk-breached',
+      { botId: null, exchange: null },
+      {
+        rule: 'kill-switch',
+        scope: 'kill-switch',
+        limit: 'engaged',
+        value: 'engaged',
+        action: 'risk-stop',
+        message: reason.slice(0, 500),
+      },
+    );
     const stops: Promise<void>[] = [];
     for (const bot of this.bots.values()) {
       if (!ACTIVE_STATES.has(bot.state)) continue;
-      stops.push(this.riskStop(bot, { rule: 'kill-switch', message: reason, limit: 'engaged', value: 'engaged' }, 'kill-switch'));
+      stops.push(
+        this.riskStop(
+          bot,
+          { rule: 'kill-switch', message: reason, limit: 'engaged', value: 'engaged' },
+          'kill-switch',
+        ),
+      );
     }
     await Promise.all(stops);
   }
@@ -286,7 +318,9 @@ export class TradingEngine {
     });
     bot.execution.prepare?.(bot.instrumentIds);
     for (const instrumentId of bot.instrumentIds) {
-      const wanted = new Set(bot.subscriptionsWanted.filter((s) => s.instrumentId === instrumentId).flatMap((s) => s.channels));
+      const wanted = new Set(
+        bot.subscriptionsWanted.filter((s) => s.instrumentId === instrumentId).flatMap((s) => s.channels),
+      );
       const channels = new Set<MarketChannel>([...ENGINE_CHANNELS, ...wanted]);
       for (const channel of channels) {
         const key = `${bot.exchange}|${instrumentId}|${channel}`;
@@ -373,7 +407,13 @@ export class TradingEngine {
       this.timers.pop();
       const bot = top.item;
       // Stale entry: the bot stopped, was removed or rescheduled since.
-      if (bot.nextTimerAt !== top.at || bot.timerIntervalMs === null || bot.state !== 'RUNNING' || !this.bots.has(bot.botId)) continue;
+      if (
+        bot.nextTimerAt !== top.at ||
+        bot.timerIntervalMs === null ||
+        bot.state !== 'RUNNING' ||
+        !this.bots.has(bot.botId)
+      )
+        continue;
       // Missed periods are skipped, not replayed: a timer is "at least every N ms", never a burst.
       while (bot.nextTimerAt <= now) bot.nextTimerAt += bot.timerIntervalMs;
       this.timers.push(bot.nextTimerAt, bot);
@@ -390,11 +430,18 @@ export class TradingEngine {
     try {
       for (let next = bot.queue.shift(); next !== undefined; next = bot.queue.shift()) {
         const state = bot.state;
-        const accepts = state === 'RUNNING' || (next.type === 'stop' && (state === 'STOPPING' || state === 'PAUSING'));
+        const accepts =
+          state === 'RUNNING' || (next.type === 'stop' && (state === 'STOPPING' || state === 'PAUSING'));
         if (!accepts) continue;
         let result;
         try {
-          result = dispatchStrategyEvent(bot.strategy, bot.strategyState, next, this.context(bot), bot.config);
+          result = dispatchStrategyEvent(
+            bot.strategy,
+            bot.strategyState,
+            next,
+            this.context(bot),
+            bot.config,
+          );
         } catch (error) {
           bot.queue.length = 0;
           this.fail(bot, error, `strategy threw on ${next.type}`);
@@ -424,12 +471,28 @@ export class TradingEngine {
       case 'cancel-order': {
         const tracked = bot.tracker.get(intent.clientOrderId);
         if (!tracked) {
-          this.deny(bot, intent, intent.clientOrderId, 'engine', 'unknown-order', `no order ${intent.clientOrderId}`);
+          this.deny(
+            bot,
+            intent,
+            intent.clientOrderId,
+            'engine',
+            'unknown-order',
+            `no order ${intent.clientOrderId}`,
+          );
           return;
         }
-        void bot.execution.port.cancelOrder(intent.instrumentId, intent.clientOrderId).catch((error: unknown) => {
-          this.deny(bot, intent, intent.clientOrderId, 'venue', error instanceof OrderRejectedError ? error.code : 'cancel-failed', errorMessage(error));
-        });
+        void bot.execution.port
+          .cancelOrder(intent.instrumentId, intent.clientOrderId)
+          .catch((error: unknown) => {
+            this.deny(
+              bot,
+              intent,
+              intent.clientOrderId,
+              'venue',
+              error instanceof OrderRejectedError ? error.code : 'cancel-failed',
+              errorMessage(error),
+            );
+          });
         return;
       }
       case 'amend-order':
@@ -449,16 +512,30 @@ export class TradingEngine {
           return;
         }
         bot.leverage.set(intent.instrumentId, intent.leverage);
-        void bot.execution.port.setLeverage(intent.instrumentId, intent.leverage, intent.marginMode).catch((error: unknown) => {
-          bot.leverage.delete(intent.instrumentId);
-          this.deny(bot, intent, null, 'venue', error instanceof OrderRejectedError ? error.code : 'set-leverage-failed', errorMessage(error));
-        });
+        void bot.execution.port
+          .setLeverage(intent.instrumentId, intent.leverage, intent.marginMode)
+          .catch((error: unknown) => {
+            bot.leverage.delete(intent.instrumentId);
+            this.deny(
+              bot,
+              intent,
+              null,
+              'venue',
+              error instanceof OrderRejectedError ? error.code : 'set-leverage-failed',
+              errorMessage(error),
+            );
+          });
         return;
       }
     }
   }
 
-  private preTrade(bot: BotRunner, instrument: Instrument, order: PreTradeOrder, excludeQuantity: Decimal): RiskViolation | null {
+  private preTrade(
+    bot: BotRunner,
+    instrument: Instrument,
+    order: PreTradeOrder,
+    excludeQuantity: Decimal,
+  ): RiskViolation | null {
     const position = bot.ledger.position(instrument.id).quantity;
     const open = bot.tracker.openSignedQuantity(instrument.id, order.side);
     return firstPreTradeViolation({
@@ -486,20 +563,48 @@ export class TradingEngine {
   private placeOrder(bot: BotRunner, intent: PlaceOrderIntent, source: OrderSource = 'strategy'): void {
     const clientOrderId = intent.clientOrderId ?? bot.ids.next();
     if (source === 'strategy' && (bot.state !== 'RUNNING' || this.killSwitchEngaged)) {
-      this.deny(bot, intent, clientOrderId, 'engine', 'bot-not-running', `bot is ${bot.state}${this.killSwitchEngaged ? ' (kill switch engaged)' : ''}`);
+      this.deny(
+        bot,
+        intent,
+        clientOrderId,
+        'engine',
+        'bot-not-running',
+        `bot is ${bot.state}${this.killSwitchEngaged ? ' (kill switch engaged)' : ''}`,
+      );
       return;
     }
     const instrument = this.venue(bot).instruments.getInstrument(intent.instrumentId);
     if (!instrument || instrument.exchange !== bot.exchange) {
-      this.deny(bot, intent, clientOrderId, 'engine', 'unknown-instrument', `${intent.instrumentId} is not an instrument of ${bot.exchange}`);
+      this.deny(
+        bot,
+        intent,
+        clientOrderId,
+        'engine',
+        'unknown-instrument',
+        `${intent.instrumentId} is not an instrument of ${bot.exchange}`,
+      );
       return;
     }
     if (bot.tracker.get(clientOrderId)) {
-      this.deny(bot, intent, clientOrderId, 'engine', 'duplicate-client-order-id', `client order id ${clientOrderId} already used`);
+      this.deny(
+        bot,
+        intent,
+        clientOrderId,
+        'engine',
+        'duplicate-client-order-id',
+        `client order id ${clientOrderId} already used`,
+      );
       return;
     }
     if (!/^[A-Za-z0-9]{1,32}$/.test(clientOrderId)) {
-      this.deny(bot, intent, clientOrderId, 'engine', 'invalid-client-order-id', 'client order ids are 1–32 alphanumerics');
+      this.deny(
+        bot,
+        intent,
+        clientOrderId,
+        'engine',
+        'invalid-client-order-id',
+        'client order ids are 1–32 alphanumerics',
+      );
       return;
     }
     const order: PreTradeOrder = {
@@ -536,7 +641,13 @@ export class TradingEngine {
     };
     const tracked = bot.tracker.add(state, source, order.reduceOnly);
     this.emitOrder(bot, tracked.state, source, order.reduceOnly);
-    const request: OrderRequest = { clientOrderId, instrumentId: intent.instrumentId, side: intent.side, type: intent.orderType, quantity: intent.quantity };
+    const request: OrderRequest = {
+      clientOrderId,
+      instrumentId: intent.instrumentId,
+      side: intent.side,
+      type: intent.orderType,
+      quantity: intent.quantity,
+    };
     if (intent.price !== undefined) request.price = intent.price;
     if (intent.reduceOnly !== undefined) request.reduceOnly = intent.reduceOnly;
     if (intent.marginMode !== undefined) request.marginMode = intent.marginMode;
@@ -559,7 +670,14 @@ export class TradingEngine {
       return;
     }
     if (!tracked || !instrument) {
-      this.deny(bot, intent, intent.clientOrderId, 'engine', 'unknown-order', `no open order ${intent.clientOrderId}`);
+      this.deny(
+        bot,
+        intent,
+        intent.clientOrderId,
+        'engine',
+        'unknown-order',
+        `no open order ${intent.clientOrderId}`,
+      );
       return;
     }
     const current = tracked.state;
@@ -572,7 +690,12 @@ export class TradingEngine {
     };
     // The order being amended is already counted in the open orders: leave its remaining quantity out.
     const remaining = current.quantity.sub(current.filledQuantity);
-    const violation = this.preTrade(bot, instrument, { ...order, quantity: order.quantity.sub(current.filledQuantity) }, current.side === 'BUY' ? remaining : remaining.neg());
+    const violation = this.preTrade(
+      bot,
+      instrument,
+      { ...order, quantity: order.quantity.sub(current.filledQuantity) },
+      current.side === 'BUY' ? remaining : remaining.neg(),
+    );
     if (violation) {
       this.deny(bot, intent, intent.clientOrderId, 'risk', violation.rule, violation.message);
       return;
@@ -586,7 +709,14 @@ export class TradingEngine {
         this.onOrderState(bot, state);
       },
       (error: unknown) => {
-        this.deny(bot, intent, intent.clientOrderId, 'venue', error instanceof OrderRejectedError ? error.code : 'amend-failed', errorMessage(error));
+        this.deny(
+          bot,
+          intent,
+          intent.clientOrderId,
+          'venue',
+          error instanceof OrderRejectedError ? error.code : 'amend-failed',
+          errorMessage(error),
+        );
       },
     );
   }
@@ -598,7 +728,9 @@ export class TradingEngine {
         return;
       }
       const open = bot.tracker.openOrders(instrumentId);
-      await Promise.all(open.map((order) => bot.execution.port.cancelOrder(order.instrumentId, order.clientOrderId)));
+      await Promise.all(
+        open.map((order) => bot.execution.port.cancelOrder(order.instrumentId, order.clientOrderId)),
+      );
     } catch (error) {
       this.log(bot, 'error', `cancelling orders failed: ${errorMessage(error)}`);
     }
@@ -624,7 +756,14 @@ export class TradingEngine {
     }
   }
 
-  private deny(bot: BotRunner, intent: Intent, clientOrderId: string | null, source: 'risk' | 'venue' | 'engine', rule: string, message: string): void {
+  private deny(
+    bot: BotRunner,
+    intent: Intent,
+    clientOrderId: string | null,
+    source: 'risk' | 'venue' | 'engine',
+    rule: string,
+    message: string,
+  ): void {
     const now = this.clock.now();
     if (intent.type === 'place-order') {
       this.emitter.emit('order-rejected', this.scope(bot), {
@@ -643,13 +782,23 @@ export class TradingEngine {
     this.deliver(bot, { type: 'order-denied', intent, clientOrderId, source, rule, message, timestamp: now });
   }
 
-  private onVenueRejection(bot: BotRunner, intent: PlaceOrderIntent, clientOrderId: string, error: unknown): void {
+  private onVenueRejection(
+    bot: BotRunner,
+    intent: PlaceOrderIntent,
+    clientOrderId: string,
+    error: unknown,
+  ): void {
     const tracked = bot.tracker.get(clientOrderId);
     if (tracked?.state.status === 'REJECTED') return; // already reported through the execution stream
     const code = error instanceof OrderRejectedError ? error.code : 'create-failed';
     const message = errorMessage(error);
     if (tracked) {
-      const updated = bot.tracker.update({ ...tracked.state, status: 'REJECTED', reason: `${code}: ${message}`, updatedAt: this.clock.now() });
+      const updated = bot.tracker.update({
+        ...tracked.state,
+        status: 'REJECTED',
+        reason: `${code}: ${message}`,
+        updatedAt: this.clock.now(),
+      });
       if (updated) this.emitOrder(bot, updated.state, updated.source, updated.reduceOnly);
     }
     this.deny(bot, intent, clientOrderId, 'venue', code, message);
@@ -765,12 +914,21 @@ export class TradingEngine {
     }
     const applied = bot.tracker.applyFill(fill);
     if (!applied) return; // duplicate fill id
-    const realized = bot.ledger.applyFill(instrument, fill.side, fill.price, fill.quantity, fill.fee, fill.timestamp);
+    const realized = bot.ledger.applyFill(
+      instrument,
+      fill.side,
+      fill.price,
+      fill.quantity,
+      fill.fee,
+      fill.timestamp,
+    );
     this.applyMarks(bot);
     const scope = this.scope(bot);
     this.emitter.emit('order-filled', scope, {
       fill: toWireFill(fill, this.wire(bot), realized, instrument),
-      order: toWireOrder(applied.state, this.wire(bot), applied.source, instrument, { reduceOnly: applied.reduceOnly }),
+      order: toWireOrder(applied.state, this.wire(bot), applied.source, instrument, {
+        reduceOnly: applied.reduceOnly,
+      }),
     });
     this.emitPosition(bot, instrument.id);
     this.deliver(bot, { type: 'fill', fill, order: applied.state });
@@ -791,7 +949,12 @@ export class TradingEngine {
       const liquidation = [];
       for (const [instrumentId, position] of bot.venuePositions) {
         const mark = this.marks.get(instrumentId) ?? position.markPrice;
-        if (position.liquidationPrice === null || mark === null || bot.ledger.position(instrumentId).quantity.isZero()) continue;
+        if (
+          position.liquidationPrice === null ||
+          mark === null ||
+          bot.ledger.position(instrumentId).quantity.isZero()
+        )
+          continue;
         liquidation.push({ instrumentId, markPrice: mark, liquidationPrice: position.liquidationPrice });
       }
       const violation = firstContinuousViolation({ figures, limits: bot.limits, liquidation });
@@ -815,7 +978,11 @@ export class TradingEngine {
   }
 
   /** Auto-stop: report the breach, RISK_STOPPED at once (no more intents), cancel orders, optionally flatten. */
-  private async riskStop(bot: BotRunner, violation: RiskViolation, scope: 'bot' | 'portfolio' | 'exchange' | 'kill-switch'): Promise<void> {
+  private async riskStop(
+    bot: BotRunner,
+    violation: RiskViolation,
+    scope: 'bot' | 'portfolio' | 'exchange' | 'kill-switch',
+  ): Promise<void> {
     if (!ACTIVE_STATES.has(bot.state)) return;
     this.emitter.emit('risk-breached', this.scope(bot), {
       rule: violation.rule.slice(0, 64),
@@ -834,7 +1001,12 @@ export class TradingEngine {
 
   private fail(bot: BotRunner, error: unknown, what: string): void {
     const message = `${what}: ${errorMessage(error)}`;
-    this.log(bot, 'error', message, error instanceof Error && error.stack !== undefined ? { stack: error.stack.slice(0, 1500) } : undefined);
+    this.log(
+      bot,
+      'error',
+      message,
+      error instanceof Error && error.stack !== undefined ? { stack: error.stack.slice(0, 1500) } : undefined,
+    );
     if (!bot.machine.tryTransition('ERROR', message)) return;
     bot.nextTimerAt = null;
     void this.cancelAll(bot);
@@ -859,19 +1031,31 @@ export class TradingEngine {
   private emitOrder(bot: BotRunner, state: OrderState, source: OrderSource, reduceOnly: boolean): void {
     const instrument = this.venue(bot).instruments.getInstrument(state.instrumentId);
     this.emitter.emit('order-updated', this.scope(bot), {
-      order: toWireOrder(state, this.wire(bot), source, instrument, { reduceOnly, leverage: bot.leverage.get(state.instrumentId) ?? null }),
+      order: toWireOrder(state, this.wire(bot), source, instrument, {
+        reduceOnly,
+        leverage: bot.leverage.get(state.instrumentId) ?? null,
+      }),
     });
   }
 
   private emitPosition(bot: BotRunner, instrumentId: InstrumentId): void {
     const instrument = this.venue(bot).instruments.getInstrument(instrumentId);
     this.emitter.emit('position-updated', this.scope(bot), {
-      position: toWirePosition(bot.ledger.position(instrumentId), this.wire(bot), instrument, bot.venuePositions.get(instrumentId), this.clock.now()),
+      position: toWirePosition(
+        bot.ledger.position(instrumentId),
+        this.wire(bot),
+        instrument,
+        bot.venuePositions.get(instrumentId),
+        this.clock.now(),
+      ),
     });
   }
 
   private log(bot: BotRunner, level: LogLevel, message: string, context?: Record<string, unknown>): void {
-    const payload: { level: LogLevel; message: string; context?: Record<string, unknown> } = { level, message: message.slice(0, 2000) };
+    const payload: { level: LogLevel; message: string; context?: Record<string, unknown> } = {
+      level,
+      message: message.slice(0, 2000),
+    };
     if (context !== undefined) payload.context = context;
     this.emitter.emit('bot-log', this.scope(bot), payload);
   }

@@ -23,7 +23,10 @@ export class NotionalFeeModel implements FeeModel {
   constructor(private readonly overrides?: Partial<FeeRates>) {}
 
   fee(instrument: Instrument, role: FillRole, price: Decimal, quantity: Decimal): Decimal {
-    const rate = role === 'maker' ? (this.overrides?.maker ?? instrument.makerFeeRate) : (this.overrides?.taker ?? instrument.takerFeeRate);
+    const rate =
+      role === 'maker'
+        ? (this.overrides?.maker ?? instrument.makerFeeRate)
+        : (this.overrides?.taker ?? instrument.takerFeeRate);
     return price.mul(quantity).mul(instrument.contractValue).mul(rate);
   }
 }

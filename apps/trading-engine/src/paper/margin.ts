@@ -39,11 +39,21 @@ export function liquidationPrice(input: LiquidationInput): Decimal | null {
   return input.averageEntryPrice.add(perUnit).div(ONE.add(buffer));
 }
 
-export function initialMargin(quantity: Decimal, contractValue: Decimal, price: Decimal, leverage: number): Decimal {
+export function initialMargin(
+  quantity: Decimal,
+  contractValue: Decimal,
+  price: Decimal,
+  leverage: number,
+): Decimal {
   return quantity.abs().mul(contractValue).mul(price).div(leverage);
 }
 
-export function maintenanceMargin(quantity: Decimal, contractValue: Decimal, mark: Decimal, mmr: Decimal): Decimal {
+export function maintenanceMargin(
+  quantity: Decimal,
+  contractValue: Decimal,
+  mark: Decimal,
+  mmr: Decimal,
+): Decimal {
   return quantity.abs().mul(contractValue).mul(mark).mul(mmr);
 }
 
@@ -57,6 +67,11 @@ export function isLiquidatable(quantity: Decimal, mark: Decimal, liqPx: Decimal 
  * Funding payment to the holder (positive = received): −position × contractValue × mark × rate. With a positive
  * rate longs pay and shorts receive.
  */
-export function fundingPayment(quantity: Decimal, contractValue: Decimal, mark: Decimal, rate: Decimal): Decimal {
+export function fundingPayment(
+  quantity: Decimal,
+  contractValue: Decimal,
+  mark: Decimal,
+  rate: Decimal,
+): Decimal {
   return quantity.mul(contractValue).mul(mark).mul(rate).neg();
 }

@@ -55,7 +55,14 @@ export interface MatchingConfig {
 type PendingOp =
   | { kind: 'arrive'; at: number; seq: number; order: SimOrder }
   | { kind: 'cancel'; at: number; seq: number; order: SimOrder; reason: string }
-  | { kind: 'amend'; at: number; seq: number; order: SimOrder; price?: Decimal | undefined; quantity?: Decimal | undefined };
+  | {
+      kind: 'amend';
+      at: number;
+      seq: number;
+      order: SimOrder;
+      price?: Decimal | undefined;
+      quantity?: Decimal | undefined;
+    };
 
 interface Consumed {
   /** Sequence + timestamp of the book the taken sizes refer to; a new book resets them. */
@@ -92,10 +99,20 @@ export class MatchingEngine {
   }
 
   cancel(order: SimOrder, now: number, reason = 'cancelled by user'): void {
-    this.schedule({ kind: 'cancel', at: now + (this.config.cancelLatencyMs ?? this.config.latencyMs), seq: this.seq++, order, reason });
+    this.schedule({
+      kind: 'cancel',
+      at: now + (this.config.cancelLatencyMs ?? this.config.latencyMs),
+      seq: this.seq++,
+      order,
+      reason,
+    });
   }
 
-  amend(order: SimOrder, now: number, changes: { price?: Decimal | undefined; quantity?: Decimal | undefined }): void {
+  amend(
+    order: SimOrder,
+    now: number,
+    changes: { price?: Decimal | undefined; quantity?: Decimal | undefined },
+  ): void {
     this.schedule({
       kind: 'amend',
       at: now + (this.config.cancelLatencyMs ?? this.config.latencyMs),
@@ -128,7 +145,8 @@ export class MatchingEngine {
   onTrade(trade: TradeEvent, instrument: Instrument): void {
     this.tradeAgainst(trade.instrumentId, trade.side, trade.price, trade.quantity);
     const complement = complementId(instrument);
-    if (complement !== null) this.tradeAgainst(complement, opposite(trade.side), ONE.sub(trade.price), trade.quantity);
+    if (complement !== null)
+      this.tradeAgainst(complement, opposite(trade.side), ONE.sub(trade.price), trade.quantity);
   }
 
   /** A book update: shrink queues, fill resting orders the book now crosses. */
@@ -145,7 +163,11 @@ export class MatchingEngine {
       if (ownerId === null || order.ownerId === ownerId) this.finish(order, 'CANCELLED', reason);
     }
     for (const op of [...this.pending]) {
-      if (op.kind === 'arrive' && op.order.instrument.id === instrumentId && (ownerId === null || op.order.ownerId === ownerId)) {
+      if (
+        op.kind === 'arrive' &&
+        op.order.instrument.id === instrumentId &&
+        (ownerId === null || op.order.ownerId === ownerId)
+      ) {
         this.pending.splice(this.pending.indexOf(op), 1);
         this.finish(op.order, 'CANCELLED', reason);
       }
@@ -229,7 +251,11 @@ export class MatchingEngine {
     }
     if (order.done) return;
     if (type === 'MARKET' || type === 'IOC' || type === 'FOK') {
-      this.finish(order, 'CANCELLED', order.filled.gt(0) ? 'remainder of an immediate order cancelled' : 'no liquidity');
+      this.finish(
+        order,
+        'CANCELLED',
+        order.filled.gt(0) ? 'remainder of an immediate order cancelled' : 'no liquidity',
+      );
       return;
     }
     order.queueAhead = this.levelSize(order);
@@ -325,7 +351,12 @@ export class MatchingEngine {
     entry.taken.set(key, (entry.taken.get(key) ?? ZERO).add(quantity));
   }
 
-  private tradeAgainst(instrumentId: InstrumentId, aggressor: OrderSide, price: Decimal, quantity: Decimal): void {
+  private tradeAgainst(
+    instrumentId: InstrumentId,
+    aggressor: OrderSide,
+    price: Decimal,
+    quantity: Decimal,
+  ): void {
     const list = this.resting.get(instrumentId);
     if (!list || list.length === 0) return;
     for (const order of [...list]) {

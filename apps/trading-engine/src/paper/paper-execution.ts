@@ -84,13 +84,23 @@ export class PaperExecution implements ExecutionPort, VenueListener {
 
   createOrder(request: OrderRequest): Promise<OrderState> {
     const instrument = this.venue.getInstrument(request.instrumentId);
-    if (!instrument) return Promise.reject(new OrderRejectedError('51001', `unknown instrument ${request.instrumentId}`, request.clientOrderId));
+    if (!instrument)
+      return Promise.reject(
+        new OrderRejectedError('51001', `unknown instrument ${request.instrumentId}`, request.clientOrderId),
+      );
     if (this.orders.has(request.clientOrderId)) {
       const code = instrument.exchange === 'polymarket' ? 'INVALID_ORDER_DUPLICATED' : '51016';
       return Promise.reject(new OrderRejectedError(code, 'duplicate client order id', request.clientOrderId));
     }
-    const violation = checkVenueRules(instrument, { type: request.type, price: request.price, quantity: request.quantity });
-    if (violation) return Promise.reject(new OrderRejectedError(violation.venueCode, violation.message, request.clientOrderId));
+    const violation = checkVenueRules(instrument, {
+      type: request.type,
+      price: request.price,
+      quantity: request.quantity,
+    });
+    if (violation)
+      return Promise.reject(
+        new OrderRejectedError(violation.venueCode, violation.message, request.clientOrderId),
+      );
     const now = this.venue.clock.now();
     const sim: SimOrder = {
       request,
@@ -127,24 +137,42 @@ export class PaperExecution implements ExecutionPort, VenueListener {
     this.venue.advance(now);
     const after = { ...state };
     if (after.status === 'REJECTED') {
-      return Promise.reject(new OrderRejectedError(after.reason?.split(':')[0] ?? 'REJECTED', after.reason ?? 'rejected', request.clientOrderId));
+      return Promise.reject(
+        new OrderRejectedError(
+          after.reason?.split(':')[0] ?? 'REJECTED',
+          after.reason ?? 'rejected',
+          request.clientOrderId,
+        ),
+      );
     }
     return Promise.resolve(after);
   }
 
-  amendOrder(instrumentId: InstrumentId, clientOrderId: string, changes: { price?: Decimal; quantity?: Decimal }): Promise<OrderState> {
+  amendOrder(
+    instrumentId: InstrumentId,
+    clientOrderId: string,
+    changes: { price?: Decimal; quantity?: Decimal },
+  ): Promise<OrderState> {
     const order = this.orders.get(clientOrderId);
     const instrument = this.venue.getInstrument(instrumentId);
-    if (!order || !instrument || order.sim.done) return Promise.reject(new OrderRejectedError('51603', 'order does not exist', clientOrderId));
+    if (!order || !instrument || order.sim.done)
+      return Promise.reject(new OrderRejectedError('51603', 'order does not exist', clientOrderId));
     if (instrument.exchange === 'polymarket') {
-      return Promise.reject(new OrderRejectedError('AMEND_NOT_SUPPORTED', 'Polymarket has no amend: cancel and place a new order', clientOrderId));
+      return Promise.reject(
+        new OrderRejectedError(
+          'AMEND_NOT_SUPPORTED',
+          'Polymarket has no amend: cancel and place a new order',
+          clientOrderId,
+        ),
+      );
     }
     const violation = checkVenueRules(instrument, {
       type: order.sim.request.type,
       price: changes.price ?? order.sim.price ?? undefined,
       quantity: changes.quantity ?? order.sim.quantity,
     });
-    if (violation) return Promise.reject(new OrderRejectedError(violation.venueCode, violation.message, clientOrderId));
+    if (violation)
+      return Promise.reject(new OrderRejectedError(violation.venueCode, violation.message, clientOrderId));
     const now = this.venue.clock.now();
     this.venue.matching.amend(order.sim, now, changes);
     this.venue.advance(now);
@@ -153,7 +181,8 @@ export class PaperExecution implements ExecutionPort, VenueListener {
 
   cancelOrder(instrumentId: InstrumentId, clientOrderId: string): Promise<OrderState> {
     const order = this.orders.get(clientOrderId);
-    if (!order || order.state.instrumentId !== instrumentId) return Promise.reject(new OrderRejectedError('51400', 'order does not exist', clientOrderId));
+    if (!order || order.state.instrumentId !== instrumentId)
+      return Promise.reject(new OrderRejectedError('51400', 'order does not exist', clientOrderId));
     if (!order.sim.done) {
       const now = this.venue.clock.now();
       this.venue.matching.cancel(order.sim, now);
@@ -166,7 +195,8 @@ export class PaperExecution implements ExecutionPort, VenueListener {
     const now = this.venue.clock.now();
     const touched: AccountOrder[] = [];
     for (const order of this.live.values()) {
-      if (order.sim.done || (instrumentId !== undefined && order.state.instrumentId !== instrumentId)) continue;
+      if (order.sim.done || (instrumentId !== undefined && order.state.instrumentId !== instrumentId))
+        continue;
       this.venue.matching.cancel(order.sim, now);
       touched.push(order);
     }
@@ -194,13 +224,20 @@ export class PaperExecution implements ExecutionPort, VenueListener {
 
   setLeverage(instrumentId: InstrumentId, leverage: number, marginMode: MarginMode): Promise<void> {
     const instrument = this.venue.getInstrument(instrumentId);
-    if (!instrument || !isDerivative(instrument)) return Promise.reject(new OrderRejectedError('51000', 'leverage applies to derivatives only', ''));
-    if (!Number.isInteger(leverage) || leverage < 1 || (instrument.maxLeverage !== null && leverage > instrument.maxLeverage)) {
+    if (!instrument || !isDerivative(instrument))
+      return Promise.reject(new OrderRejectedError('51000', 'leverage applies to derivatives only', ''));
+    if (
+      !Number.isInteger(leverage) ||
+      leverage < 1 ||
+      (instrument.maxLeverage !== null && leverage > instrument.maxLeverage)
+    ) {
       return Promise.reject(new OrderRejectedError('59102', `leverage ${String(leverage)} out of range`, ''));
     }
     const position = this.positions.get(instrumentId);
     if (position && !position.view.quantity.isZero() && position.marginMode !== marginMode) {
-      return Promise.reject(new OrderRejectedError('59000', 'cannot change margin mode with an open position', ''));
+      return Promise.reject(
+        new OrderRejectedError('59000', 'cannot change margin mode with an open position', ''),
+      );
     }
     this.leverage.set(instrumentId, { leverage, marginMode });
     this.liqCache.clear();
@@ -208,7 +245,12 @@ export class PaperExecution implements ExecutionPort, VenueListener {
       position.leverage = leverage;
       if (marginMode === 'isolated') {
         // Re-margin the isolated position at the new leverage (the difference moves to or from cash).
-        const target = initialMargin(position.view.quantity, instrument.contractValue, position.view.averageEntryPrice, leverage);
+        const target = initialMargin(
+          position.view.quantity,
+          instrument.contractValue,
+          position.view.averageEntryPrice,
+          leverage,
+        );
         this.addCash(instrument.settleCurrency, position.margin.sub(target));
         position.margin = target;
       }
@@ -265,7 +307,10 @@ export class PaperExecution implements ExecutionPort, VenueListener {
       quantity: position.view.quantity,
       contractValue: instrument.contractValue,
       averageEntryPrice: position.view.averageEntryPrice,
-      margin: position.marginMode === 'isolated' ? position.margin : this.crossFreeEquity(instrument.settleCurrency, instrumentId),
+      margin:
+        position.marginMode === 'isolated'
+          ? position.margin
+          : this.crossFreeEquity(instrument.settleCurrency, instrumentId),
       maintenanceMarginRate: this.mmr(instrument),
       liquidationFeeRate: instrument.takerFeeRate,
     });
@@ -284,28 +329,44 @@ export class PaperExecution implements ExecutionPort, VenueListener {
     const position = this.position(instrument.id).quantity;
     const side = order.request.side;
     const signed = side === 'BUY' ? order.quantity : order.quantity.neg();
-    if (order.request.reduceOnly === true && (position.isZero() || position.isNeg() === signed.isNeg() || order.quantity.gt(position.abs()))) {
-      return { code: polymarket ? 'INVALID_ORDER_ERROR' : '51169', message: 'reduce-only order would open or increase a position' };
+    if (
+      order.request.reduceOnly === true &&
+      (position.isZero() || position.isNeg() === signed.isNeg() || order.quantity.gt(position.abs()))
+    ) {
+      return {
+        code: polymarket ? 'INVALID_ORDER_ERROR' : '51169',
+        message: 'reduce-only order would open or increase a position',
+      };
     }
     const price = order.price ?? this.referencePrice(order);
-    if (price === null) return { code: polymarket ? 'INVALID_ORDER_ERROR' : '51000', message: 'no price to value a market order' };
+    if (price === null)
+      return {
+        code: polymarket ? 'INVALID_ORDER_ERROR' : '51000',
+        message: 'no price to value a market order',
+      };
     const notEnough = polymarket ? 'INVALID_ORDER_NOT_ENOUGH_BALANCE' : '51008';
     if (!isDerivative(instrument)) {
       if (side === 'BUY') {
         const cost = price.mul(order.quantity).mul(instrument.contractValue);
-        if (cost.gt(this.availableCash(instrument.settleCurrency))) return { code: notEnough, message: 'not enough balance / allowance' };
+        if (cost.gt(this.availableCash(instrument.settleCurrency)))
+          return { code: notEnough, message: 'not enough balance / allowance' };
       } else {
         const held = position.sub(this.openSellQuantity(instrument.id, order));
-        if (order.quantity.gt(held)) return { code: notEnough, message: 'not enough shares / balance to sell' };
+        if (order.quantity.gt(held))
+          return { code: notEnough, message: 'not enough shares / balance to sell' };
       }
       this.reserve(order, price);
       return null;
     }
-    const opening = position.isZero() || position.isNeg() === signed.isNeg() ? order.quantity : Decimal.max(ZERO, order.quantity.sub(position.abs()));
+    const opening =
+      position.isZero() || position.isNeg() === signed.isNeg()
+        ? order.quantity
+        : Decimal.max(ZERO, order.quantity.sub(position.abs()));
     if (opening.gt(0)) {
       const settings = this.settings(instrument.id);
       const required = initialMargin(opening, instrument.contractValue, price, settings.leverage);
-      if (required.gt(this.availableCash(instrument.settleCurrency))) return { code: notEnough, message: 'insufficient margin' };
+      if (required.gt(this.availableCash(instrument.settleCurrency)))
+        return { code: notEnough, message: 'insufficient margin' };
       this.reserve(order, required);
     }
     return null;
@@ -313,7 +374,12 @@ export class PaperExecution implements ExecutionPort, VenueListener {
 
   onFill(order: SimOrder, price: Decimal, quantity: Decimal, role: FillRole): void {
     const instrument = order.instrument;
-    const fee = (this.venue.config.feeModel?.(instrument) ?? defaultFeeModel(instrument)).fee(instrument, role, price, quantity);
+    const fee = (this.venue.config.feeModel?.(instrument) ?? defaultFeeModel(instrument)).fee(
+      instrument,
+      role,
+      price,
+      quantity,
+    );
     const record = this.orders.get(order.request.clientOrderId);
     if (!record) return;
     const now = this.venue.clock.now();
@@ -430,7 +496,10 @@ export class PaperExecution implements ExecutionPort, VenueListener {
 
   private settings(instrumentId: InstrumentId): { leverage: number; marginMode: MarginMode } {
     return (
-      this.leverage.get(instrumentId) ?? { leverage: this.config.defaultLeverage ?? 1, marginMode: this.config.defaultMarginMode ?? 'cross' }
+      this.leverage.get(instrumentId) ?? {
+        leverage: this.config.defaultLeverage ?? 1,
+        marginMode: this.config.defaultMarginMode ?? 'cross',
+      }
     );
   }
 
@@ -447,11 +516,17 @@ export class PaperExecution implements ExecutionPort, VenueListener {
   private reserve(order: SimOrder, amountOrPrice: Decimal): void {
     const record = this.orders.get(order.request.clientOrderId);
     if (!record) return;
-    record.notional = isDerivative(order.instrument) ? amountOrPrice : order.request.side === 'BUY' ? amountOrPrice.mul(order.quantity).mul(order.instrument.contractValue) : ZERO;
+    record.notional = isDerivative(order.instrument)
+      ? amountOrPrice
+      : order.request.side === 'BUY'
+        ? amountOrPrice.mul(order.quantity).mul(order.instrument.contractValue)
+        : ZERO;
   }
 
   private openOrders(instrumentId?: InstrumentId): AccountOrder[] {
-    return [...this.live.values()].filter((order) => !order.sim.done && (instrumentId === undefined || order.state.instrumentId === instrumentId));
+    return [...this.live.values()].filter(
+      (order) => !order.sim.done && (instrumentId === undefined || order.state.instrumentId === instrumentId),
+    );
   }
 
   /** Cash minus what open orders reserve (unfilled share of their reservation) and, for derivatives, cross margin. */
@@ -466,8 +541,21 @@ export class PaperExecution implements ExecutionPort, VenueListener {
     let crossUpl = ZERO;
     for (const [id, position] of this.positions) {
       const instrument = this.venue.getInstrument(id);
-      if (!instrument || !isDerivative(instrument) || instrument.settleCurrency !== currency || position.marginMode !== 'cross') continue;
-      crossUsed = crossUsed.add(initialMargin(position.view.quantity, instrument.contractValue, position.view.averageEntryPrice, position.leverage));
+      if (
+        !instrument ||
+        !isDerivative(instrument) ||
+        instrument.settleCurrency !== currency ||
+        position.marginMode !== 'cross'
+      )
+        continue;
+      crossUsed = crossUsed.add(
+        initialMargin(
+          position.view.quantity,
+          instrument.contractValue,
+          position.view.averageEntryPrice,
+          position.leverage,
+        ),
+      );
       crossUpl = crossUpl.add(this.marked(position).unrealizedPnl);
     }
     return this.cashBalance(currency).add(crossUpl).sub(crossUsed).sub(reserved);
@@ -477,7 +565,14 @@ export class PaperExecution implements ExecutionPort, VenueListener {
     let total = ZERO;
     for (const order of this.live.values()) {
       const sim = order.sim;
-      if (sim === except || !sim.active || sim.done || sim.instrument.id !== instrumentId || sim.request.side !== 'SELL') continue;
+      if (
+        sim === except ||
+        !sim.active ||
+        sim.done ||
+        sim.instrument.id !== instrumentId ||
+        sim.request.side !== 'SELL'
+      )
+        continue;
       total = total.add(sim.quantity.sub(sim.filled));
     }
     return total;
@@ -498,7 +593,13 @@ export class PaperExecution implements ExecutionPort, VenueListener {
     return position;
   }
 
-  private bookFill(instrument: Instrument, side: 'BUY' | 'SELL', price: Decimal, quantity: Decimal, fee: Decimal): void {
+  private bookFill(
+    instrument: Instrument,
+    side: 'BUY' | 'SELL',
+    price: Decimal,
+    quantity: Decimal,
+    fee: Decimal,
+  ): void {
     const position = this.accountPosition(instrument);
     const before = position.view.quantity;
     if (before.isZero() && isDerivative(instrument)) {
@@ -506,7 +607,14 @@ export class PaperExecution implements ExecutionPort, VenueListener {
       position.leverage = settings.leverage;
       position.marginMode = settings.marginMode;
     }
-    const { position: view, realized } = applyFill(position.view, side, price, quantity, fee, instrument.contractValue);
+    const { position: view, realized } = applyFill(
+      position.view,
+      side,
+      price,
+      quantity,
+      fee,
+      instrument.contractValue,
+    );
     const mark = this.venue.markPrice(instrument.id);
     position.view = mark === null ? view : markPosition(view, mark, instrument.contractValue);
     const currency = instrument.settleCurrency;
@@ -519,7 +627,10 @@ export class PaperExecution implements ExecutionPort, VenueListener {
     this.addCash(currency, realized);
     if (position.marginMode !== 'isolated') return;
     const after = position.view.quantity;
-    const closed = before.isZero() || before.isNeg() === after.sub(before).isNeg() ? ZERO : Decimal.min(before.abs(), quantity);
+    const closed =
+      before.isZero() || before.isNeg() === after.sub(before).isNeg()
+        ? ZERO
+        : Decimal.min(before.abs(), quantity);
     if (closed.gt(0)) {
       const release = position.margin.mul(closed).div(before.abs());
       position.margin = position.margin.sub(release);
@@ -543,7 +654,9 @@ export class PaperExecution implements ExecutionPort, VenueListener {
       const view = this.marked(position);
       const mark = view.markPrice ?? view.averageEntryPrice;
       const q = view.quantity.abs().mul(instrument.contractValue);
-      equity = equity.add(view.unrealizedPnl).sub(q.mul(mark).mul(this.mmr(instrument).add(instrument.takerFeeRate)));
+      equity = equity
+        .add(view.unrealizedPnl)
+        .sub(q.mul(mark).mul(this.mmr(instrument).add(instrument.takerFeeRate)));
     }
     return equity;
   }
@@ -600,7 +713,8 @@ export class PaperExecution implements ExecutionPort, VenueListener {
 
   private openCrossPositions(): number {
     let count = 0;
-    for (const position of this.positions.values()) if (position.marginMode === 'cross' && !position.view.quantity.isZero()) count += 1;
+    for (const position of this.positions.values())
+      if (position.marginMode === 'cross' && !position.view.quantity.isZero()) count += 1;
     return count;
   }
 

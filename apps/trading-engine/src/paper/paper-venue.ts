@@ -54,7 +54,11 @@ export class PaperVenue {
   ) {
     // The venue keeps its own copy of each book, updated only after it advanced to the event's time: an order that
     // arrives (after latency) before a book update matches the book it would really have met.
-    this.matching = new MatchingEngine(config, (id) => this.books.get(id), (ownerId) => this.accounts.get(ownerId));
+    this.matching = new MatchingEngine(
+      config,
+      (id) => this.books.get(id),
+      (ownerId) => this.accounts.get(ownerId),
+    );
   }
 
   register(account: VenueListener): void {
@@ -96,7 +100,9 @@ export class PaperVenue {
         };
         this.watched.set(
           target,
-          (['book', 'trade', 'mark-price', 'funding', 'market-resolved'] as const).map((channel) => this.marketData.watch(target, channel, handler)),
+          (['book', 'trade', 'mark-price', 'funding', 'market-resolved'] as const).map((channel) =>
+            this.marketData.watch(target, channel, handler),
+          ),
         );
       }
     }
@@ -159,12 +165,16 @@ export class PaperVenue {
         const current = this.funding.get(event.instrumentId);
         // A newer schedule replaces the old one only after the old one was settled (advance() above).
         if (!current || event.nextFundingTime >= current.nextFundingTime) {
-          this.funding.set(event.instrumentId, { rate: event.fundingRate, nextFundingTime: event.nextFundingTime });
+          this.funding.set(event.instrumentId, {
+            rate: event.fundingRate,
+            nextFundingTime: event.nextFundingTime,
+          });
         }
         return;
       }
       case 'market-resolved':
-        for (const account of this.interested.get(event.instrumentId) ?? []) account.onResolved(event.instrumentId, event.settlementPrice);
+        for (const account of this.interested.get(event.instrumentId) ?? [])
+          account.onResolved(event.instrumentId, event.settlementPrice);
         return;
       case 'ticker':
         return;
@@ -183,6 +193,7 @@ export class PaperVenue {
     this.funding.delete(instrumentId);
     const mark = this.marks.get(instrumentId);
     if (mark === undefined) return;
-    for (const account of this.interested.get(instrumentId) ?? []) account.onFundingDue(instrumentId, schedule.rate, mark, schedule.nextFundingTime);
+    for (const account of this.interested.get(instrumentId) ?? [])
+      account.onFundingDue(instrumentId, schedule.rate, mark, schedule.nextFundingTime);
   }
 }

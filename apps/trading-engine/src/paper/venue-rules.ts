@@ -25,12 +25,20 @@ export interface VenueOrder {
 export function checkVenueRules(instrument: Instrument, order: VenueOrder): VenueViolation | null {
   const polymarket = instrument.exchange === 'polymarket';
   if (order.quantity.lte(0)) {
-    return { rule: 'venue-lot-size', venueCode: polymarket ? 'INVALID_ORDER_ERROR' : '51000', message: 'quantity must be positive' };
+    return {
+      rule: 'venue-lot-size',
+      venueCode: polymarket ? 'INVALID_ORDER_ERROR' : '51000',
+      message: 'quantity must be positive',
+    };
   }
   if (order.type !== 'MARKET') {
     const price = order.price;
     if (price === undefined || price.lte(0)) {
-      return { rule: 'venue-tick-size', venueCode: polymarket ? 'INVALID_ORDER_MIN_TICK_SIZE' : '51000', message: 'a limit order needs a positive price' };
+      return {
+        rule: 'venue-tick-size',
+        venueCode: polymarket ? 'INVALID_ORDER_MIN_TICK_SIZE' : '51000',
+        message: 'a limit order needs a positive price',
+      };
     }
     if (!isMultipleOf(price, instrument.tickSize)) {
       return {
@@ -48,7 +56,11 @@ export function checkVenueRules(instrument: Instrument, order: VenueOrder): Venu
     }
   }
   if (polymarket && !order.quantity.isInteger()) {
-    return { rule: 'venue-lot-size', venueCode: 'INVALID_ORDER_ERROR', message: `Polymarket trades whole shares; got ${order.quantity.toFixed()}` };
+    return {
+      rule: 'venue-lot-size',
+      venueCode: 'INVALID_ORDER_ERROR',
+      message: `Polymarket trades whole shares; got ${order.quantity.toFixed()}`,
+    };
   }
   if (!isMultipleOf(order.quantity, instrument.lotSize)) {
     return {

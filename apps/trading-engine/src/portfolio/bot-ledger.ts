@@ -78,10 +78,24 @@ export class BotLedger {
   }
 
   /** Books one fill; returns the PnL it realized (before fees). */
-  applyFill(instrument: Instrument, side: OrderSide, price: Decimal, quantity: Decimal, fee: Decimal, now: number): Decimal {
+  applyFill(
+    instrument: Instrument,
+    side: OrderSide,
+    price: Decimal,
+    quantity: Decimal,
+    fee: Decimal,
+    now: number,
+  ): Decimal {
     this.rollDay(now);
     const holding = this.holding(instrument);
-    const { position, realized } = applyFill(holding.view, side, price, quantity, fee, instrument.contractValue);
+    const { position, realized } = applyFill(
+      holding.view,
+      side,
+      price,
+      quantity,
+      fee,
+      instrument.contractValue,
+    );
     this.replace(holding, position);
     this.realizedClosed = this.realizedClosed.add(realized);
     this.fees = this.fees.add(fee);
@@ -116,8 +130,18 @@ export class BotLedger {
     if (!holding || holding.view.quantity.isZero()) return null;
     this.rollDay(now);
     const view = holding.view;
-    const realized = price.sub(view.averageEntryPrice).mul(view.quantity).mul(holding.instrument.contractValue);
-    this.replace(holding, { ...view, quantity: ZERO, averageEntryPrice: ZERO, realizedPnl: view.realizedPnl.add(realized), unrealizedPnl: ZERO, markPrice: price });
+    const realized = price
+      .sub(view.averageEntryPrice)
+      .mul(view.quantity)
+      .mul(holding.instrument.contractValue);
+    this.replace(holding, {
+      ...view,
+      quantity: ZERO,
+      averageEntryPrice: ZERO,
+      realizedPnl: view.realizedPnl.add(realized),
+      unrealizedPnl: ZERO,
+      markPrice: price,
+    });
     this.realizedClosed = this.realizedClosed.add(realized);
     this.touchPeak();
     return realized;
@@ -157,13 +181,18 @@ export class BotLedger {
   /** Swaps a holding's view, moving the running unrealized and exposure totals by the difference. */
   private replace(holding: Holding, view: PositionView): void {
     this.unrealizedTotal = this.unrealizedTotal.sub(holding.view.unrealizedPnl).add(view.unrealizedPnl);
-    this.exposureTotal = this.exposureTotal.sub(this.holdingExposure(holding.view, holding.instrument)).add(this.holdingExposure(view, holding.instrument));
+    this.exposureTotal = this.exposureTotal
+      .sub(this.holdingExposure(holding.view, holding.instrument))
+      .add(this.holdingExposure(view, holding.instrument));
     holding.view = view;
   }
 
   private holdingExposure(view: PositionView, instrument: Instrument): Decimal {
     if (view.quantity.isZero()) return ZERO;
-    return view.quantity.abs().mul(instrument.contractValue).mul(view.markPrice ?? view.averageEntryPrice);
+    return view.quantity
+      .abs()
+      .mul(instrument.contractValue)
+      .mul(view.markPrice ?? view.averageEntryPrice);
   }
 
   private holding(instrument: Instrument): Holding {
@@ -176,7 +205,9 @@ export class BotLedger {
   }
 
   private touchPeak(): void {
-    const equity = this.startingEquity.add(this.realizedClosed.add(this.unrealized()).sub(this.fees).add(this.funding));
+    const equity = this.startingEquity.add(
+      this.realizedClosed.add(this.unrealized()).sub(this.fees).add(this.funding),
+    );
     if (equity.gt(this.peakEquity)) this.peakEquity = equity;
   }
 

@@ -58,7 +58,8 @@ export class Portfolio {
   /** A snapshot of the totals. */
   current(): PortfolioTotals {
     const byExchange: PortfolioTotals['byExchange'] = {};
-    for (const [exchange, totals] of this.venues) byExchange[exchange] = { exposureUsdc: totals.exposureUsdc, dailyPnlUsdc: totals.dailyPnlUsdc };
+    for (const [exchange, totals] of this.venues)
+      byExchange[exchange] = { exposureUsdc: totals.exposureUsdc, dailyPnlUsdc: totals.dailyPnlUsdc };
     return { exposureUsdc: this.total.exposureUsdc, dailyPnlUsdc: this.total.dailyPnlUsdc, byExchange };
   }
 

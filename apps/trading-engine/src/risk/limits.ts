@@ -16,7 +16,8 @@ export interface ParsedRiskLimits {
   flattenOnStop: boolean;
 }
 
-const optional = (value: string | number | undefined): Decimal | null => (value === undefined ? null : new Decimal(value));
+const optional = (value: string | number | undefined): Decimal | null =>
+  value === undefined ? null : new Decimal(value);
 
 export function parseRiskLimits(limits: RiskLimits): ParsedRiskLimits {
   return {
@@ -30,7 +31,8 @@ export function parseRiskLimits(limits: RiskLimits): ParsedRiskLimits {
     maxOrdersPerMinute: limits.maxOrdersPerMinute ?? null,
     maxLeverage: limits.maxLeverage ?? null,
     priceBandPct: limits.priceBandPct === undefined ? null : new Decimal(String(limits.priceBandPct)),
-    liquidationBufferPct: limits.liquidationBufferPct === undefined ? null : new Decimal(String(limits.liquidationBufferPct)),
+    liquidationBufferPct:
+      limits.liquidationBufferPct === undefined ? null : new Decimal(String(limits.liquidationBufferPct)),
     flattenOnStop: limits.flattenOnStop ?? false,
   };
 }

@@ -23,7 +23,11 @@ export interface PortfolioBreach extends RiskViolation {
   exchange: Exchange | null;
 }
 
-function exposureBreach(value: Decimal, limit: Decimal | undefined, exchange: Exchange | null): PortfolioBreach | null {
+function exposureBreach(
+  value: Decimal,
+  limit: Decimal | undefined,
+  exchange: Exchange | null,
+): PortfolioBreach | null {
   if (limit === undefined || value.lte(limit)) return null;
   const where = exchange ?? 'all exchanges';
   return {
@@ -35,7 +39,11 @@ function exposureBreach(value: Decimal, limit: Decimal | undefined, exchange: Ex
   };
 }
 
-function lossBreach(dailyPnl: Decimal, limit: Decimal | undefined, exchange: Exchange | null): PortfolioBreach | null {
+function lossBreach(
+  dailyPnl: Decimal,
+  limit: Decimal | undefined,
+  exchange: Exchange | null,
+): PortfolioBreach | null {
   const loss = dailyPnl.neg();
   if (limit === undefined || loss.lt(limit)) return null;
   const where = exchange ?? 'all exchanges';
@@ -50,12 +58,19 @@ function lossBreach(dailyPnl: Decimal, limit: Decimal | undefined, exchange: Exc
 
 export function portfolioBreaches(totals: PortfolioTotals, limits: PortfolioLimits): PortfolioBreach[] {
   const breaches: PortfolioBreach[] = [];
-  const total = exposureBreach(totals.exposureUsdc, limits.maxTotalExposureUsdc, null) ?? lossBreach(totals.dailyPnlUsdc, limits.maxTotalDailyLossUsdc, null);
+  const total =
+    exposureBreach(totals.exposureUsdc, limits.maxTotalExposureUsdc, null) ??
+    lossBreach(totals.dailyPnlUsdc, limits.maxTotalDailyLossUsdc, null);
   if (total) breaches.push(total);
-  for (const [exchange, venueLimits] of Object.entries(limits.perExchange ?? {}) as [Exchange, VenueLimits][]) {
+  for (const [exchange, venueLimits] of Object.entries(limits.perExchange ?? {}) as [
+    Exchange,
+    VenueLimits,
+  ][]) {
     const venue = totals.byExchange[exchange];
     if (!venue) continue;
-    const breach = exposureBreach(venue.exposureUsdc, venueLimits.maxExposureUsdc, exchange) ?? lossBreach(venue.dailyPnlUsdc, venueLimits.maxDailyLossUsdc, exchange);
+    const breach =
+      exposureBreach(venue.exposureUsdc, venueLimits.maxExposureUsdc, exchange) ??
+      lossBreach(venue.dailyPnlUsdc, venueLimits.maxDailyLossUsdc, exchange);
     if (breach) breaches.push(breach);
   }
   return breaches;

@@ -23,7 +23,10 @@ export const PRE_TRADE_CHECKS: readonly PreTradeCheck[] = [
   orderRate,
 ];
 
-export function firstPreTradeViolation(input: PreTradeInput, checks: readonly PreTradeCheck[] = PRE_TRADE_CHECKS): RiskViolation | null {
+export function firstPreTradeViolation(
+  input: PreTradeInput,
+  checks: readonly PreTradeCheck[] = PRE_TRADE_CHECKS,
+): RiskViolation | null {
   for (const check of checks) {
     const violation = check(input);
     if (violation) return violation;

@@ -17,14 +17,18 @@ export function suggestedOrderSize(
   openSameSide: Decimal,
 ): Decimal {
   const signedExisting = position.add(openSameSide);
-  const room = side === 'BUY' ? limits.maxPositionSize.sub(signedExisting) : limits.maxPositionSize.add(signedExisting);
+  const room =
+    side === 'BUY' ? limits.maxPositionSize.sub(signedExisting) : limits.maxPositionSize.add(signedExisting);
   let size = room;
   if (limits.maxOrderSize !== null && limits.maxOrderSize.lt(size)) size = limits.maxOrderSize;
   if (limits.maxOrderNotional !== null && price.gt(0)) {
     const byNotional = limits.maxOrderNotional.div(price.mul(instrument.contractValue));
     if (byNotional.lt(size)) size = byNotional;
   }
-  const step = instrument.exchange === 'polymarket' && instrument.lotSize.lt(1) ? instrument.lotSize.ceil() : instrument.lotSize;
+  const step =
+    instrument.exchange === 'polymarket' && instrument.lotSize.lt(1)
+      ? instrument.lotSize.ceil()
+      : instrument.lotSize;
   const rounded = floorToStep(size, step);
   return rounded.lt(instrument.minSize) || rounded.lte(0) ? ZERO : rounded;
 }

@@ -13,11 +13,9 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 const wsOrHttp = (protocols: readonly string[]) =>
-  z
-    .url()
-    .refine((value) => protocols.some((p) => value.startsWith(`${p}://`)), {
-      message: `must start with ${protocols.join(' or ')}://`,
-    });
+  z.url().refine((value) => protocols.some((p) => value.startsWith(`${p}://`)), {
+    message: `must start with ${protocols.join(' or ')}://`,
+  });
 
 const EnvSchema = z
   .object({

@@ -29,7 +29,11 @@ function roundToTick(price: Decimal, tick: Decimal, mode: Decimal.Rounding): Dec
   return price.div(tick).toDecimalPlaces(0, mode).mul(tick);
 }
 
-function quote(state: SimpleQuoterState, ctx: StrategyContext, config: SimpleQuoterConfig): StrategyResult<SimpleQuoterState> {
+function quote(
+  state: SimpleQuoterState,
+  ctx: StrategyContext,
+  config: SimpleQuoterConfig,
+): StrategyResult<SimpleQuoterState> {
   const id = config.instrumentId;
   const mid = ctx.mid(id);
   const instrument = ctx.instrument(id);
@@ -48,11 +52,27 @@ function quote(state: SimpleQuoterState, ctx: StrategyContext, config: SimpleQuo
   let askId: string | null = null;
   if (bidSize.gt(0) && bid.gt(0)) {
     bidId = ctx.newClientOrderId();
-    intents.push({ type: 'place-order', instrumentId: id, side: 'BUY', orderType: 'LIMIT', price: bid, quantity: bidSize, clientOrderId: bidId });
+    intents.push({
+      type: 'place-order',
+      instrumentId: id,
+      side: 'BUY',
+      orderType: 'LIMIT',
+      price: bid,
+      quantity: bidSize,
+      clientOrderId: bidId,
+    });
   }
   if (askSize.gt(0)) {
     askId = ctx.newClientOrderId();
-    intents.push({ type: 'place-order', instrumentId: id, side: 'SELL', orderType: 'LIMIT', price: ask, quantity: askSize, clientOrderId: askId });
+    intents.push({
+      type: 'place-order',
+      instrumentId: id,
+      side: 'SELL',
+      orderType: 'LIMIT',
+      price: ask,
+      quantity: askSize,
+      clientOrderId: askId,
+    });
   }
   return { state: { quotedMid: mid, bidId, askId }, intents };
 }
@@ -83,7 +103,11 @@ export const simpleQuoter = defineStrategy<SimpleQuoterConfig, SimpleQuoterState
     if (event.order.status !== 'FILLED') return { state, intents: [] };
     const id = event.order.clientOrderId;
     return {
-      state: { ...state, bidId: state.bidId === id ? null : state.bidId, askId: state.askId === id ? null : state.askId },
+      state: {
+        ...state,
+        bidId: state.bidId === id ? null : state.bidId,
+        askId: state.askId === id ? null : state.askId,
+      },
       intents: [],
     };
   },
@@ -91,7 +115,11 @@ export const simpleQuoter = defineStrategy<SimpleQuoterConfig, SimpleQuoterState
     const id = event.clientOrderId;
     if (id === null) return { state, intents: [] };
     return {
-      state: { ...state, bidId: state.bidId === id ? null : state.bidId, askId: state.askId === id ? null : state.askId },
+      state: {
+        ...state,
+        bidId: state.bidId === id ? null : state.bidId,
+        askId: state.askId === id ? null : state.askId,
+      },
       intents: [],
     };
   },

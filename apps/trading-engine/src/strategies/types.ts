@@ -26,7 +26,14 @@ import type { BalanceState, FillReport, OrderState } from '../ports/execution.js
 import type { Intent } from '../domain/intents.js';
 import type { PositionView } from '../domain/position.js';
 
-export type { Intent, PlaceOrderIntent, CancelOrderIntent, AmendOrderIntent, CancelAllIntent, SetLeverageIntent } from '../domain/intents.js';
+export type {
+  Intent,
+  PlaceOrderIntent,
+  CancelOrderIntent,
+  AmendOrderIntent,
+  CancelAllIntent,
+  SetLeverageIntent,
+} from '../domain/intents.js';
 export type { PositionView } from '../domain/position.js';
 
 /** The periodic tick (hybrid model: strategies react to market events and also get a timer). */
@@ -76,16 +83,11 @@ export interface StopEvent {
   reason: string;
 }
 
-export type MarketStrategyEvent = BookEvent | TradeEvent | TickerEvent | FundingEvent | MarkPriceEvent | MarketResolvedEvent;
+export type MarketStrategyEvent =
+  BookEvent | TradeEvent | TickerEvent | FundingEvent | MarkPriceEvent | MarketResolvedEvent;
 
 export type StrategyEvent =
-  | MarketStrategyEvent
-  | TimerEvent
-  | FillEvent
-  | OrderUpdateEvent
-  | OrderDeniedEvent
-  | StartEvent
-  | StopEvent;
+  MarketStrategyEvent | TimerEvent | FillEvent | OrderUpdateEvent | OrderDeniedEvent | StartEvent | StopEvent;
 
 export interface StrategyLogger {
   debug(message: string, context?: Record<string, unknown>): void;

@@ -55,7 +55,10 @@ describe('bot lifecycle in the engine', () => {
     expect(bot.state).toBe('RUNNING');
     // simple-quoter quoted on start: bid 99.9 (mid 100 − 10 bps, rounded down to the tick) and ask 100.1.
     const open = bot.tracker.openOrders(BTC);
-    expect(open.map((order) => `${order.side}@${order.price?.toFixed() ?? ''}`).sort()).toEqual(['BUY@99.9', 'SELL@100.1']);
+    expect(open.map((order) => `${order.side}@${order.price?.toFixed() ?? ''}`).sort()).toEqual([
+      'BUY@99.9',
+      'SELL@100.1',
+    ]);
 
     await rig.engine.pauseBot('mm', 'operator pause');
     await settle();
@@ -69,7 +72,16 @@ describe('bot lifecycle in the engine', () => {
     expect(bot.tracker.openCount()).toBe(2);
     await rig.engine.stopBot('mm', 'operator stop');
     await settle();
-    expect(rig.states('mm')).toEqual(['STARTING', 'RUNNING', 'PAUSING', 'PAUSED', 'STARTING', 'RUNNING', 'STOPPING', 'STOPPED']);
+    expect(rig.states('mm')).toEqual([
+      'STARTING',
+      'RUNNING',
+      'PAUSING',
+      'PAUSED',
+      'STARTING',
+      'RUNNING',
+      'STOPPING',
+      'STOPPED',
+    ]);
     const reasons = rig.sink.ofType('bot-state-changed').map((event) => event.payload.reason);
     expect(reasons).toContain('operator pause');
     expect(reasons).toContain('operator stop');
@@ -91,16 +103,30 @@ describe('bot lifecycle in the engine', () => {
     await settle();
     expect(bad.state).toBe('ERROR');
     expect(await bad.execution.port.fetchOpenOrders()).toHaveLength(0);
-    const errorEvent = rig.sink.ofType('bot-state-changed').find((event) => event.botId === 'bad' && event.payload.to === 'ERROR');
+    const errorEvent = rig.sink
+      .ofType('bot-state-changed')
+      .find((event) => event.botId === 'bad' && event.payload.to === 'ERROR');
     expect(errorEvent?.payload.reason).toMatch(/boom in onBook/);
-    expect(rig.sink.ofType('bot-log').some((event) => event.botId === 'bad' && event.payload.level === 'error')).toBe(true);
+    expect(
+      rig.sink.ofType('bot-log').some((event) => event.botId === 'bad' && event.payload.level === 'error'),
+    ).toBe(true);
 
     // The good bot saw the same event and requoted around the new mid (102).
     const good = rig.engine.bot('good');
     expect(good.state).toBe('RUNNING');
-    expect(good.tracker.openOrders(BTC).map((order) => order.price?.toFixed()).sort()).toEqual(['101.8', '102.2']);
+    expect(
+      good.tracker
+        .openOrders(BTC)
+        .map((order) => order.price?.toFixed())
+        .sort(),
+    ).toEqual(['101.8', '102.2']);
     rig.okxFeed.publish(book(BTC, [[104.8, 5]], [[105.2, 5]], 1_300));
-    expect(good.tracker.openOrders(BTC).map((order) => order.price?.toFixed()).sort()).toEqual(['104.8', '105.2']);
+    expect(
+      good.tracker
+        .openOrders(BTC)
+        .map((order) => order.price?.toFixed())
+        .sort(),
+    ).toEqual(['104.8', '105.2']);
     expect(bad.state).toBe('ERROR');
     expectSchemaValid(rig.sink.events);
   });
@@ -119,7 +145,9 @@ describe('bot lifecycle in the engine', () => {
 
   it('rejects a bot whose strategy config does not match its schema', () => {
     const rig = engineRig();
-    expect(() => rig.engine.createBot(rig.spec('x', { config: { instrumentId: BTC, spreadBps: -1 } }))).toThrow(/spreadBps/);
+    expect(() =>
+      rig.engine.createBot(rig.spec('x', { config: { instrumentId: BTC, spreadBps: -1 } })),
+    ).toThrow(/spreadBps/);
     expect(() => rig.engine.createBot(rig.spec('y', { strategy: 'nope' }))).toThrow(/unknown strategy/);
   });
 
@@ -128,13 +156,26 @@ describe('bot lifecycle in the engine', () => {
     rig.okxFeed.publish(book(BTC, [[99.9, 5]], [[100.1, 5]], 1_000));
     rig.engine.createBot(rig.spec('f', { strategy: 'scripted' }));
     await rig.engine.startBot('f');
-    scripted.queue('f', { type: 'place-order', instrumentId: BTC, side: 'BUY', orderType: 'LIMIT', price: d('100.1'), quantity: d(2), clientOrderId: 'buy1' });
+    scripted.queue('f', {
+      type: 'place-order',
+      instrumentId: BTC,
+      side: 'BUY',
+      orderType: 'LIMIT',
+      price: d('100.1'),
+      quantity: d(2),
+      clientOrderId: 'buy1',
+    });
     rig.okxFeed.publish(book(BTC, [[99.9, 5]], [[100.1, 5]], 1_100));
     await settle();
     expect(scripted.seen('f')).toContain('fill:buy1:2');
     expect(rig.engine.bot('f').ledger.position(BTC).quantity.toFixed()).toBe('2');
     const filled = rig.sink.ofType('order-filled');
-    expect(filled.at(-1)?.payload.fill).toMatchObject({ price: '100.1', quantity: '2', role: 'taker', fee: '0.001001' });
+    expect(filled.at(-1)?.payload.fill).toMatchObject({
+      price: '100.1',
+      quantity: '2',
+      role: 'taker',
+      fee: '0.001001',
+    });
     expectSchemaValid(rig.sink.events);
   });
 });

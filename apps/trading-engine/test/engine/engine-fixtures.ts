@@ -37,7 +37,16 @@ export const thrower = defineStrategy<{ instrumentId: InstrumentId }, { books: n
     if (bid === null) return { state: { books }, intents: [] };
     return {
       state: { books },
-      intents: [{ type: 'place-order', instrumentId: config.instrumentId, side: 'BUY', orderType: 'LIMIT', price: bid, quantity: d(1) }],
+      intents: [
+        {
+          type: 'place-order',
+          instrumentId: config.instrumentId,
+          side: 'BUY',
+          orderType: 'LIMIT',
+          price: bid,
+          quantity: d(1),
+        },
+      ],
     };
   },
 });
@@ -65,7 +74,10 @@ export const scripted = (() => {
       return { state, intents: [] };
     },
     onFill: (state, event, ctx) => {
-      seen.set(ctx.botId, [...(seen.get(ctx.botId) ?? []), `fill:${event.fill.clientOrderId}:${event.fill.quantity.toFixed()}`]);
+      seen.set(ctx.botId, [
+        ...(seen.get(ctx.botId) ?? []),
+        `fill:${event.fill.clientOrderId}:${event.fill.quantity.toFixed()}`,
+      ]);
       return { state, intents: [] };
     },
     onOrderDenied: (state, event, ctx) => {
@@ -75,17 +87,23 @@ export const scripted = (() => {
   });
   return {
     strategy,
-    queue: (botId: string, ...intents: Intent[]) => pending.set(botId, [...(pending.get(botId) ?? []), ...intents]),
+    queue: (botId: string, ...intents: Intent[]) =>
+      pending.set(botId, [...(pending.get(botId) ?? []), ...intents]),
     seen: (botId: string) => seen.get(botId) ?? [],
   };
 })();
 
-export function engineRig(options: { latencyMs?: number; portfolioLimits?: PortfolioLimits } = {}): EngineRig {
+export function engineRig(
+  options: { latencyMs?: number; portfolioLimits?: PortfolioLimits } = {},
+): EngineRig {
   const clock = new SimulatedClock(1_000);
   const okxFeed = new InMemoryMarketData(clock);
   const pmFeed = new InMemoryMarketData(clock);
   const sink = new MemoryEventSink();
-  const strategies = new StrategyRegistry().register(simpleQuoter).register(thrower).register(scripted.strategy);
+  const strategies = new StrategyRegistry()
+    .register(simpleQuoter)
+    .register(thrower)
+    .register(scripted.strategy);
   const kernel = createKernel({
     engineId: 'test-engine',
     clock,
@@ -130,7 +148,10 @@ export function engineRig(options: { latencyMs?: number; portfolioLimits?: Portf
 export function expectSchemaValid(events: readonly EngineEvent[]): void {
   for (const event of events) {
     const result = validate('EngineEvent', event);
-    if (!result.ok) expect.fail(`${event.type} does not match the schema: ${result.issues.map((issue) => issue.message).join('; ')}`);
+    if (!result.ok)
+      expect.fail(
+        `${event.type} does not match the schema: ${result.issues.map((issue) => issue.message).join('; ')}`,
+      );
   }
 }
 

@@ -86,9 +86,23 @@ export function book(instrumentId: InstrumentId, bids: Levels, asks: Levels, tim
   };
 }
 
-export function trade(instrumentId: InstrumentId, side: OrderSide, price: string | number, quantity: string | number, timestamp: number): TradeEvent {
+export function trade(
+  instrumentId: InstrumentId,
+  side: OrderSide,
+  price: string | number,
+  quantity: string | number,
+  timestamp: number,
+): TradeEvent {
   sequence += 1;
-  return { type: 'trade', instrumentId, tradeId: `t${String(sequence)}`, side, price: d(price), quantity: d(quantity), timestamp };
+  return {
+    type: 'trade',
+    instrumentId,
+    tradeId: `t${String(sequence)}`,
+    side,
+    price: d(price),
+    quantity: d(quantity),
+    timestamp,
+  };
 }
 
 export interface PaperRig {
@@ -96,10 +110,17 @@ export interface PaperRig {
   feed: InMemoryMarketData;
   instruments: StaticInstruments;
   venue: PaperVenue;
-  account(id: string, balances: Record<string, string>, options?: { leverage?: number; marginMode?: 'cross' | 'isolated' }): PaperExecution;
+  account(
+    id: string,
+    balances: Record<string, string>,
+    options?: { leverage?: number; marginMode?: 'cross' | 'isolated' },
+  ): PaperExecution;
 }
 
-export function paperRig(config: Partial<PaperVenueConfig> = {}, list: readonly Instrument[] = [BTC_SWAP, ETH_SWAP, PM_YES, PM_NO]): PaperRig {
+export function paperRig(
+  config: Partial<PaperVenueConfig> = {},
+  list: readonly Instrument[] = [BTC_SWAP, ETH_SWAP, PM_YES, PM_NO],
+): PaperRig {
   const clock = new SimulatedClock(1_000);
   const feed = new InMemoryMarketData(clock);
   const instruments = new StaticInstruments(list);
@@ -113,7 +134,9 @@ export function paperRig(config: Partial<PaperVenueConfig> = {}, list: readonly 
     account: (id, balances, options) =>
       new PaperExecution(venue, {
         accountId: id,
-        initialBalances: Object.fromEntries(Object.entries(balances).map(([currency, amount]) => [currency, d(amount)])),
+        initialBalances: Object.fromEntries(
+          Object.entries(balances).map(([currency, amount]) => [currency, d(amount)]),
+        ),
         ...(options?.leverage === undefined ? {} : { defaultLeverage: options.leverage }),
         ...(options?.marginMode === undefined ? {} : { defaultMarginMode: options.marginMode }),
       }),
@@ -127,6 +150,8 @@ export function record(account: PaperExecution): ExecutionEvent[] {
   return events;
 }
 
-export function fills(events: readonly ExecutionEvent[]): Extract<ExecutionEvent, { type: 'fill' }>['fill'][] {
+export function fills(
+  events: readonly ExecutionEvent[],
+): Extract<ExecutionEvent, { type: 'fill' }>['fill'][] {
   return events.flatMap((event) => (event.type === 'fill' ? [event.fill] : []));
 }

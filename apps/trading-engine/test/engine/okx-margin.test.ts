@@ -16,7 +16,12 @@ describe('liquidation price formula (linear, OKX)', () => {
   it.each([
     { name: 'isolated long', quantity: '100', margin: '5000', expected: '45248.868778280542986' },
     { name: 'isolated short', quantity: '-100', margin: '5000', expected: '54699.154649428145201' },
-    { name: 'cross long, 9 975 free equity', quantity: '100', margin: '9975', expected: '40246.354952237305178' },
+    {
+      name: 'cross long, 9 975 free equity',
+      quantity: '100',
+      margin: '9975',
+      expected: '40246.354952237305178',
+    },
     { name: 'long over-margined (cannot be liquidated)', quantity: '100', margin: '60000', expected: '0' },
   ])('$name', ({ quantity, margin, expected }) => {
     const price = liquidationPrice({
@@ -32,7 +37,14 @@ describe('liquidation price formula (linear, OKX)', () => {
 
   it('is null when flat', () => {
     expect(
-      liquidationPrice({ quantity: d(0), contractValue: d(1), averageEntryPrice: d(1), margin: d(1), maintenanceMarginRate: MMR, liquidationFeeRate: FEE }),
+      liquidationPrice({
+        quantity: d(0),
+        contractValue: d(1),
+        averageEntryPrice: d(1),
+        margin: d(1),
+        maintenanceMarginRate: MMR,
+        liquidationFeeRate: FEE,
+      }),
     ).toBeNull();
   });
 
@@ -51,7 +63,13 @@ describe('paper account margin', () => {
     const account = rig.account('iso', { USDT: '10000' });
     await account.setLeverage(BTC, 10, 'isolated');
     const events = record(account);
-    await account.createOrder({ clientOrderId: 'o1', instrumentId: BTC, side: 'BUY', type: 'MARKET', quantity: d(100) });
+    await account.createOrder({
+      clientOrderId: 'o1',
+      instrumentId: BTC,
+      side: 'BUY',
+      type: 'MARKET',
+      quantity: d(100),
+    });
     // Entry: taker fee 50 000 × 1 × 0.0005 = 25; isolated margin 5 000 leaves the cash.
     expect(account.isolatedMargin(BTC).toFixed()).toBe('5000');
     expect(account.cashBalance('USDT').toFixed()).toBe('4975');
@@ -84,7 +102,13 @@ describe('paper account margin', () => {
     const account = rig.account('short', { USDT: '10000' });
     await account.setLeverage(BTC, 10, 'isolated');
     const events = record(account);
-    await account.createOrder({ clientOrderId: 'o1', instrumentId: BTC, side: 'SELL', type: 'MARKET', quantity: d(100) });
+    await account.createOrder({
+      clientOrderId: 'o1',
+      instrumentId: BTC,
+      side: 'SELL',
+      type: 'MARKET',
+      quantity: d(100),
+    });
     expect(account.liquidationPrice(BTC)?.toFixed()).toBe('54699.154649428145201');
     rig.feed.publish({ type: 'mark-price', instrumentId: BTC, markPrice: d(54699), timestamp: 2_000 });
     expect(account.position(BTC).quantity.toFixed()).toBe('-100');
@@ -98,7 +122,13 @@ describe('paper account margin', () => {
     rig.feed.publish(book(BTC, [[49999.9, 500]], [[50000, 500]], 1_000));
     const account = rig.account('cross', { USDT: '10000' }, { leverage: 10, marginMode: 'cross' });
     const events = record(account);
-    await account.createOrder({ clientOrderId: 'o1', instrumentId: BTC, side: 'BUY', type: 'MARKET', quantity: d(100) });
+    await account.createOrder({
+      clientOrderId: 'o1',
+      instrumentId: BTC,
+      side: 'BUY',
+      type: 'MARKET',
+      quantity: d(100),
+    });
     expect(account.cashBalance('USDT').toFixed()).toBe('9975');
     expect(account.liquidationPrice(BTC)?.toFixed()).toBe('40246.354952237305178');
     rig.feed.publish({ type: 'mark-price', instrumentId: BTC, markPrice: d(45000), timestamp: 2_000 }); // isolated would be gone
@@ -115,14 +145,39 @@ describe('paper account margin', () => {
     const long = rig.account('long', { USDT: '10000' }, { leverage: 5 });
     const short = rig.account('short', { USDT: '10000' }, { leverage: 5 });
     const longEvents = record(long);
-    await long.createOrder({ clientOrderId: 'l1', instrumentId: BTC, side: 'BUY', type: 'LIMIT', price: d(50000), quantity: d(100) });
-    await short.createOrder({ clientOrderId: 's1', instrumentId: BTC, side: 'SELL', type: 'LIMIT', price: d('49999.9'), quantity: d(100) });
+    await long.createOrder({
+      clientOrderId: 'l1',
+      instrumentId: BTC,
+      side: 'BUY',
+      type: 'LIMIT',
+      price: d(50000),
+      quantity: d(100),
+    });
+    await short.createOrder({
+      clientOrderId: 's1',
+      instrumentId: BTC,
+      side: 'SELL',
+      type: 'LIMIT',
+      price: d('49999.9'),
+      quantity: d(100),
+    });
     const longCash = long.cashBalance('USDT');
     const shortCash = short.cashBalance('USDT');
     const fundingTime = 8 * 3600 * 1000;
     rig.feed.publish({ type: 'mark-price', instrumentId: BTC, markPrice: d(50000), timestamp: 2_000 });
-    rig.feed.publish({ type: 'funding', instrumentId: BTC, fundingRate: d('0.0001'), nextFundingTime: fundingTime, timestamp: 2_000 });
-    rig.feed.publish({ type: 'mark-price', instrumentId: BTC, markPrice: d(50100), timestamp: fundingTime - 1 });
+    rig.feed.publish({
+      type: 'funding',
+      instrumentId: BTC,
+      fundingRate: d('0.0001'),
+      nextFundingTime: fundingTime,
+      timestamp: 2_000,
+    });
+    rig.feed.publish({
+      type: 'mark-price',
+      instrumentId: BTC,
+      markPrice: d(50100),
+      timestamp: fundingTime - 1,
+    });
     expect(long.cashBalance('USDT').eq(longCash)).toBe(true); // not yet due
     rig.feed.publish({ type: 'mark-price', instrumentId: BTC, markPrice: d(50200), timestamp: fundingTime });
     // Due at fundingTime on the mark then (50 100): 1 BTC × 50 100 × 0.0001 = 5.01; longs pay shorts.
@@ -133,7 +188,12 @@ describe('paper account margin', () => {
     expect(funding).toHaveLength(1);
     expect(funding[0]?.timestamp).toBe(fundingTime);
     // Paid once per funding time.
-    rig.feed.publish({ type: 'mark-price', instrumentId: BTC, markPrice: d(50300), timestamp: fundingTime + 1000 });
+    rig.feed.publish({
+      type: 'mark-price',
+      instrumentId: BTC,
+      markPrice: d(50300),
+      timestamp: fundingTime + 1000,
+    });
     expect(long.position(BTC).funding.toFixed()).toBe('-5.01');
     expect(fundingPayment(d(-3), d('0.01'), d(40000), d('-0.0002')).toFixed()).toBe('-0.24');
   });

@@ -9,18 +9,37 @@ import type { OrderRequest, OrderState } from '../../src/ports/execution.js';
 
 const BTC = BTC_SWAP.id;
 
-function limit(id: string, side: 'BUY' | 'SELL', price: string, quantity: string, type: OrderRequest['type'] = 'LIMIT'): OrderRequest {
+function limit(
+  id: string,
+  side: 'BUY' | 'SELL',
+  price: string,
+  quantity: string,
+  type: OrderRequest['type'] = 'LIMIT',
+): OrderRequest {
   return { clientOrderId: id, instrumentId: BTC, side, type, price: d(price), quantity: d(quantity) };
 }
 
 function lastOrder(events: ReturnType<typeof record>, id: string): OrderState | undefined {
-  return events.flatMap((event) => (event.type === 'order' && event.order.clientOrderId === id ? [event.order] : [])).at(-1);
+  return events
+    .flatMap((event) => (event.type === 'order' && event.order.clientOrderId === id ? [event.order] : []))
+    .at(-1);
 }
 
 describe('paper matching', () => {
   it('walks the book for a marketable order (slippage), then rests the remainder', async () => {
     const rig = paperRig();
-    rig.feed.publish(book(BTC, [[99, 5]], [[100, 1], [101, 2], [102, 5]], 1_000));
+    rig.feed.publish(
+      book(
+        BTC,
+        [[99, 5]],
+        [
+          [100, 1],
+          [101, 2],
+          [102, 5],
+        ],
+        1_000,
+      ),
+    );
     const account = rig.account('a', { USDT: '100000' }, { leverage: 10 });
     const events = record(account);
     await account.createOrder(limit('b1', 'BUY', '101.5', '4'));
@@ -82,7 +101,18 @@ describe('paper matching', () => {
     const account = rig.account('a', { USDT: '100000' }, { leverage: 10 });
     const events = record(account);
     await account.createOrder(limit('s1', 'SELL', '100.5', '3'));
-    rig.feed.publish(book(BTC, [[100.7, 1], [100.6, 1], [100.4, 9]], [[101, 5]], 1_001));
+    rig.feed.publish(
+      book(
+        BTC,
+        [
+          [100.7, 1],
+          [100.6, 1],
+          [100.4, 9],
+        ],
+        [[101, 5]],
+        1_001,
+      ),
+    );
     expect(fills(events).map((fill) => [fill.price.toFixed(), fill.quantity.toFixed(), fill.role])).toEqual([
       ['100.5', '1', 'maker'],
       ['100.5', '1', 'maker'],
@@ -91,13 +121,25 @@ describe('paper matching', () => {
 
   it('does not let two paper orders take the same displayed liquidity', async () => {
     const rig = paperRig();
-    rig.feed.publish(book(BTC, [[99, 5]], [[100, 1], [101, 1]], 1_000));
+    rig.feed.publish(
+      book(
+        BTC,
+        [[99, 5]],
+        [
+          [100, 1],
+          [101, 1],
+        ],
+        1_000,
+      ),
+    );
     const first = rig.account('a', { USDT: '100000' }, { leverage: 10 });
     const second = rig.account('b', { USDT: '100000' }, { leverage: 10 });
     const secondEvents = record(second);
     await first.createOrder(limit('x1', 'BUY', '100', '1'));
     await second.createOrder(limit('y1', 'BUY', '101', '1.5'));
-    expect(fills(secondEvents).map((fill) => [fill.price.toFixed(), fill.quantity.toFixed()])).toEqual([['101', '1']]);
+    expect(fills(secondEvents).map((fill) => [fill.price.toFixed(), fill.quantity.toFixed()])).toEqual([
+      ['101', '1'],
+    ]);
   });
 
   it('applies latency as simulated time: the order meets the book at its arrival, not at its sending', async () => {
@@ -123,17 +165,42 @@ describe('paper matching', () => {
 
   it('handles MARKET, IOC, FOK and POST_ONLY like the venue', async () => {
     const rig = paperRig();
-    rig.feed.publish(book(BTC, [[99, 5]], [[100, 1], [101, 1]], 1_000));
+    rig.feed.publish(
+      book(
+        BTC,
+        [[99, 5]],
+        [
+          [100, 1],
+          [101, 1],
+        ],
+        1_000,
+      ),
+    );
     const account = rig.account('a', { USDT: '100000' }, { leverage: 10 });
     const events = record(account);
-    await account.createOrder({ clientOrderId: 'f1', instrumentId: BTC, side: 'BUY', type: 'FOK', price: d(101), quantity: d(3) });
+    await account.createOrder({
+      clientOrderId: 'f1',
+      instrumentId: BTC,
+      side: 'BUY',
+      type: 'FOK',
+      price: d(101),
+      quantity: d(3),
+    });
     expect(lastOrder(events, 'f1')?.status).toBe('CANCELLED');
     expect(fills(events)).toHaveLength(0);
-    await expect(account.createOrder(limit('p1', 'BUY', '100', '1', 'POST_ONLY'))).rejects.toThrow(/post-only/);
+    await expect(account.createOrder(limit('p1', 'BUY', '100', '1', 'POST_ONLY'))).rejects.toThrow(
+      /post-only/,
+    );
     await account.createOrder(limit('i1', 'BUY', '100', '3', 'IOC'));
     expect(lastOrder(events, 'i1')).toMatchObject({ status: 'CANCELLED' });
     expect(lastOrder(events, 'i1')?.filledQuantity.toFixed()).toBe('1');
-    await account.createOrder({ clientOrderId: 'm1', instrumentId: BTC, side: 'SELL', type: 'MARKET', quantity: d(2) });
+    await account.createOrder({
+      clientOrderId: 'm1',
+      instrumentId: BTC,
+      side: 'SELL',
+      type: 'MARKET',
+      quantity: d(2),
+    });
     expect(fills(events).at(-1)).toMatchObject({ clientOrderId: 'm1', role: 'taker' });
     expect(fills(events).at(-1)?.price.toFixed()).toBe('99');
   });
@@ -142,9 +209,15 @@ describe('paper matching', () => {
     const rig = paperRig();
     rig.feed.publish(book(BTC, [[99, 5]], [[100, 5]], 1_000));
     const account = rig.account('a', { USDT: '100000' });
-    await expect(account.createOrder(limit('t1', 'BUY', '99.05', '1'))).rejects.toMatchObject({ code: '51000' });
-    await expect(account.createOrder(limit('t2', 'BUY', '99', '1.005'))).rejects.toMatchObject({ code: '51121' });
-    await expect(account.createOrder(limit('t3', 'BUY', '99', '0.001'))).rejects.toMatchObject({ code: '51121' });
+    await expect(account.createOrder(limit('t1', 'BUY', '99.05', '1'))).rejects.toMatchObject({
+      code: '51000',
+    });
+    await expect(account.createOrder(limit('t2', 'BUY', '99', '1.005'))).rejects.toMatchObject({
+      code: '51121',
+    });
+    await expect(account.createOrder(limit('t3', 'BUY', '99', '0.001'))).rejects.toMatchObject({
+      code: '51121',
+    });
     expect(rig.venue.matching.restingOrders(BTC)).toHaveLength(0);
   });
 });

@@ -41,7 +41,14 @@ describe('PnL replay (BTC-USDT-SWAP, contract value 0.01, 1 000 USDT)', () => {
     expect(ledger.applyFill(BTC_SWAP, 'BUY', d(100), d(3), d('0.0015'), 1_000).toFixed()).toBe('0');
     // 2. BUY 1 @ 104, fee 0.00052. Average entry (300 + 104) / 4 = 101.
     ledger.applyFill(BTC_SWAP, 'BUY', d(104), d(1), d('0.00052'), 2_000);
-    expect(snapshot(ledger, 2_000)).toMatchObject({ quantity: '4', averageEntryPrice: '101', realizedPnl: '0', fees: '0.00202', totalPnl: '-0.00202', tradeCount: 2 });
+    expect(snapshot(ledger, 2_000)).toMatchObject({
+      quantity: '4',
+      averageEntryPrice: '101',
+      realizedPnl: '0',
+      fees: '0.00202',
+      totalPnl: '-0.00202',
+      tradeCount: 2,
+    });
 
     // 3. SELL 2 @ 106.5, maker fee 106.5 × 2 × 0.01 × 0.0002 = 0.000426. Realized (106.5 − 101) × 2 × 0.01 = 0.11.
     expect(ledger.applyFill(BTC_SWAP, 'SELL', d('106.5'), d(2), d('0.000426'), 3_000).toFixed()).toBe('0.11');
@@ -86,10 +93,16 @@ describe('PnL replay (BTC-USDT-SWAP, contract value 0.01, 1 000 USDT)', () => {
 
     // 7. Mark 101.5: the short gains (101.5 − 102) × −3 × 0.01 = 0.015.
     ledger.mark(BTC, d('101.5'), 7_000);
-    expect(snapshot(ledger, 7_000)).toMatchObject({ unrealizedPnl: '0.015', totalPnl: '0.139798', exposure: '3.045' });
+    expect(snapshot(ledger, 7_000)).toMatchObject({
+      unrealizedPnl: '0.015',
+      totalPnl: '0.139798',
+      exposure: '3.045',
+    });
 
     // 8. Next UTC day: BUY 3 @ 100.25, maker fee 100.25 × 3 × 0.01 × 0.0002 = 0.0006015; realized (102 − 100.25) × 3 × 0.01 = 0.0525.
-    expect(ledger.applyFill(BTC_SWAP, 'BUY', d('100.25'), d(3), d('0.0006015'), DAY + 5).toFixed()).toBe('0.0525');
+    expect(ledger.applyFill(BTC_SWAP, 'BUY', d('100.25'), d(3), d('0.0006015'), DAY + 5).toFixed()).toBe(
+      '0.0525',
+    );
     expect(snapshot(ledger, DAY + 5)).toEqual({
       quantity: '0',
       averageEntryPrice: '0',
@@ -114,7 +127,12 @@ describe('PnL replay (BTC-USDT-SWAP, contract value 0.01, 1 000 USDT)', () => {
 
   it('settles a Polymarket holding at 1 or 0 and converts totals to USDC', () => {
     const ledger = new BotLedger('USDC', d(100), 0);
-    const yes = { ...BTC_SWAP, id: 'polymarket:1' as const, exchange: 'polymarket' as const, contractValue: d(1) };
+    const yes = {
+      ...BTC_SWAP,
+      id: 'polymarket:1' as const,
+      exchange: 'polymarket' as const,
+      contractValue: d(1),
+    };
     ledger.applyFill(yes, 'BUY', d('0.37'), d(25), d('0.174825'), 1); // 25 × 0.03 × 0.37 × 0.63
     expect(ledger.settle(yes.id, d(1), 2)?.toFixed()).toBe('15.75'); // (1 − 0.37) × 25
     expect(ledger.figures(2).totalPnl.toFixed()).toBe('15.575175');

@@ -18,7 +18,9 @@ describe('Polymarket fee model', () => {
     { shares: '1000', price: '0.5', rate: '0', expected: '0' },
   ])('taker fee of $shares shares at $price, rate $rate = $expected', ({ shares, price, rate, expected }) => {
     expect(model.takerFee(d(rate), d(price), d(shares)).toFixed()).toBe(expected);
-    expect(model.fee({ ...PM_YES, takerFeeRate: d(rate) }, 'taker', d(price), d(shares)).toFixed()).toBe(expected);
+    expect(model.fee({ ...PM_YES, takerFeeRate: d(rate) }, 'taker', d(price), d(shares)).toFixed()).toBe(
+      expected,
+    );
   });
   it('pays makers a rebate share of the taker fee (a negative fee)', () => {
     expect(model.fee(PM_YES, 'maker', d('0.4'), d(100)).toFixed()).toBe('-0.144');
@@ -31,7 +33,14 @@ describe('Polymarket paper account', () => {
     rig.feed.publish(book(YES, [[0.39, 100]], [[0.4, 100]], 1_000));
     const account = rig.account('pm', { USDC: '1000' });
     const events = record(account);
-    await account.createOrder({ clientOrderId: 'b1', instrumentId: YES, side: 'BUY', type: 'LIMIT', price: d('0.4'), quantity: d(100) });
+    await account.createOrder({
+      clientOrderId: 'b1',
+      instrumentId: YES,
+      side: 'BUY',
+      type: 'LIMIT',
+      price: d('0.4'),
+      quantity: d(100),
+    });
     const [fill] = fills(events);
     expect(fill?.fee.toFixed()).toBe('0.72');
     expect(fill?.role).toBe('taker');
@@ -45,14 +54,33 @@ describe('Polymarket paper account', () => {
     const account = rig.account('pm', { USDC: '1000' });
     const events = record(account);
     // Resting BUY YES at 0.60: a buyer of NO at 0.40 is the mirror of a seller of YES at 0.60.
-    await account.createOrder({ clientOrderId: 'r1', instrumentId: YES, side: 'BUY', type: 'LIMIT', price: d('0.6'), quantity: d(10) });
+    await account.createOrder({
+      clientOrderId: 'r1',
+      instrumentId: YES,
+      side: 'BUY',
+      type: 'LIMIT',
+      price: d('0.6'),
+      quantity: d(10),
+    });
     rig.feed.publish(trade(NO, 'BUY', '0.4', '6', 1_001));
-    expect(fills(events).map((fill) => [fill.instrumentId, fill.price.toFixed(), fill.quantity.toFixed(), fill.role])).toEqual([
-      [YES, '0.6', '6', 'maker'],
-    ]);
+    expect(
+      fills(events).map((fill) => [
+        fill.instrumentId,
+        fill.price.toFixed(),
+        fill.quantity.toFixed(),
+        fill.role,
+      ]),
+    ).toEqual([[YES, '0.6', '6', 'maker']]);
     // Taker: NO bids at 0.45 appear as YES asks at 0.55, better than the YES book's own 0.70 ask.
     rig.feed.publish(book(NO, [[0.45, 20]], [[0.5, 10]], 1_002));
-    await account.createOrder({ clientOrderId: 't1', instrumentId: YES, side: 'BUY', type: 'LIMIT', price: d('0.56'), quantity: d(5) });
+    await account.createOrder({
+      clientOrderId: 't1',
+      instrumentId: YES,
+      side: 'BUY',
+      type: 'LIMIT',
+      price: d('0.56'),
+      quantity: d(5),
+    });
     const last = fills(events).at(-1);
     expect([last?.price.toFixed(), last?.quantity.toFixed(), last?.role]).toEqual(['0.55', '5', 'taker']);
   });
@@ -68,7 +96,14 @@ describe('Polymarket paper account', () => {
     rig.feed.publish(book(YES, [[0.4, 100]], [[0.6, 100]], 1_000));
     const account = rig.account('pm', { USDC: '1000' });
     await expect(
-      account.createOrder({ clientOrderId: 'x', instrumentId: YES, side: 'BUY', type: 'LIMIT', price: d(price), quantity: d(quantity) }),
+      account.createOrder({
+        clientOrderId: 'x',
+        instrumentId: YES,
+        side: 'BUY',
+        type: 'LIMIT',
+        price: d(price),
+        quantity: d(quantity),
+      }),
     ).rejects.toMatchObject({ code });
   });
 
@@ -77,10 +112,24 @@ describe('Polymarket paper account', () => {
     rig.feed.publish(book(YES, [[0.4, 100]], [[0.6, 100]], 1_000));
     const account = rig.account('pm', { USDC: '10' });
     await expect(
-      account.createOrder({ clientOrderId: 'b', instrumentId: YES, side: 'BUY', type: 'LIMIT', price: d('0.5'), quantity: d(30) }),
+      account.createOrder({
+        clientOrderId: 'b',
+        instrumentId: YES,
+        side: 'BUY',
+        type: 'LIMIT',
+        price: d('0.5'),
+        quantity: d(30),
+      }),
     ).rejects.toMatchObject({ code: 'INVALID_ORDER_NOT_ENOUGH_BALANCE' });
     await expect(
-      account.createOrder({ clientOrderId: 's', instrumentId: YES, side: 'SELL', type: 'LIMIT', price: d('0.7'), quantity: d(5) }),
+      account.createOrder({
+        clientOrderId: 's',
+        instrumentId: YES,
+        side: 'SELL',
+        type: 'LIMIT',
+        price: d('0.7'),
+        quantity: d(5),
+      }),
     ).rejects.toMatchObject({ code: 'INVALID_ORDER_NOT_ENOUGH_BALANCE' });
   });
 
@@ -89,11 +138,34 @@ describe('Polymarket paper account', () => {
     rig.feed.publish(book(YES, [[0.54, 100]], [[0.55, 100]], 1_000));
     rig.feed.publish(book(NO, [[0.44, 100]], [[0.45, 100]], 1_000));
     const account = rig.account('pm', { USDC: '100' });
-    await account.createOrder({ clientOrderId: 'y', instrumentId: YES, side: 'BUY', type: 'LIMIT', price: d('0.55'), quantity: d(10) });
-    await account.createOrder({ clientOrderId: 'n', instrumentId: NO, side: 'BUY', type: 'LIMIT', price: d('0.45'), quantity: d(20) });
-    await account.createOrder({ clientOrderId: 'rest', instrumentId: YES, side: 'BUY', type: 'LIMIT', price: d('0.5'), quantity: d(10) });
+    await account.createOrder({
+      clientOrderId: 'y',
+      instrumentId: YES,
+      side: 'BUY',
+      type: 'LIMIT',
+      price: d('0.55'),
+      quantity: d(10),
+    });
+    await account.createOrder({
+      clientOrderId: 'n',
+      instrumentId: NO,
+      side: 'BUY',
+      type: 'LIMIT',
+      price: d('0.45'),
+      quantity: d(20),
+    });
+    await account.createOrder({
+      clientOrderId: 'rest',
+      instrumentId: YES,
+      side: 'BUY',
+      type: 'LIMIT',
+      price: d('0.5'),
+      quantity: d(10),
+    });
     // Fees: 10·0.03·0.55·0.45 = 0.07425 and 20·0.03·0.45·0.55 = 0.1485.
-    expect(account.cashBalance('USDC').toFixed()).toBe(d(100).sub('5.5').sub('0.07425').sub('9').sub('0.1485').toFixed());
+    expect(account.cashBalance('USDC').toFixed()).toBe(
+      d(100).sub('5.5').sub('0.07425').sub('9').sub('0.1485').toFixed(),
+    );
     const before = account.cashBalance('USDC');
     rig.feed.publish({ type: 'market-resolved', instrumentId: YES, settlementPrice: d(1), timestamp: 2_000 });
     rig.feed.publish({ type: 'market-resolved', instrumentId: NO, settlementPrice: d(0), timestamp: 2_000 });

@@ -55,21 +55,66 @@ describe('pre-trade rules', () => {
     ['price off the tick', { order: { price: d('100.05') } }, 'venue-tick-size'],
     ['quantity off the lot', { order: { quantity: d('1.001') } }, 'venue-lot-size'],
     ['below the min size', { instrument: { ...BTC_SWAP, minSize: d(2), lotSize: d(1) } }, 'venue-min-size'],
-    ['Polymarket price out of range', { instrument: PM_YES, order: { price: d('0.995'), quantity: d(10) }, referencePrice: null }, 'venue-tick-size'],
-    ['Polymarket price 1', { instrument: PM_YES, order: { price: d('1'), quantity: d(10) }, referencePrice: null }, 'venue-price-range'],
-    ['Polymarket below min size', { instrument: PM_YES, order: { price: d('0.5'), quantity: d(4) }, referencePrice: null }, 'venue-min-size'],
+    [
+      'Polymarket price out of range',
+      { instrument: PM_YES, order: { price: d('0.995'), quantity: d(10) }, referencePrice: null },
+      'venue-tick-size',
+    ],
+    [
+      'Polymarket price 1',
+      { instrument: PM_YES, order: { price: d('1'), quantity: d(10) }, referencePrice: null },
+      'venue-price-range',
+    ],
+    [
+      'Polymarket below min size',
+      { instrument: PM_YES, order: { price: d('0.5'), quantity: d(4) }, referencePrice: null },
+      'venue-min-size',
+    ],
     // max order size
     ['order size at the limit', { order: { quantity: d(4) } }, null],
-    ['order size above the limit', { order: { quantity: d(6) }, instrument: { ...BTC_SWAP, contractValue: d('0.001') } }, 'max-order-size'],
+    [
+      'order size above the limit',
+      { order: { quantity: d(6) }, instrument: { ...BTC_SWAP, contractValue: d('0.001') } },
+      'max-order-size',
+    ],
     // max order notional (100 × q × 0.01)
     ['notional at the limit', { order: { quantity: d(4) } }, null],
     ['notional above the limit', { order: { quantity: d('4.01') } }, 'max-order-notional'],
-    ['market order notional on the reference price', { order: { type: 'MARKET', price: null, quantity: d('4.5') } }, 'max-order-notional'],
+    [
+      'market order notional on the reference price',
+      { order: { type: 'MARKET', price: null, quantity: d('4.5') } },
+      'max-order-notional',
+    ],
     // max position (open orders included; reducing always allowed)
-    ['position within the limit', { position: d(6), order: { quantity: d(3) }, instrument: { ...BTC_SWAP, contractValue: d('0.001') } }, null],
-    ['open orders push it over', { position: d(6), openSameSide: d(2), order: { quantity: d(3) }, instrument: { ...BTC_SWAP, contractValue: d('0.001') } }, 'max-position'],
-    ['short side counts too', { position: d(-8), order: { side: 'SELL', quantity: d(3) }, instrument: { ...BTC_SWAP, contractValue: d('0.001') } }, 'max-position'],
-    ['reducing an oversized position is allowed', { position: d(12), order: { side: 'SELL', quantity: d(1) } }, null],
+    [
+      'position within the limit',
+      { position: d(6), order: { quantity: d(3) }, instrument: { ...BTC_SWAP, contractValue: d('0.001') } },
+      null,
+    ],
+    [
+      'open orders push it over',
+      {
+        position: d(6),
+        openSameSide: d(2),
+        order: { quantity: d(3) },
+        instrument: { ...BTC_SWAP, contractValue: d('0.001') },
+      },
+      'max-position',
+    ],
+    [
+      'short side counts too',
+      {
+        position: d(-8),
+        order: { side: 'SELL', quantity: d(3) },
+        instrument: { ...BTC_SWAP, contractValue: d('0.001') },
+      },
+      'max-position',
+    ],
+    [
+      'reducing an oversized position is allowed',
+      { position: d(12), order: { side: 'SELL', quantity: d(1) } },
+      null,
+    ],
     // max exposure
     ['exposure within the limit', { exposure: d(4), order: { quantity: d(3) } }, null],
     ['exposure above the limit', { exposure: d(6), order: { quantity: d(3) } }, 'max-exposure'],
@@ -80,7 +125,11 @@ describe('pre-trade rules', () => {
     ['price inside the band', { order: { price: d(105) } }, null],
     ['price outside the band', { order: { price: d('105.1') } }, 'price-band'],
     ['sell price far below the mark', { order: { side: 'SELL', price: d(90) } }, 'price-band'],
-    ['no reference price: band not applied', { order: { price: d(200), quantity: d(1) }, referencePrice: null, exposure: d(0) }, null],
+    [
+      'no reference price: band not applied',
+      { order: { price: d(200), quantity: d(1) }, referencePrice: null, exposure: d(0) },
+      null,
+    ],
     // order rate
     ['under the order rate', { ordersLastMinute: 2 }, null],
     ['at the order rate', { ordersLastMinute: 3 }, 'order-rate'],
@@ -141,11 +190,28 @@ describe('continuous rules', () => {
     ['a daily gain', { f: { dailyPnl: d('800') } }, null],
     ['drawdown under the limit', { f: { drawdownPct: d('19.99') } }, null],
     ['drawdown at the limit', { f: { drawdownPct: d('20') } }, 'max-drawdown'],
-    ['mark far from liquidation', { liquidation: [{ instrumentId: BTC_SWAP.id, markPrice: d(50000), liquidationPrice: d(44000) }] }, null],
-    ['mark within the buffer', { liquidation: [{ instrumentId: BTC_SWAP.id, markPrice: d(50000), liquidationPrice: d(45500) }] }, 'liquidation-buffer'],
-    ['short within the buffer', { liquidation: [{ instrumentId: BTC_SWAP.id, markPrice: d(50000), liquidationPrice: d(54000) }] }, 'liquidation-buffer'],
+    [
+      'mark far from liquidation',
+      { liquidation: [{ instrumentId: BTC_SWAP.id, markPrice: d(50000), liquidationPrice: d(44000) }] },
+      null,
+    ],
+    [
+      'mark within the buffer',
+      { liquidation: [{ instrumentId: BTC_SWAP.id, markPrice: d(50000), liquidationPrice: d(45500) }] },
+      'liquidation-buffer',
+    ],
+    [
+      'short within the buffer',
+      { liquidation: [{ instrumentId: BTC_SWAP.id, markPrice: d(50000), liquidationPrice: d(54000) }] },
+      'liquidation-buffer',
+    ],
   ])('%s', (_name, { f, ...rest }, expected) => {
-    const violation = firstContinuousViolation({ figures: figures(f ?? {}), limits, liquidation: [], ...rest });
+    const violation = firstContinuousViolation({
+      figures: figures(f ?? {}),
+      limits,
+      liquidation: [],
+      ...rest,
+    });
     expect(violation?.rule ?? null).toBe(expected);
   });
 });
@@ -155,21 +221,39 @@ describe('portfolio limits', () => {
   const totals = (exposure: string, pnl: string, okx: [string, string], pm: [string, string]) => ({
     exposureUsdc: d(exposure),
     dailyPnlUsdc: d(pnl),
-    byExchange: { okx: { exposureUsdc: d(okx[0]), dailyPnlUsdc: d(okx[1]) }, polymarket: { exposureUsdc: d(pm[0]), dailyPnlUsdc: d(pm[1]) } },
+    byExchange: {
+      okx: { exposureUsdc: d(okx[0]), dailyPnlUsdc: d(okx[1]) },
+      polymarket: { exposureUsdc: d(pm[0]), dailyPnlUsdc: d(pm[1]) },
+    },
   });
   const portfolioLimits = {
     maxTotalExposureUsdc: d(10000),
     maxTotalDailyLossUsdc: d(1000),
-    perExchange: { okx: { maxExposureUsdc: d(6000), maxDailyLossUsdc: d(600) }, polymarket: { maxExposureUsdc: zero.add(5000) } },
+    perExchange: {
+      okx: { maxExposureUsdc: d(6000), maxDailyLossUsdc: d(600) },
+      polymarket: { maxExposureUsdc: zero.add(5000) },
+    },
   };
   it.each<[string, ReturnType<typeof totals>, string[]]>([
     ['within every limit', totals('9000', '-500', ['5000', '-300'], ['4000', '-200']), []],
-    ['total exposure', totals('10001', '0', ['5000', '0'], ['5001', '0']), ['portfolio-exposure:all', 'exchange-exposure:polymarket']],
-    ['total daily loss', totals('100', '-1000', ['50', '-500'], ['50', '-500']), ['portfolio-daily-loss:all']],
+    [
+      'total exposure',
+      totals('10001', '0', ['5000', '0'], ['5001', '0']),
+      ['portfolio-exposure:all', 'exchange-exposure:polymarket'],
+    ],
+    [
+      'total daily loss',
+      totals('100', '-1000', ['50', '-500'], ['50', '-500']),
+      ['portfolio-daily-loss:all'],
+    ],
     ['okx exposure only', totals('6500', '0', ['6500', '0'], ['0', '0']), ['exchange-exposure:okx']],
     ['okx daily loss only', totals('100', '-650', ['100', '-650'], ['0', '0']), ['exchange-daily-loss:okx']],
   ])('%s', (_name, current, expected) => {
-    expect(portfolioBreaches(current, portfolioLimits).map((breach) => `${breach.rule}:${breach.exchange ?? 'all'}`)).toEqual(expected);
+    expect(
+      portfolioBreaches(current, portfolioLimits).map(
+        (breach) => `${breach.rule}:${breach.exchange ?? 'all'}`,
+      ),
+    ).toEqual(expected);
   });
 });
 
@@ -177,21 +261,57 @@ describe('risk in the engine', () => {
   it('denies an order before it leaves the engine: order-rejected event + order-denied to the strategy', async () => {
     const rig = engineRig();
     rig.okxFeed.publish(book(BTC_SWAP.id, [[99.9, 5]], [[100.1, 5]], 1_000));
-    rig.engine.createBot(rig.spec('r', { strategy: 'scripted', limits: { maxOrderSize: '2', priceBandPct: 1 } }));
+    rig.engine.createBot(
+      rig.spec('r', { strategy: 'scripted', limits: { maxOrderSize: '2', priceBandPct: 1 } }),
+    );
     await rig.engine.startBot('r');
     const placed = () => rig.engine.bot('r').tracker.openCount();
     scripted.queue(
       'r',
-      { type: 'place-order', instrumentId: BTC_SWAP.id, side: 'BUY', orderType: 'LIMIT', price: d(99), quantity: d(3) },
-      { type: 'place-order', instrumentId: BTC_SWAP.id, side: 'BUY', orderType: 'LIMIT', price: d(90), quantity: d(1) },
-      { type: 'place-order', instrumentId: BTC_SWAP.id, side: 'BUY', orderType: 'LIMIT', price: d('99.95'), quantity: d(1) },
-      { type: 'place-order', instrumentId: BTC_SWAP.id, side: 'BUY', orderType: 'LIMIT', price: d(99), quantity: d(1) },
+      {
+        type: 'place-order',
+        instrumentId: BTC_SWAP.id,
+        side: 'BUY',
+        orderType: 'LIMIT',
+        price: d(99),
+        quantity: d(3),
+      },
+      {
+        type: 'place-order',
+        instrumentId: BTC_SWAP.id,
+        side: 'BUY',
+        orderType: 'LIMIT',
+        price: d(90),
+        quantity: d(1),
+      },
+      {
+        type: 'place-order',
+        instrumentId: BTC_SWAP.id,
+        side: 'BUY',
+        orderType: 'LIMIT',
+        price: d('99.95'),
+        quantity: d(1),
+      },
+      {
+        type: 'place-order',
+        instrumentId: BTC_SWAP.id,
+        side: 'BUY',
+        orderType: 'LIMIT',
+        price: d(99),
+        quantity: d(1),
+      },
     );
     rig.okxFeed.publish(book(BTC_SWAP.id, [[99.9, 5]], [[100.1, 5]], 1_100));
     await settle();
-    expect(scripted.seen('r')).toEqual(['denied:risk:max-order-size', 'denied:risk:price-band', 'denied:risk:venue-tick-size']);
+    expect(scripted.seen('r')).toEqual([
+      'denied:risk:max-order-size',
+      'denied:risk:price-band',
+      'denied:risk:venue-tick-size',
+    ]);
     expect(placed()).toBe(1);
-    const rejected = rig.sink.ofType('order-rejected').map((event) => [event.payload.source, event.payload.rule]);
+    const rejected = rig.sink
+      .ofType('order-rejected')
+      .map((event) => [event.payload.source, event.payload.rule]);
     expect(rejected).toEqual([
       ['risk', 'max-order-size'],
       ['risk', 'price-band'],
@@ -205,7 +325,12 @@ describe('risk in the engine', () => {
     rig.okxFeed.publish(book(BTC_SWAP.id, [[99.9, 5]], [[100.1, 5]], 1_000));
     rig.engine.createBot(rig.spec('lev', { strategy: 'scripted', limits: { maxLeverage: 5 } }));
     await rig.engine.startBot('lev');
-    scripted.queue('lev', { type: 'set-leverage', instrumentId: BTC_SWAP.id, leverage: 10, marginMode: 'cross' });
+    scripted.queue('lev', {
+      type: 'set-leverage',
+      instrumentId: BTC_SWAP.id,
+      leverage: 10,
+      marginMode: 'cross',
+    });
     rig.okxFeed.publish(book(BTC_SWAP.id, [[99.9, 5]], [[100.1, 5]], 1_100));
     expect(scripted.seen('lev')).toEqual(['denied:risk:max-leverage']);
   });

@@ -12,12 +12,29 @@ describe('continuous risk stop', () => {
   it('stops a bot at its max daily loss: cancels its orders, flattens, reports the numbers', async () => {
     const rig = engineRig();
     rig.okxFeed.publish(book(BTC, [[99.9, 50]], [[100.1, 50]], 1_000));
-    rig.engine.createBot(rig.spec('loser', { strategy: 'scripted', limits: { maxDailyLoss: '5', flattenOnStop: true } }));
+    rig.engine.createBot(
+      rig.spec('loser', { strategy: 'scripted', limits: { maxDailyLoss: '5', flattenOnStop: true } }),
+    );
     await rig.engine.startBot('loser');
     scripted.queue(
       'loser',
-      { type: 'place-order', instrumentId: BTC, side: 'BUY', orderType: 'LIMIT', price: d('100.1'), quantity: d(10) },
-      { type: 'place-order', instrumentId: BTC, side: 'SELL', orderType: 'LIMIT', price: d(110), quantity: d(1), clientOrderId: 'tp1' },
+      {
+        type: 'place-order',
+        instrumentId: BTC,
+        side: 'BUY',
+        orderType: 'LIMIT',
+        price: d('100.1'),
+        quantity: d(10),
+      },
+      {
+        type: 'place-order',
+        instrumentId: BTC,
+        side: 'SELL',
+        orderType: 'LIMIT',
+        price: d(110),
+        quantity: d(1),
+        clientOrderId: 'tp1',
+      },
     );
     rig.okxFeed.publish(book(BTC, [[99.9, 50]], [[100.1, 50]], 1_100));
     await settle();
@@ -31,13 +48,24 @@ describe('continuous risk stop', () => {
     await settle();
     expect(bot.state).toBe('RISK_STOPPED');
     const breach = rig.sink.ofType('risk-breached').find((event) => event.botId === 'loser');
-    expect(breach?.payload).toMatchObject({ rule: 'max-daily-loss', scope: 'bot', limit: '5', value: '5.015005', action: 'risk-stop' });
+    expect(breach?.payload).toMatchObject({
+      rule: 'max-daily-loss',
+      scope: 'bot',
+      limit: '5',
+      value: '5.015005',
+      action: 'risk-stop',
+    });
     expect(rig.states('loser').at(-1)).toBe('RISK_STOPPED');
     expect(await bot.execution.port.fetchOpenOrders()).toHaveLength(0);
     // Flattened with a reduce-only market sell at the bid.
     expect(bot.ledger.position(BTC).quantity.toFixed()).toBe('0');
     const flatten = rig.sink.ofType('order-filled').at(-1)?.payload;
-    expect(flatten?.order).toMatchObject({ source: 'risk_stop', reduceOnly: true, side: 'SELL', type: 'MARKET' });
+    expect(flatten?.order).toMatchObject({
+      source: 'risk_stop',
+      reduceOnly: true,
+      side: 'SELL',
+      type: 'MARKET',
+    });
     expect(flatten?.fill.price).toBe('49.9');
     expectSchemaValid(rig.sink.events);
   });
@@ -46,10 +74,21 @@ describe('continuous risk stop', () => {
     const rig = engineRig();
     rig.okxFeed.publish(book(BTC, [[99.9, 50]], [[100.1, 50]], 1_000));
     rig.engine.createBot(
-      rig.spec('dd', { strategy: 'scripted', exchangeConfig: { paperBalances: { USDT: '100' } }, limits: { maxDailyLoss: '1000', maxDrawdown: 2 } }),
+      rig.spec('dd', {
+        strategy: 'scripted',
+        exchangeConfig: { paperBalances: { USDT: '100' } },
+        limits: { maxDailyLoss: '1000', maxDrawdown: 2 },
+      }),
     );
     await rig.engine.startBot('dd');
-    scripted.queue('dd', { type: 'place-order', instrumentId: BTC, side: 'BUY', orderType: 'LIMIT', price: d('100.1'), quantity: d(10) });
+    scripted.queue('dd', {
+      type: 'place-order',
+      instrumentId: BTC,
+      side: 'BUY',
+      orderType: 'LIMIT',
+      price: d('100.1'),
+      quantity: d(10),
+    });
     rig.okxFeed.publish(book(BTC, [[99.9, 50]], [[100.1, 50]], 1_100));
     rig.okxFeed.publish(book(BTC, [[119.9, 50]], [[120.1, 50]], 1_200)); // peak: +1.99 − fee
     rig.okxFeed.publish(book(BTC, [[117.9, 50]], [[118.1, 50]], 1_300)); // −0.2 from peak: 0.19 %
@@ -70,18 +109,44 @@ describe('portfolio risk', () => {
     rig.engine.createBot(rig.spec('b', { strategy: 'scripted' }));
     rig.engine.createBot(rig.spec('idle-okx', { strategy: 'scripted' }));
     rig.engine.createBot(
-      rig.spec('pm', { exchange: 'polymarket', strategy: 'scripted', config: { instrumentId: PM_YES.id }, exchangeConfig: { paperBalances: { USDC: '1000' } } }),
+      rig.spec('pm', {
+        exchange: 'polymarket',
+        strategy: 'scripted',
+        config: { instrumentId: PM_YES.id },
+        exchangeConfig: { paperBalances: { USDC: '1000' } },
+      }),
     );
     for (const id of ['a', 'b', 'idle-okx', 'pm']) await rig.engine.startBot(id);
-    scripted.queue('a', { type: 'place-order', instrumentId: BTC, side: 'BUY', orderType: 'LIMIT', price: d('100.1'), quantity: d(10) });
+    scripted.queue('a', {
+      type: 'place-order',
+      instrumentId: BTC,
+      side: 'BUY',
+      orderType: 'LIMIT',
+      price: d('100.1'),
+      quantity: d(10),
+    });
     rig.okxFeed.publish(book(BTC, [[99.9, 50]], [[100.1, 50]], 1_100));
     expect(rig.engine.portfolio.current().byExchange.okx?.exposureUsdc.toFixed()).toBe('10');
-    scripted.queue('b', { type: 'place-order', instrumentId: BTC, side: 'BUY', orderType: 'LIMIT', price: d('100.1'), quantity: d(6) });
+    scripted.queue('b', {
+      type: 'place-order',
+      instrumentId: BTC,
+      side: 'BUY',
+      orderType: 'LIMIT',
+      price: d('100.1'),
+      quantity: d(6),
+    });
     rig.okxFeed.publish(book(BTC, [[99.9, 50]], [[100.1, 50]], 1_200));
     await settle();
-    expect(['a', 'b', 'idle-okx', 'pm'].map((id) => rig.engine.bot(id).state)).toEqual(['RISK_STOPPED', 'RISK_STOPPED', 'RISK_STOPPED', 'RUNNING']);
+    expect(['a', 'b', 'idle-okx', 'pm'].map((id) => rig.engine.bot(id).state)).toEqual([
+      'RISK_STOPPED',
+      'RISK_STOPPED',
+      'RISK_STOPPED',
+      'RUNNING',
+    ]);
     const breaches = rig.sink.ofType('risk-breached');
-    expect(breaches.map((event) => [event.botId, event.payload.scope, event.payload.rule, event.payload.value])).toEqual([
+    expect(
+      breaches.map((event) => [event.botId, event.payload.scope, event.payload.rule, event.payload.value]),
+    ).toEqual([
       ['a', 'exchange', 'exchange-exposure', '16'],
       ['b', 'exchange', 'exchange-exposure', '16'],
       ['idle-okx', 'exchange', 'exchange-exposure', '16'],
@@ -94,15 +159,23 @@ describe('portfolio risk', () => {
     rig.okxFeed.publish(book(BTC, [[99.9, 50]], [[100.1, 50]], 1_000));
     rig.pmFeed.publish(book(PM_YES.id, [[0.4, 100]], [[0.6, 100]], 1_000));
     rig.engine.createBot(rig.spec('q1'));
-    rig.engine.createBot(rig.spec('q2', { exchange: 'polymarket', config: { instrumentId: PM_YES.id, quantity: 10 }, exchangeConfig: {} }));
+    rig.engine.createBot(
+      rig.spec('q2', {
+        exchange: 'polymarket',
+        config: { instrumentId: PM_YES.id, quantity: 10 },
+        exchangeConfig: {},
+      }),
+    );
     await rig.engine.startBot('q1');
     await rig.engine.startBot('q2');
     expect(rig.engine.bot('q1').tracker.openCount()).toBe(2);
     // Polymarket has no shorting: the paper venue refuses the ask like the venue would.
     expect(rig.engine.bot('q2').tracker.openCount()).toBe(1);
-    expect(rig.sink.ofType('order-rejected').map((event) => [event.botId, event.payload.source, event.payload.rule])).toEqual([
-      ['q2', 'venue', 'INVALID_ORDER_NOT_ENOUGH_BALANCE'],
-    ]);
+    expect(
+      rig.sink
+        .ofType('order-rejected')
+        .map((event) => [event.botId, event.payload.source, event.payload.rule]),
+    ).toEqual([['q2', 'venue', 'INVALID_ORDER_NOT_ENOUGH_BALANCE']]);
     await rig.engine.killSwitch('operator pressed the red button');
     await settle();
     expect(rig.engine.bot('q1').state).toBe('RISK_STOPPED');

@@ -91,6 +91,13 @@ describe('OKX adapter recovers from injected faults', () => {
     await exec().cancelOrder(SWAP, 'afterdrop1');
   });
 
+  it('OKX 64008 "reconnect for upgrade" notice → the SDK reconnects, book resynced', async () => {
+    const resyncedBefore = bookEvents.filter((e) => e.resynced).length;
+    sim.okx.notice();
+    await waitFor(() => bookEvents.filter((e) => e.resynced).length > resyncedBefore, 8000, 'resynced after notice');
+    await expectBookInSync();
+  });
+
   it('429 / 50011 for the next requests → retried with backoff', async () => {
     sim.okx.rateLimitNext(3);
     const balances = await exec().fetchBalances();

@@ -190,11 +190,19 @@ describe('engine commands over BullMQ', () => {
   it('stops every bot on the cms:kill-switch broadcast and releases their leases', async () => {
     const start = await sender.startBot('eng-b', botSpec('bot-k', 'okx', 50));
     await waitFor('bot-k running', () => recorder.acks(start)[0]?.payload.accepted === true);
-    await redis.publish(keys.key('cms:kill-switch'), JSON.stringify({ reason: 'test', issuedAt: Date.now(), issuedBy: 'u1' }));
+    await redis.publish(
+      keys.key('cms:kill-switch'),
+      JSON.stringify({ reason: 'test', issuedAt: Date.now(), issuedBy: 'u1' }),
+    );
     await waitFor('bot-k stopped', () => b.kernel.listBots().length === 0);
     expect(await redis.exists(keys.key('te:lease:bot:bot-k'), keys.key('te:assign:bot:bot-k'))).toBe(0);
-    const stopped = recorder.realtime.find((event) => event.type === 'bot-state-changed' && event.botId === 'bot-k' && event.payload.to === 'STOPPED');
-    expect(stopped?.type === 'bot-state-changed' ? stopped.payload.reason : '').toContain('kill switch broadcast: test');
+    const stopped = recorder.realtime.find(
+      (event) =>
+        event.type === 'bot-state-changed' && event.botId === 'bot-k' && event.payload.to === 'STOPPED',
+    );
+    expect(stopped?.type === 'bot-state-changed' ? stopped.payload.reason : '').toContain(
+      'kill switch broadcast: test',
+    );
   });
 
   it('persists everything but heartbeats on the engine-events queue with job id = event id, each under 10 KB', async () => {

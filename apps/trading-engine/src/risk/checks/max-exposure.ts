@@ -1,7 +1,14 @@
 /** Pre-trade: an order that adds to a position must keep the bot's total notional exposure within maxExposure. */
 import type { PreTradeCheck } from '../types.js';
 
-export const maxExposure: PreTradeCheck = ({ order, limits, instrument, position, referencePrice, exposure }) => {
+export const maxExposure: PreTradeCheck = ({
+  order,
+  limits,
+  instrument,
+  position,
+  referencePrice,
+  exposure,
+}) => {
   const limit = limits.maxExposure;
   const price = order.price ?? referencePrice;
   if (limit === null || price === null) return null;

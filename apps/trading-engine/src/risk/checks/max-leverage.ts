@@ -1,7 +1,10 @@
 /** Pre-trade: the leverage in use (or being set) must not exceed maxLeverage (OKX). */
 import type { PreTradeCheck } from '../types.js';
 
-export function leverageViolation(leverage: number | null, maxLeverage: number | null): ReturnType<PreTradeCheck> {
+export function leverageViolation(
+  leverage: number | null,
+  maxLeverage: number | null,
+): ReturnType<PreTradeCheck> {
   if (leverage === null || maxLeverage === null || leverage <= maxLeverage) return null;
   return {
     rule: 'max-leverage',
@@ -11,4 +14,5 @@ export function leverageViolation(leverage: number | null, maxLeverage: number |
   };
 }
 
-export const maxLeverage: PreTradeCheck = ({ leverage, limits }) => leverageViolation(leverage, limits.maxLeverage);
+export const maxLeverage: PreTradeCheck = ({ leverage, limits }) =>
+  leverageViolation(leverage, limits.maxLeverage);

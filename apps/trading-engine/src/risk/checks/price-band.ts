@@ -6,7 +6,8 @@ const HUNDRED = new Decimal(100);
 
 export const priceBand: PreTradeCheck = ({ order, limits, referencePrice }) => {
   const band = limits.priceBandPct;
-  if (band === null || order.price === null || referencePrice === null || referencePrice.isZero()) return null;
+  if (band === null || order.price === null || referencePrice === null || referencePrice.isZero())
+    return null;
   const distance = order.price.sub(referencePrice).abs().div(referencePrice).mul(HUNDRED);
   if (distance.lte(band)) return null;
   return {

@@ -3,7 +3,11 @@ import { checkVenueRules } from '../../paper/venue-rules.js';
 import type { PreTradeCheck } from '../types.js';
 
 export const venueRules: PreTradeCheck = ({ order, instrument }) => {
-  const violation = checkVenueRules(instrument, { type: order.type, price: order.price ?? undefined, quantity: order.quantity });
+  const violation = checkVenueRules(instrument, {
+    type: order.type,
+    price: order.price ?? undefined,
+    quantity: order.quantity,
+  });
   if (!violation) return null;
   const limit =
     violation.rule === 'venue-tick-size' || violation.rule === 'venue-price-range'
@@ -15,6 +19,9 @@ export const venueRules: PreTradeCheck = ({ order, instrument }) => {
     rule: violation.rule,
     message: violation.message,
     limit,
-    value: violation.rule === 'venue-tick-size' || violation.rule === 'venue-price-range' ? (order.price?.toFixed() ?? 'none') : order.quantity.toFixed(),
+    value:
+      violation.rule === 'venue-tick-size' || violation.rule === 'venue-price-range'
+        ? (order.price?.toFixed() ?? 'none')
+        : order.quantity.toFixed(),
   };
 };
