@@ -127,6 +127,79 @@ async function stop(exitCode) {
   process.exit(exitCode);
 }
 
+const api = 'http://127.0.0.1:3001/api';
+
+async function call(method, path, token, body) {
+  const response = await fetch(`${api}${path}`, {
+    method,
+    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await response.text();
+  const json = text ? JSON.parse(text) : {};
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 300)}`);
+  return json;
+}
+
+/**
+ * A demo admin (created by the backend on first start) and a few paper bots trading against the simulator.
+ * Idempotent: bots named demo-* are created once per data folder and started on every run.
+ */
+async function seedDemo() {
+  const email = process.env.ADMIN_EMAIL ?? 'admin@example.com';
+  const password = process.env.ADMIN_PASSWORD ?? 'your-password';
+  const { token } = await call('POST', '/auth/login', null, { email, password });
+  const existing = (await call('GET', '/bots?limit=100', token)).data.filter((bot) => bot.name.startsWith('demo-'));
+  let bots = existing;
+  if (existing.length === 0) {
+    const ticker = await fetch(`${simUrl}/api/v5/market/ticker?instId=BTC-USDT-SWAP`).then((r) => r.json());
+    const last = Number(ticker.data?.[0]?.last ?? 95000);
+    const okxWallet = await call('POST', '/wallets', token, {
+      name: 'demo-okx-paper',
+      exchange: 'okx',
+      credentials: { apiKey: 'demo-key', secret: 'demo-secret', passphrase: 'demo-passphrase' },
+    });
+    const pmWallet = await call('POST', '/wallets', token, {
+      name: 'demo-polymarket-paper',
+      exchange: 'polymarket',
+      credentials: { proxyAddress: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', privateKey: '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d' },
+    });
+    const markets = (await call('GET', '/exchanges/polymarket/markets', token)).data ?? [];
+    const market = markets[0];
+    const yes = market?.tokens?.find((t) => t.outcome === 'YES');
+    const riskLimits = { maxDailyLoss: 500, maxDrawdown: 25, maxPositionSize: 50, maxOrdersPerMinute: 120 };
+    const specs = [
+      {
+        name: 'demo-okx-market-making', exchange: 'okx', strategy: 'market-making', walletId: okxWallet.walletId, mode: 'paper',
+        config: { spreadBps: 10, orderSize: 1, levels: 2 }, exchangeConfig: { instId: 'BTC-USDT-SWAP' }, riskLimits,
+      },
+      {
+        name: 'demo-okx-grid', exchange: 'okx', strategy: 'grid', walletId: okxWallet.walletId, mode: 'paper',
+        config: { lowerPrice: Math.round(last * 0.98), upperPrice: Math.round(last * 1.02), gridCount: 10, orderSize: 1 },
+        exchangeConfig: { instId: 'BTC-USDT-SWAP' }, riskLimits,
+      },
+    ];
+    if (market && yes) {
+      specs.push({
+        name: 'demo-polymarket-market-making', exchange: 'polymarket', strategy: 'market-making', walletId: pmWallet.walletId, mode: 'paper',
+        config: { spread: 0.03, orderSize: 10 }, exchangeConfig: { marketId: market.marketId, tokenId: yes.tokenId },
+        riskLimits: { maxDailyLoss: 50, maxDrawdown: 10, maxPositionSize: 200 },
+      });
+    }
+    bots = [];
+    for (const spec of specs) bots.push(await call('POST', '/bots', token, spec));
+  }
+  for (const bot of bots) {
+    try {
+      await call('POST', `/bots/${bot.botId}/start`, token);
+    } catch (error) {
+      say(`could not start ${bot.name ?? bot.botId}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  say(`demo: ${bots.length} paper bots started (${bots.map((b) => b.name).join(', ')})`);
+}
+
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
@@ -140,6 +213,13 @@ for (const part of available) {
   const ready = await waitHealthy(part, 90);
   say(`${part.name.padEnd(15)} ${ready ? 'ready' : 'NOT READY'}  ${part.health}`);
   if (!ready) await stop(1);
+}
+if (available.some((part) => part.name === 'cms-backend') && process.env.SEED_DEMO !== 'off') {
+  try {
+    await seedDemo();
+  } catch (error) {
+    say(`demo seeding failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 say('all parts ready. Dashboard: http://localhost:3000  API: http://localhost:3001/api/docs');
 say('demo login: admin@example.com / your-password (change ADMIN_PASSWORD before exposing this machine)');

@@ -99,6 +99,8 @@ lag.disable();
 stopTimers();
 const elapsed = (Date.now() - started) / 1000;
 const memory = process.memoryUsage();
+(globalThis as { gc?: () => void }).gc?.();
+const retained = process.memoryUsage().heapUsed;
 const ms = (ns: number): string => (ns / 1e6).toFixed(2);
 const states = new Map<string, number>();
 for (const id of kernel.engine.botIds())
@@ -117,7 +119,7 @@ console.log(
   `  bots: ${[...states.entries()].map(([state, count]) => `${state} ${String(count)}`).join(', ')}`,
 );
 console.log(
-  `  RSS ${(memory.rss / 2 ** 20).toFixed(0)} MiB at the end, ${(maxRss / 2 ** 20).toFixed(0)} MiB peak (before bots ${(rssBefore / 2 ** 20).toFixed(0)} MiB, after start ${(rssAfterStart / 2 ** 20).toFixed(0)} MiB); heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB   (target < 1 GB)`,
+  `  RSS ${(memory.rss / 2 ** 20).toFixed(0)} MiB at the end, ${(maxRss / 2 ** 20).toFixed(0)} MiB peak (before bots ${(rssBefore / 2 ** 20).toFixed(0)} MiB, after start ${(rssAfterStart / 2 ** 20).toFixed(0)} MiB); heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB, ${(retained / 2 ** 20).toFixed(0)} MiB live after a full GC   (target < 1 GB RSS)`,
 );
 const cpuMs = (cpu.user + cpu.system) / 1000;
 console.log(

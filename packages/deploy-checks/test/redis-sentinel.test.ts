@@ -2,6 +2,8 @@
 // master, a replica and three Sentinels on free local ports. The Sentinels promote the replica when the master
 // dies, a restarted old master (started with role "master", as compose does) asks the Sentinels and rejoins as
 // a replica instead of becoming a second master, and neither Redis nor the Sentinels answer without the password.
+// A client configured like the apps (ioredis with sentinels + name + password + sentinelPassword, i.e.
+// REDIS_SENTINELS / REDIS_SENTINEL_MASTER / REDIS_PASSWORD) follows the failover by itself.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,6 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoPath } from '../src/index.js';
 
@@ -105,7 +108,10 @@ beforeAll(async () => {
   });
 }, 60_000);
 
+let client: Redis | undefined;
+
 afterAll(() => {
+  client?.disconnect(false);
   for (const child of children) if (child.exitCode === null && child.pid !== undefined) child.kill('SIGKILL');
   rmSync(root, { recursive: true, force: true });
 });
@@ -119,7 +125,16 @@ describe('Redis master, replica and Sentinels (docker/database/redis)', () => {
   });
 
   it('fail over to the replica when the master dies, and the old master rejoins as a replica', async () => {
-    await cli(masterPort, ['set', 'deploy-checks:key', 'kept']);
+    client = new Redis({
+      sentinels: sentinelPorts.map((port) => ({ host: '127.0.0.1', port })),
+      name: masterName,
+      password,
+      sentinelPassword: password,
+      maxRetriesPerRequest: null,
+    });
+    // Connection errors are expected while the master is down; the command retries are what the test checks.
+    client.on('error', () => undefined);
+    await client.set('deploy-checks:key', 'kept');
     await until('write replicated', () => cli(replicaPort, ['get', 'deploy-checks:key']), (v) => v === 'kept');
     master.kill('SIGKILL');
     await until(
@@ -130,6 +145,9 @@ describe('Redis master, replica and Sentinels (docker/database/redis)', () => {
     );
     expect(await cli(replicaPort, ['info', 'replication'])).toContain('role:master');
     expect(await cli(replicaPort, ['get', 'deploy-checks:key'])).toBe('kept');
+    // The Sentinel client reconnects to the new master on its own and can write again.
+    await until('client follows the failover', async () => client?.set('deploy-checks:after', 'written').catch(() => 'no'), (v) => v === 'OK');
+    expect(await cli(replicaPort, ['get', 'deploy-checks:after'])).toBe('written');
 
     // Compose restarts the old master with its first-boot role "master": it must not become a second master.
     startNode('master', masterPort, mkdtempSync(join(root, 'm2-')));

@@ -88,6 +88,7 @@ export class EngineService {
   private tradingAllowed = false;
   private recovering = false;
   private failClosedSince: number | null = null;
+  private recoveredAt: number | null = null;
   private pausedByFailClosed = new Set<string>();
   private status: 'online' | 'draining' | 'offline' = 'online';
   private stopped = false;
@@ -188,6 +189,11 @@ export class EngineService {
 
   get canTrade(): boolean {
     return this.tradingAllowed && this.health.up;
+  }
+
+  /** When trading was last allowed again after a Redis outage (null: never fail-closed). */
+  get lastRecoveredAt(): number | null {
+    return this.recoveredAt;
   }
 
   get events(): EventPublisher {
@@ -369,6 +375,7 @@ export class EngineService {
       }
       if (!this.health.up) return; // lost again meanwhile: the next "up" retries
       this.leases.unsuspend();
+      this.recoveredAt = Date.now();
       this.tradingAllowed = true;
       this.failClosedSince = null;
       this.publisher.kick();

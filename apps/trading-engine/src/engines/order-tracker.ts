@@ -13,8 +13,11 @@ export interface TrackedOrder {
   reduceOnly: boolean;
 }
 
-/** How many finished orders and fill ids are remembered (late duplicates arrive close to the original). */
-const HISTORY = 2_000;
+/**
+ * How many finished orders (and 4–5× as many fill ids) a bot remembers: late duplicates arrive close to the
+ * original, and 1 000 bots must not each keep hundreds of orders (memory stays flat; the CMS keeps the history).
+ */
+const HISTORY = 32;
 
 export class OrderTracker {
   private readonly orders = new Map<string, TrackedOrder>();
@@ -39,6 +42,16 @@ export class OrderTracker {
     if (!tracked) return undefined;
     const current = tracked.state;
     if (!canAdvanceOrderStatus(current.status, next.status)) return undefined;
+    // A repeat of what we already know (an ack after the stream reported the same state) is not a change.
+    if (
+      current.status === next.status &&
+      current.filledQuantity.eq(next.filledQuantity) &&
+      current.quantity.eq(next.quantity) &&
+      (current.price === null ? next.price === null : next.price !== null && current.price.eq(next.price)) &&
+      (current.exchangeOrderId === next.exchangeOrderId || next.exchangeOrderId === null)
+    ) {
+      return undefined;
+    }
     // Fills are the source of truth for filled quantity; never move it backwards.
     const filled = Decimal.max(current.filledQuantity, next.filledQuantity);
     tracked.state = {

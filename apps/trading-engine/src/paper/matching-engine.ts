@@ -65,8 +65,10 @@ type PendingOp =
     };
 
 interface Consumed {
-  /** Sequence + timestamp of the book the taken sizes refer to; a new book resets them. */
-  key: string;
+  /** The book (object, sequence, timestamp) the taken sizes refer to; a new book resets them. */
+  book: OrderBookView | undefined;
+  sequence: number;
+  timestamp: number;
   taken: Map<string, Decimal>;
 }
 
@@ -332,17 +334,24 @@ export class MatchingEngine {
 
   private consumedFor(instrumentId: InstrumentId): Consumed {
     const book = this.books(instrumentId);
-    const key = book ? `${String(book.sequence)}|${String(book.timestamp)}` : '';
     let entry = this.consumed.get(instrumentId);
-    if (entry?.key !== key) {
-      entry = { key, taken: new Map() };
+    // Compared field by field: a feed may update one book object in place.
+    if (
+      !entry ||
+      entry.book !== book ||
+      entry.sequence !== (book?.sequence ?? -1) ||
+      entry.timestamp !== (book?.timestamp ?? -1)
+    ) {
+      entry = { book, sequence: book?.sequence ?? -1, timestamp: book?.timestamp ?? -1, taken: new Map() };
       this.consumed.set(instrumentId, entry);
     }
     return entry;
   }
 
   private takenAt(instrumentId: InstrumentId, price: Decimal): Decimal {
-    return this.consumedFor(instrumentId).taken.get(price.toFixed()) ?? ZERO;
+    const taken = this.consumedFor(instrumentId).taken;
+    if (taken.size === 0) return ZERO;
+    return taken.get(price.toFixed()) ?? ZERO;
   }
 
   private take(instrument: Instrument, _side: OrderSide, price: Decimal, quantity: Decimal): void {

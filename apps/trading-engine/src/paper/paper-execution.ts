@@ -706,8 +706,9 @@ export class PaperExecution implements ExecutionPort, VenueListener {
   private finish(clientOrderId: string): void {
     if (!this.live.delete(clientOrderId)) return;
     this.finished.push(clientOrderId);
-    if (this.finished.length > 4_000) {
-      for (const old of this.finished.splice(0, 2_000)) this.orders.delete(old);
+    // Enough for late cancels and lookups by client id; 1 000 accounts must not each keep thousands.
+    if (this.finished.length > 128) {
+      for (const old of this.finished.splice(0, 64)) this.orders.delete(old);
     }
   }
 

@@ -19,6 +19,9 @@ export interface SimpleQuoterConfig {
 export interface SimpleQuoterState {
   /** Mid at the last quote, null when not quoting. */
   quotedMid: Decimal | null;
+  /** Requote when the mid leaves [low, high] (the last quote's mid ± requoteBps), precomputed once per quote. */
+  low: Decimal | null;
+  high: Decimal | null;
   bidId: string | null;
   askId: string | null;
 }
@@ -38,9 +41,8 @@ function quote(
   const mid = ctx.mid(id);
   const instrument = ctx.instrument(id);
   if (mid === null || instrument === undefined) return { state, intents: [] };
-  if (state.quotedMid !== null && state.bidId !== null && state.askId !== null) {
-    const moved = mid.sub(state.quotedMid).abs().div(state.quotedMid).mul(BPS);
-    if (moved.lte(config.requoteBps)) return { state, intents: [] };
+  if (state.low !== null && state.high !== null && state.bidId !== null && state.askId !== null) {
+    if (mid.gte(state.low) && mid.lte(state.high)) return { state, intents: [] };
   }
   const offset = mid.mul(config.spreadBps).div(BPS);
   const bid = roundToTick(mid.sub(offset), instrument.tickSize, Decimal.ROUND_DOWN);
@@ -74,7 +76,8 @@ function quote(
       clientOrderId: askId,
     });
   }
-  return { state: { quotedMid: mid, bidId, askId }, intents };
+  const band = mid.mul(config.requoteBps).div(BPS);
+  return { state: { quotedMid: mid, low: mid.sub(band), high: mid.add(band), bidId, askId }, intents };
 }
 
 export const simpleQuoter = defineStrategy<SimpleQuoterConfig, SimpleQuoterState>({
@@ -94,8 +97,9 @@ export const simpleQuoter = defineStrategy<SimpleQuoterConfig, SimpleQuoterState
   },
   subscriptions: (config) => [{ instrumentId: config.instrumentId, channels: ['book'] }],
   timerIntervalMs: (config) => config.timerIntervalMs,
-  initialState: () => ({ quotedMid: null, bidId: null, askId: null }),
-  onStart: (state, _event, ctx, config) => quote({ ...state, quotedMid: null }, ctx, config),
+  initialState: () => ({ quotedMid: null, low: null, high: null, bidId: null, askId: null }),
+  onStart: (state, _event, ctx, config) =>
+    quote({ ...state, quotedMid: null, low: null, high: null }, ctx, config),
   onBook: (state, _event, ctx, config) => quote(state, ctx, config),
   onTimer: (state, _event, ctx, config) => quote(state, ctx, config),
   onFill: (state, event) => {
