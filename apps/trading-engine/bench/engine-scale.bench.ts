@@ -66,7 +66,7 @@ await new Promise<void>((resolve) => {
   const handle = setInterval(() => {
     const now = Date.now();
     // One slice per tick; when ticks come late the offered rate drops (reported), rather than piling up.
-    publishSlice(now);
+    publishSlice();
     if (now - started >= SECONDS * 1000) {
       clearInterval(handle);
       resolve();
@@ -75,20 +75,26 @@ await new Promise<void>((resolve) => {
 });
 const cpu = process.cpuUsage(cpuBefore);
 
-function publishSlice(now: number): void {
+function publishSlice(): void {
   {
     for (let index = slice; index < INSTRUMENTS; index += slices) {
       const instrument = instruments[index];
       if (!instrument) continue;
       const mid = (mids[index] ?? 10_000) + (random() < 0.5 ? -1 : 1);
       mids[index] = mid;
-      feed.publish(bookAround(instrument.id, mid, now, ++sequence));
-      events += 1;
-      if (random() < 0.1) {
+      const withTrade = random() < 0.1;
+      const side = random() < 0.5 ? 'SELL' : 'BUY';
+      // Like a WebSocket feed: every message is its own event-loop task.
+      setImmediate(() => {
+        feed.publish(bookAround(instrument.id, mid, Date.now(), ++sequence));
+        events += 1;
+      });
+      if (withTrade) {
         // A trade through one side: reaches the resting quotes of the bots on this instrument.
-        const side = random() < 0.5 ? 'SELL' : 'BUY';
-        feed.publish(tradeAt(instrument.id, side === 'SELL' ? mid - 25 : mid + 25, side, now, ++sequence));
-        trades += 1;
+        setImmediate(() => {
+          feed.publish(tradeAt(instrument.id, side === 'SELL' ? mid - 25 : mid + 25, side, Date.now(), ++sequence));
+          trades += 1;
+        });
       }
     }
     slice = (slice + 1) % slices;

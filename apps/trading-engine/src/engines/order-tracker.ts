@@ -17,7 +17,7 @@ export interface TrackedOrder {
  * How many finished orders (and 4–5× as many fill ids) a bot remembers: late duplicates arrive close to the
  * original, and 1 000 bots must not each keep hundreds of orders (memory stays flat; the CMS keeps the history).
  */
-const HISTORY = 32;
+const HISTORY = 16;
 
 export class OrderTracker {
   private readonly orders = new Map<string, TrackedOrder>();

@@ -707,8 +707,8 @@ export class PaperExecution implements ExecutionPort, VenueListener {
     if (!this.live.delete(clientOrderId)) return;
     this.finished.push(clientOrderId);
     // Enough for late cancels and lookups by client id; 1 000 accounts must not each keep thousands.
-    if (this.finished.length > 128) {
-      for (const old of this.finished.splice(0, 64)) this.orders.delete(old);
+    if (this.finished.length > 32) {
+      for (const old of this.finished.splice(0, 16)) this.orders.delete(old);
     }
   }
 

@@ -11,7 +11,7 @@ export class OrderRateWindow {
 
   count(now: number): number {
     while (this.head < this.times.length && (this.times[this.head] ?? 0) <= now - WINDOW_MS) this.head += 1;
-    if (this.head > 1024 && this.head * 2 > this.times.length) {
+    if (this.head > 64 && this.head * 2 > this.times.length) {
       this.times.splice(0, this.head);
       this.head = 0;
     }
