@@ -5,11 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { EngineService } from './bridge/engine-service.js';
+import type { EngineKernel } from './bridge/engine-kernel.js';
+import { RealKernel } from './bridge/kernel-adapter.js';
 import { StandaloneKernel } from './bridge/standalone-kernel.js';
 import { ConfigError, loadConfig, type EngineConfig } from './service/config.js';
 import { startHttpServer } from './service/http-server.js';
 import { createLogger } from './service/logger.js';
 import { createMetrics } from './service/metrics.js';
+import { VenueConnections } from './service/venues.js';
 
 function version(): string {
   try {
@@ -37,9 +40,34 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.engineId, config.logLevel);
   const metrics = createMetrics();
-  // The stand-in kernel runs until src/kernel.ts (engine core) exposes the EngineKernel contract.
-  log.warn('using the stand-in paper kernel (src/bridge/standalone-kernel.ts): demo bots, no market data');
-  const kernel = new StandaloneKernel(config.engineId);
+  let kernel: EngineKernel;
+  let venues: VenueConnections | null = null;
+  if (config.kernel === 'standalone') {
+    log.warn('ENGINE_KERNEL=standalone: the stand-in paper kernel (demo bots, no market data)');
+    kernel = new StandaloneKernel(config.engineId);
+  } else {
+    let real: RealKernel | null = null;
+    const connections = new VenueConnections(
+      config.supportedExchanges,
+      config.endpoints,
+      (exchange, status, reason) => {
+        log.info({ exchange, status, reason }, 'exchange status');
+        real?.reportExchangeStatus(exchange, status, reason);
+      },
+    );
+    real = new RealKernel({
+      engineId: config.engineId,
+      venues: connections.sources(),
+      observe: (event) => {
+        if (event.type === 'order-rejected') metrics.rejections.inc({ rule: event.payload.rule });
+      },
+    });
+    kernel = real;
+    venues = connections;
+    // Connect before taking commands, so a bot start finds its instruments; failures are retried in the background.
+    await connections.connect();
+    log.info({ exchanges: config.supportedExchanges }, 'real trading kernel on the venue adapters (paper + market data)');
+  }
   const service = new EngineService(
     { ...config, version: version(), httpPort: config.port },
     kernel,
@@ -53,6 +81,10 @@ async function main(): Promise<void> {
     health: () => service.healthReport(),
   });
   await service.start();
+  if (venues && kernel instanceof RealKernel) {
+    for (const [exchange, status] of venues.statuses())
+      kernel.reportExchangeStatus(exchange, status, 'engine started');
+  }
   log.info({ port: http.port }, 'engine service started');
 
   let stopping = false;
@@ -65,6 +97,7 @@ async function main(): Promise<void> {
     service
       .stop(`shutdown (${signal})`)
       .then(() => http.close())
+      .then(() => venues?.close())
       .then(() => process.exit(0))
       .catch((error: unknown) => {
         log.error({ error: String(error) }, 'stop failed');

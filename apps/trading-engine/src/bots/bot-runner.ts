@@ -56,16 +56,16 @@ export class BotRunner {
   readonly instrumentIds: InstrumentId[];
 
   constructor(
-    readonly spec: BotSpec,
+    public spec: BotSpec,
     readonly strategy: AnyStrategy,
-    readonly config: unknown,
-    readonly limits: ParsedRiskLimits,
+    public config: unknown,
+    public limits: ParsedRiskLimits,
     readonly execution: BotExecution,
     readonly subscriptionsWanted: readonly StrategySubscription[],
     readonly timerIntervalMs: number | null,
     now: number,
     onTransition: (runner: BotRunner, from: BotState, to: BotState, reason: string) => void,
-    runNonce: number,
+    runNonce: number | string,
   ) {
     this.ids = new ClientOrderIdGenerator(spec.botId, runNonce);
     this.machine = new BotStateMachine((from, to, reason) => {

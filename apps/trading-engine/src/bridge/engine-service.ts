@@ -63,7 +63,7 @@ const BOT_STATES: readonly BotState[] = [
 
 export type ServiceConfig = Omit<
   EngineConfig,
-  'host' | 'port' | 'logLevel' | 'endpoints' | 'encryptionKey'
+  'host' | 'port' | 'logLevel' | 'endpoints' | 'encryptionKey' | 'kernel'
 > & { version: string; httpPort?: number };
 
 export class EngineService {

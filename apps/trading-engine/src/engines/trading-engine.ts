@@ -71,6 +71,26 @@ export interface TradingEngineOptions {
   riskIntervalMs?: number;
 }
 
+/** Per-bot options of createBot (the engine service passes them; tests and backtests usually leave them out). */
+export interface CreateBotOptions {
+  /** Client order id run nonce (default: the engine's run counter). The service passes the lease token in base 36. */
+  runNonce?: string;
+  /** Wraps the bot's execution (the service's order gate on createOrder/amendOrder). */
+  wrapExecution?: (execution: BotExecution, spec: BotSpec) => BotExecution;
+}
+
+/** A manual order from the dashboard: no strategy, no pre-trade risk (the operator decides). */
+export interface ManualOrderRequest {
+  clientOrderId: string;
+  instrumentId: InstrumentId;
+  side: PlaceOrderIntent['side'];
+  type: PlaceOrderIntent['orderType'];
+  price?: Decimal;
+  quantity: Decimal;
+  reduceOnly?: boolean;
+  outcome?: PlaceOrderIntent['outcome'];
+}
+
 export class BotNotFoundError extends Error {
   constructor(readonly botId: string) {
     super(`unknown bot ${botId}`);
@@ -127,7 +147,7 @@ export class TradingEngine {
   // ---- bot lifecycle -------------------------------------------------------------------------------------------
 
   /** Validates the spec (schema, strategy, venue, strategy config) and creates the bot in IDLE. */
-  createBot(rawSpec: BotSpec): BotRunner {
+  createBot(rawSpec: BotSpec, options: CreateBotOptions = {}): BotRunner {
     const spec = assertValid('BotSpec', rawSpec);
     if (this.bots.has(spec.botId)) throw new Error(`bot ${spec.botId} already exists`);
     const strategy = this.options.strategies.get(spec.strategy);
@@ -147,7 +167,8 @@ export class TradingEngine {
       if (!venue.instruments.getInstrument(subscription.instrumentId))
         throw new Error(`unknown instrument ${subscription.instrumentId}`);
     }
-    const execution = venue.executionFor(spec);
+    const base = venue.executionFor(spec);
+    const execution = options.wrapExecution ? options.wrapExecution(base, spec) : base;
     this.runs += 1;
     const runner = new BotRunner(
       spec,
@@ -161,7 +182,7 @@ export class TradingEngine {
       (bot, from, to, reason) => {
         this.emitter.emit('bot-state-changed', this.scope(bot), { from, to, reason: reason.slice(0, 500) });
       },
-      this.runs,
+      options.runNonce ?? this.runs,
     );
     this.bots.set(spec.botId, runner);
     this.contexts.set(
@@ -251,6 +272,78 @@ export class TradingEngine {
   async removeBot(botId: string): Promise<void> {
     const bot = this.bot(botId);
     await this.stopBot(botId, 'removed');
+    this.forget(bot);
+  }
+
+  /**
+   * Drops a bot without sending anything to the venue (its lease moved to another engine, which reconciles the
+   * orders): no more intents, no cancels, routes and account released.
+   */
+  detachBot(botId: string, reason: string): void {
+    const bot = this.bot(botId);
+    bot.queue.length = 0;
+    bot.nextTimerAt = null;
+    bot.machine.tryTransition('STOPPING', reason);
+    bot.machine.tryTransition('STOPPED', reason);
+    this.forget(bot);
+  }
+
+  /** Places a manual order for a RUNNING or PAUSED bot (source `manual`, no pre-trade risk). */
+  placeManualOrder(botId: string, order: ManualOrderRequest): void {
+    const bot = this.bot(botId);
+    if (bot.state !== 'RUNNING' && bot.state !== 'PAUSED')
+      throw new Error(`bot ${botId} is ${bot.state}: manual orders need RUNNING or PAUSED`);
+    if (bot.tracker.get(order.clientOrderId)) throw new Error(`client order id ${order.clientOrderId} already used`);
+    const intent: PlaceOrderIntent = {
+      type: 'place-order',
+      instrumentId: order.instrumentId,
+      side: order.side,
+      orderType: order.type,
+      quantity: order.quantity,
+      clientOrderId: order.clientOrderId,
+    };
+    if (order.price !== undefined) intent.price = order.price;
+    if (order.reduceOnly !== undefined) intent.reduceOnly = order.reduceOnly;
+    if (order.outcome !== undefined) intent.outcome = order.outcome;
+    this.placeOrder(bot, intent, 'manual');
+  }
+
+  /** Cancels one of the bot's orders by client order id (throws when the bot never placed it). */
+  async cancelBotOrder(botId: string, clientOrderId: string): Promise<void> {
+    const bot = this.bot(botId);
+    const tracked = bot.tracker.get(clientOrderId);
+    if (!tracked) throw new Error(`no order ${clientOrderId} on bot ${botId}`);
+    await bot.execution.port.cancelOrder(tracked.state.instrumentId, clientOrderId);
+  }
+
+  /**
+   * Replaces a bot's strategy config and/or risk limits in place (validated like createBot). The traded
+   * instruments cannot change: stop the bot and start a new one for that.
+   */
+  updateBot(botId: string, change: { config?: Record<string, unknown>; riskLimits?: BotSpec['riskLimits'] }): void {
+    const bot = this.bot(botId);
+    const spec = assertValid('BotSpec', {
+      ...bot.spec,
+      ...(change.config ? { config: change.config } : {}),
+      ...(change.riskLimits ? { riskLimits: change.riskLimits } : {}),
+    });
+    const checked = validate(bot.strategy.configSchema, spec.config);
+    if (!checked.ok)
+      throw new Error(
+        `invalid ${spec.strategy} config: ${checked.issues.map((issue) => issue.message).join('; ')}`,
+      );
+    const config = bot.strategy.parseConfig(checked.value as Record<string, unknown>);
+    const before = new Set(bot.instrumentIds);
+    const after = new Set(bot.strategy.subscriptions(config).map((subscription) => subscription.instrumentId));
+    if (before.size !== after.size || [...after].some((id) => !before.has(id)))
+      throw new Error('the new config trades other instruments: stop the bot and start a new one');
+    bot.spec = spec;
+    bot.config = config;
+    bot.limits = parseRiskLimits(spec.riskLimits);
+  }
+
+  private forget(bot: BotRunner): void {
+    const botId = bot.botId;
     for (const [key, route] of this.routes) {
       route.bots.delete(bot);
       if (route.bots.size === 0) {

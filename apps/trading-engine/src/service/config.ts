@@ -8,6 +8,9 @@ import type { Exchange } from '@trading/shared-types';
 
 const EXCHANGES = ['okx', 'polymarket'] as const satisfies readonly Exchange[];
 
+/** The kernel when ENGINE_KERNEL is unset. */
+export const DEFAULT_KERNEL: 'real' | 'standalone' = 'standalone';
+
 const int = (min: number) => z.coerce.number().int().min(min);
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -66,6 +69,7 @@ const EnvSchema = z
     OKX_WS_BUSINESS_URL: wsOrHttp(['ws', 'wss']).default('ws://127.0.0.1:8100/ws/v5/business'),
     POLYMARKET_CLOB_URL: wsOrHttp(['http', 'https']).default('http://127.0.0.1:8100/polymarket'),
     POLYMARKET_WS_URL: wsOrHttp(['ws', 'wss']).default('ws://127.0.0.1:8100/polymarket/ws'),
+    ENGINE_KERNEL: z.enum(['real', 'standalone']).default(DEFAULT_KERNEL),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -122,6 +126,8 @@ export interface EngineConfig {
     polymarketClobUrl: string;
     polymarketWsUrl: string;
   };
+  /** `real`: the trading kernel on the venue adapters; `standalone`: the stand-in paper kernel (no venue). */
+  kernel: 'real' | 'standalone';
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -188,6 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
       polymarketClobUrl: e.POLYMARKET_CLOB_URL,
       polymarketWsUrl: e.POLYMARKET_WS_URL,
     },
+    kernel: e.ENGINE_KERNEL,
     logLevel: e.LOG_LEVEL,
   };
 }

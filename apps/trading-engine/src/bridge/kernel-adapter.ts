@@ -1,0 +1,322 @@
+/**
+ * The real trading kernel (src/kernel.ts + TradingEngine) behind the EngineKernel contract the Redis bridge drives.
+ * What it adds on top of the engine: the lease token as client order id run nonce, the order gate on every bot's
+ * execution port, adoption and fail-closed pause/resume, lease-loss drop without venue traffic, manual orders,
+ * config updates, the bot's exchangeConfig market keys merged into its strategy config, and exchange status events.
+ */
+import { Decimal } from 'decimal.js';
+import type { BotSpec, EngineEvent, Exchange, ExchangeStatus, RiskLimits } from '@trading/shared-types';
+import { EventEmitter, nullSink, type EventSink } from '../core/bus.js';
+import { sanitizeIdPart } from '../core/ids.js';
+import { createKernel, type Kernel, type VenueSources } from '../kernel.js';
+import type { PaperVenueConfig } from '../paper/paper-venue.js';
+import { systemClock, type Clock } from '../ports/clock.js';
+import type { InstrumentId } from '../ports/instruments.js';
+import type { StrategyRegistry } from '../strategies/index.js';
+import { mergeBotConfig } from '../strategies/strategy-kit.js';
+import type { TradingEngine } from '../engines/trading-engine.js';
+import type { EngineKernel, KernelBot, ManualOrder, OrderGate } from './engine-kernel.js';
+import { gatedExecution } from './gated-execution.js';
+
+export interface RealKernelOptions {
+  engineId: string;
+  venues: Partial<Record<Exchange, VenueSources>>;
+  clock?: Clock;
+  strategies?: StrategyRegistry;
+  paper?: Partial<PaperVenueConfig>;
+  /** Bot timers fire from this wall-clock interval (ms). Default 100. */
+  timerIntervalMs?: number;
+  /** Sees every event before it goes to the sink (metrics). */
+  observe?: (event: EngineEvent) => void;
+}
+
+const openGate: OrderGate = { canSendOrder: () => true };
+
+export class RealKernel implements EngineKernel {
+  private sink: EventSink = nullSink;
+  private gate: OrderGate = openGate;
+  private readonly fences = new Map<string, number>();
+  /** The specs as the service sent them (the engine holds them with exchangeConfig merged into config). */
+  private readonly specs = new Map<string, BotSpec>();
+  private readonly kernel: Kernel;
+  private readonly emitter: EventEmitter;
+  private readonly stopTimers: () => void;
+
+  constructor(private readonly options: RealKernelOptions) {
+    const sink: EventSink = {
+      publish: (event) => {
+        options.observe?.(event);
+        this.sink.publish(event);
+      },
+    };
+    const clock = options.clock ?? systemClock;
+    const kernelOptions: Parameters<typeof createKernel>[0] = {
+      engineId: options.engineId,
+      clock,
+      sink,
+      venues: options.venues,
+    };
+    if (options.strategies) kernelOptions.strategies = options.strategies;
+    if (options.paper) kernelOptions.paper = options.paper;
+    this.kernel = createKernel(kernelOptions);
+    this.emitter = new EventEmitter(options.engineId, clock, sink);
+    this.stopTimers = this.kernel.startTimers(options.timerIntervalMs ?? 100);
+  }
+
+  get engine(): TradingEngine {
+    return this.kernel.engine;
+  }
+
+  setEventSink(sink: EventSink): void {
+    this.sink = sink;
+  }
+
+  setOrderGate(gate: OrderGate): void {
+    this.gate = gate;
+  }
+
+  /** A venue connection changed (main.ts forwards the adapters' status): reported as exchange-status-changed. */
+  reportExchangeStatus(exchange: Exchange, status: ExchangeStatus, reason: string): void {
+    this.emitter.emit(
+      'exchange-status-changed',
+      { botId: null, exchange },
+      { status, reason: reason.slice(0, 500) },
+    );
+  }
+
+  listBots(): KernelBot[] {
+    const bots: KernelBot[] = [];
+    for (const botId of this.engine.botIds()) {
+      const spec = this.specs.get(botId);
+      if (!spec) continue;
+      bots.push({
+        botId,
+        exchange: spec.exchange,
+        state: this.engine.bot(botId).state,
+        fence: this.fences.get(botId) ?? 0,
+        spec,
+      });
+    }
+    return bots;
+  }
+
+  async startBot(spec: BotSpec, lease: { fence: number }): Promise<void> {
+    this.create(spec, lease.fence);
+    await this.start(spec.botId, 'start command');
+  }
+
+  async adoptBot(spec: BotSpec, lease: { fence: number; resume: boolean; reason: string }): Promise<void> {
+    this.create(spec, lease.fence);
+    await this.reconcile(spec.botId);
+    await this.start(spec.botId, lease.reason);
+    if (!lease.resume) await this.engine.pauseBot(spec.botId, `${lease.reason} (adopted paused)`);
+  }
+
+  async stopBot(botId: string, reason: string, flatten: boolean): Promise<void> {
+    const bot = this.engine.bot(botId);
+    if (flatten && (bot.state === 'RUNNING' || bot.state === 'PAUSED')) this.flatten(botId);
+    await this.engine.stopBot(botId, reason);
+    await this.engine.removeBot(botId);
+    this.forget(botId);
+  }
+
+  async pauseBot(botId: string, reason: string): Promise<void> {
+    const bot = this.engine.bot(botId);
+    if (bot.state === 'PAUSED') return;
+    await this.engine.pauseBot(botId, reason);
+  }
+
+  async resumeBot(botId: string, reason: string): Promise<void> {
+    const bot = this.engine.bot(botId);
+    if (bot.state === 'RUNNING') return;
+    await this.engine.resumeBot(botId, reason);
+  }
+
+  async updateBotConfig(
+    botId: string,
+    change: { config?: Record<string, unknown>; riskLimits?: RiskLimits },
+  ): Promise<void> {
+    const spec = this.need(botId);
+    const update: { config?: Record<string, unknown>; riskLimits?: RiskLimits } = {};
+    if (change.config) update.config = mergeBotConfig(change.config, spec.exchangeConfig);
+    if (change.riskLimits) update.riskLimits = change.riskLimits;
+    this.engine.updateBot(botId, update);
+    this.specs.set(botId, {
+      ...spec,
+      ...(change.config ? { config: change.config } : {}),
+      ...(change.riskLimits ? { riskLimits: change.riskLimits } : {}),
+    });
+    return Promise.resolve();
+  }
+
+  async killSwitch(reason: string, flatten: boolean): Promise<void> {
+    if (flatten) for (const botId of this.engine.botIds()) this.flatten(botId);
+    await this.engine.killSwitch(reason);
+    for (const botId of this.engine.botIds()) {
+      await this.engine.removeBot(botId);
+      this.forget(botId);
+    }
+    // The CMS decides when bots start again: new start commands are accepted after the stop.
+    this.engine.releaseKillSwitch();
+  }
+
+  async placeOrder(botId: string, order: ManualOrder): Promise<void> {
+    const spec = this.need(botId);
+    const instrumentId = order.instrumentId;
+    if (!instrumentId.startsWith(`${spec.exchange}:`))
+      throw new Error(`${instrumentId} is not an instrument of ${spec.exchange}`);
+    if (!this.gate.canSendOrder(botId, this.fences.get(botId) ?? 0))
+      throw new Error('order gate closed: engine is fail-closed or does not hold the bot lease');
+    const request: Parameters<TradingEngine['placeManualOrder']>[1] = {
+      clientOrderId: order.clientOrderId,
+      instrumentId: instrumentId as InstrumentId,
+      side: order.side,
+      type: order.type,
+      quantity: new Decimal(order.quantity),
+    };
+    if (order.price !== undefined) request.price = new Decimal(order.price);
+    if (order.reduceOnly !== undefined) request.reduceOnly = order.reduceOnly;
+    if (order.outcome !== undefined) request.outcome = order.outcome;
+    this.engine.placeManualOrder(botId, request);
+    return Promise.resolve();
+  }
+
+  async cancelOrder(botId: string, clientOrderId: string): Promise<void> {
+    this.need(botId);
+    await this.engine.cancelBotOrder(botId, clientOrderId);
+  }
+
+  async abandonBot(botId: string, reason: string): Promise<void> {
+    if (!this.specs.has(botId)) return;
+    this.engine.detachBot(botId, reason);
+    this.forget(botId);
+    return Promise.resolve();
+  }
+
+  async pauseAllForFailClosed(reason: string): Promise<void> {
+    for (const botId of this.engine.botIds()) {
+      const state = this.engine.bot(botId).state;
+      // Pausing cancels the bot's orders (cancels pass the closed gate); paper orders are cancelled, not frozen.
+      if (state === 'RUNNING') await this.engine.pauseBot(botId, reason);
+    }
+  }
+
+  async reconcileAndResume(botId: string, reason: string): Promise<void> {
+    this.need(botId);
+    await this.reconcile(botId);
+    await this.resumeBot(botId, reason);
+  }
+
+  setFence(botId: string, fence: number): void {
+    if (this.fences.has(botId)) this.fences.set(botId, fence);
+  }
+
+  async close(): Promise<void> {
+    this.stopTimers();
+    this.sink = nullSink;
+    for (const botId of this.engine.botIds()) {
+      this.engine.detachBot(botId, 'engine closing');
+      this.forget(botId);
+    }
+    this.kernel.close();
+    return Promise.resolve();
+  }
+
+  private create(spec: BotSpec, fence: number): void {
+    if (this.specs.has(spec.botId)) throw new Error(`bot ${spec.botId} already runs on this engine`);
+    const venue = this.options.venues[spec.exchange];
+    if (!venue) throw new Error(`no venue configured for ${spec.exchange}`);
+    if (spec.mode === 'live' && !venue.execution)
+      throw new Error(`live trading on ${spec.exchange} needs credentials this engine does not have`);
+    const merged: BotSpec = { ...spec, config: mergeBotConfig(spec.config, spec.exchangeConfig) };
+    const botId = spec.botId;
+    const gate: OrderGate = { canSendOrder: (id, token) => this.gate.canSendOrder(id, token) };
+    this.fences.set(botId, fence);
+    try {
+      this.engine.createBot(merged, {
+        runNonce: fence.toString(36),
+        wrapExecution: (execution) => ({
+          ...execution,
+          port: gatedExecution(execution.port, gate, botId, () => this.fences.get(botId) ?? fence),
+        }),
+      });
+    } catch (error) {
+      this.fences.delete(botId);
+      throw error;
+    }
+    this.specs.set(botId, spec);
+  }
+
+  /** Starts a created bot; a start that ends in ERROR drops it and fails the command. */
+  private async start(botId: string, reason: string): Promise<void> {
+    await this.engine.startBot(botId, reason);
+    const state = this.engine.bot(botId).state;
+    if (state === 'ERROR') {
+      await this.engine.removeBot(botId);
+      this.forget(botId);
+      throw new Error(`bot ${botId} failed to start (see its log)`);
+    }
+  }
+
+  /**
+   * Reconciliation by client order id: a paper account lives in this process, so an adopted paper bot starts flat
+   * with nothing open. A live account may hold the dead owner's orders: every open order whose client order id
+   * carries this bot's prefix is cancelled (the strategy re-quotes under the new run nonce), and positions are
+   * reported in the bot log (the engine reads them at start).
+   */
+  private async reconcile(botId: string): Promise<void> {
+    const bot = this.engine.bot(botId);
+    const spec = this.need(botId);
+    if (bot.execution.exclusive) {
+      this.log(spec, `reconciled: paper account, 0 open orders`);
+      return;
+    }
+    const prefix = sanitizeIdPart(botId, 16);
+    let cancelled = 0;
+    for (const instrumentId of bot.instrumentIds) {
+      const open = await bot.execution.port.fetchOpenOrders(instrumentId);
+      for (const order of open) {
+        if (!order.clientOrderId.startsWith(prefix)) continue;
+        await bot.execution.port.cancelOrder(order.instrumentId, order.clientOrderId);
+        cancelled += 1;
+      }
+    }
+    const positions = await bot.execution.port.fetchPositions();
+    const held = positions.filter((position) => bot.instrumentIds.includes(position.instrumentId));
+    this.log(
+      spec,
+      `reconciled by client order id: cancelled ${String(cancelled)} open orders of a previous run, ${String(held.length)} positions held`,
+    );
+  }
+
+  /** Reduce-only market orders closing the bot's positions. */
+  private flatten(botId: string): void {
+    const bot = this.engine.bot(botId);
+    for (const position of bot.ledger.positions()) {
+      if (position.quantity.isZero()) continue;
+      this.engine.placeManualOrder(botId, {
+        clientOrderId: bot.ids.next(),
+        instrumentId: position.instrumentId,
+        side: position.quantity.isPos() ? 'SELL' : 'BUY',
+        type: 'MARKET',
+        quantity: position.quantity.abs(),
+        reduceOnly: true,
+      });
+    }
+  }
+
+  private need(botId: string): BotSpec {
+    const spec = this.specs.get(botId);
+    if (!spec) throw new Error(`bot ${botId} is not on this engine`);
+    return spec;
+  }
+
+  private forget(botId: string): void {
+    this.specs.delete(botId);
+    this.fences.delete(botId);
+  }
+
+  private log(spec: BotSpec, message: string): void {
+    this.emitter.emit('bot-log', { botId: spec.botId, exchange: spec.exchange }, { level: 'info', message });
+  }
+}
