@@ -12,7 +12,7 @@ RUN npx --yes turbo@2.11.11 prune @trading/cms-frontend --docker --out-dir /prun
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /repo
-ENV TURBO_TELEMETRY_DISABLED=1 NEXT_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
+ENV TURBO_TELEMETRY_DISABLED=1 NEXT_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1 NEXT_OUTPUT_STANDALONE=1
 COPY --from=prune /pruned/json/ ./
 RUN npm ci --no-audit --no-fund
 COPY --from=prune /pruned/full/ ./

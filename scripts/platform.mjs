@@ -54,7 +54,7 @@ const parts = [
     entry: 'apps/cms-frontend/.next/BUILD_ID',
     args: [join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', '3000'],
     cwd: 'apps/cms-frontend',
-    env: { PORT: '3000' },
+    env: { PORT: '3000', NODE_ENV: 'production' },
     health: 'http://127.0.0.1:3000/login',
   },
 ];

@@ -99,4 +99,25 @@ describe('engine event ingestion', () => {
     const history = await t.ctx.db.query<{ to_status: string }>("SELECT to_status FROM bot_state_history WHERE bot_id = $1 AND source = 'engine' ORDER BY id", [botId]);
     expect(history.map((h) => h.to_status)).toEqual(['RUNNING', 'PAUSED']);
   });
+  it('after a failover the new owner takes the bot over: its events count once the old engine is dead', async () => {
+    const assigned = async () => (await t.ctx.db.query<{ assigned_engine_id: string | null; status: string }>('SELECT assigned_engine_id, status FROM bots WHERE bot_id = $1', [botId]))[0];
+    // te-dead was seen a minute ago and went silent; te-live heartbeats now.
+    await t.ctx.db.query(
+      "INSERT INTO engines_seen (engine_id, info, status, last_seen_at) VALUES ('te-dead', '{}', 'online', now() - interval '60 seconds'), ('te-live', '{}', 'online', now()) ON CONFLICT (engine_id) DO UPDATE SET status = EXCLUDED.status, last_seen_at = EXCLUDED.last_seen_at",
+    );
+    await t.ctx.db.query("UPDATE bots SET status = 'RUNNING', assigned_engine_id = 'te-live' WHERE bot_id = $1", [botId]);
+    await queue.add('s', { eventId: 'fo-1', engineId: 'te-new', exchange: 'okx', botId, timestamp: Date.now(), type: 'bot-state-changed', payload: { from: 'RUNNING', to: 'PAUSED', reason: 'stray' } }, { jobId: 'fo-1' });
+    await waitFor(async () => (await t.ctx.db.query("SELECT 1 FROM processed_events WHERE event_id = 'fo-1'")).length === 1);
+    expect(await assigned()).toEqual({ assigned_engine_id: 'te-live', status: 'RUNNING' });
+    await t.ctx.db.query("UPDATE bots SET assigned_engine_id = 'te-dead' WHERE bot_id = $1", [botId]);
+    await queue.add('s', { eventId: 'fo-2', engineId: 'te-new', exchange: 'okx', botId, timestamp: Date.now(), type: 'bot-state-changed', payload: { from: 'STARTING', to: 'PAUSED', reason: 'adopted paused' } }, { jobId: 'fo-2' });
+    await waitFor(async () => (await assigned())?.status === 'PAUSED');
+    expect(await assigned()).toEqual({ assigned_engine_id: 'te-new', status: 'PAUSED' });
+    const history = await t.ctx.db.query<{ reason: string }>("SELECT reason FROM bot_state_history WHERE bot_id = $1 AND source = 'engine' AND to_status = 'PAUSED' ORDER BY id", [botId]);
+    expect(history.map((h) => h.reason)).not.toContain('stray');
+
+    // An accepted start-bot acknowledgement moves the assignment to the engine that acknowledged it.
+    await queue.add('s', { eventId: 'fo-3', engineId: 'te-other', exchange: 'okx', botId, timestamp: Date.now(), type: 'command-acknowledged', payload: { commandId: 'c-fo-3', commandType: 'start-bot', accepted: true } }, { jobId: 'fo-3' });
+    await waitFor(async () => (await assigned())?.assigned_engine_id === 'te-other');
+  });
 });

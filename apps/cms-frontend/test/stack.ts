@@ -120,6 +120,18 @@ export async function startStack(): Promise<Stack> {
     await waitFor('backend', async () => (await fetch(`${apiUrl}/api/system/health`)).status < 500, 60_000, dump);
     const engineMain = join(ROOT, 'apps', 'trading-engine', 'src', 'main.ts');
     if (existsSync(engineMain)) {
+      // The engine runs the real trading kernel on venue market data: give it the exchange simulator.
+      const simPort = await freePort();
+      const simHttp = `http://127.0.0.1:${simPort}`;
+      const simWs = `ws://127.0.0.1:${simPort}`;
+      children.push(
+        run('exchange-sim', TSX, ['src/main.ts'], join(ROOT, 'apps', 'exchange-sim'), {
+          HOST: '127.0.0.1',
+          PORT: String(simPort),
+          LOG_LEVEL: 'warn',
+        }, logs),
+      );
+      await waitFor('exchange-sim', async () => (await fetch(`${simHttp}/api/v5/public/instruments?instType=SWAP`)).status === 200, 60_000, dump);
       children.push(
         run('engine', TSX, ['src/main.ts'], join(ROOT, 'apps', 'trading-engine'), {
           ENGINE_ID: engineId,
@@ -129,6 +141,12 @@ export async function startStack(): Promise<Stack> {
           REDIS_PREFIX: redisPrefix,
           HEARTBEAT_MS: '1000',
           LOG_LEVEL: 'warn',
+          OKX_REST_URL: simHttp,
+          OKX_WS_PUBLIC_URL: `${simWs}/ws/v5/public`,
+          OKX_WS_PRIVATE_URL: `${simWs}/ws/v5/private`,
+          OKX_WS_BUSINESS_URL: `${simWs}/ws/v5/business`,
+          POLYMARKET_CLOB_URL: `${simHttp}/polymarket`,
+          POLYMARKET_WS_URL: `${simWs}/polymarket/ws`,
         }, logs),
       );
     }

@@ -9,7 +9,7 @@ import type { Exchange } from '@trading/shared-types';
 const EXCHANGES = ['okx', 'polymarket'] as const satisfies readonly Exchange[];
 
 /** The kernel when ENGINE_KERNEL is unset. */
-export const DEFAULT_KERNEL: 'real' | 'standalone' = 'standalone';
+export const DEFAULT_KERNEL: 'real' | 'standalone' = 'real';
 
 const int = (min: number) => z.coerce.number().int().min(min);
 const bool = z

@@ -150,7 +150,8 @@ export async function applyInTx(q: Queryable, event: EngineEvent): Promise<boole
       const { to, reason } = event.payload;
       // Only the engine that runs the bot (or any, while unassigned) may move it: a stale engine cannot.
       const [bot] = await q.query<{ assigned_engine_id: string | null; exchange: string }>('SELECT assigned_engine_id, exchange FROM bots WHERE bot_id = $1 FOR UPDATE', [event.botId]);
-      if (!bot || (bot.assigned_engine_id !== null && bot.assigned_engine_id !== event.engineId)) return false;
+      if (!bot) return false;
+      if (bot.assigned_engine_id !== null && bot.assigned_engine_id !== event.engineId && (await engineIsLive(q, bot.assigned_engine_id))) return false;
       const released = to === 'STOPPED' || to === 'ERROR' || to === 'RISK_STOPPED' || to === 'IDLE';
       await transitionBot(q, event.botId, null, to, reason === '' ? null : reason, 'engine', { eventId: event.eventId, engineId: released ? null : event.engineId });
       if (to === 'ERROR' || to === 'RISK_STOPPED') {
@@ -199,6 +200,10 @@ export async function applyInTx(q: Queryable, event: EngineEvent): Promise<boole
       if (!p.accepted && p.commandType === 'start-bot' && event.botId !== null) {
         await transitionBot(q, event.botId, ['STARTING'], 'ERROR', `engine refused start: ${p.reason ?? 'no reason'}`.slice(0, 500), 'engine', { eventId: event.eventId, engineId: null });
       }
+      // After a failover the new owner acknowledges the start: the bot runs there now.
+      if (p.accepted && p.commandType === 'start-bot' && event.botId !== null) {
+        await q.query('UPDATE bots SET assigned_engine_id = $2 WHERE bot_id = $1 AND deleted_at IS NULL AND assigned_engine_id IS DISTINCT FROM $2', [event.botId, event.engineId]);
+      }
       if (!p.accepted) await botLog(q, event, 'warn', `command ${p.commandType} ${p.commandId} refused: ${p.reason ?? ''}`);
       return false;
     }
@@ -206,6 +211,22 @@ export async function applyInTx(q: Queryable, event: EngineEvent): Promise<boole
     case 'exchange-status-changed':
       return false;
   }
+}
+
+/** An engine stops counting as live when it said it stopped or its heartbeats are older than this. */
+export const ENGINE_STALE_MS = 15_000;
+
+/**
+ * Whether the engine a bot is assigned to still runs: an engine never seen counts as live (unknown, so a stray
+ * engine cannot take the bot over); one marked offline or silent for ENGINE_STALE_MS does not, and then another
+ * engine's events for the bot (its new owner after a failover) are accepted and the bot reassigned.
+ */
+async function engineIsLive(q: Queryable, engineId: string): Promise<boolean> {
+  const [row] = await q.query<{ live: boolean }>(
+    "SELECT (status <> 'offline' AND last_seen_at > now() - make_interval(secs => $2::double precision / 1000)) AS live FROM engines_seen WHERE engine_id = $1",
+    [engineId, ENGINE_STALE_MS],
+  );
+  return row?.live ?? true;
 }
 
 export async function applyEngineEvent(db: Database, event: EngineEvent): Promise<ApplyResult> {
