@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { EngineService } from './bridge/engine-service.js';
 import type { EngineKernel } from './bridge/engine-kernel.js';
 import { RealKernel } from './bridge/kernel-adapter.js';
+import { subscribeSignals, type SignalSubscriber } from './bridge/signal-subscriber.js';
 import { StandaloneKernel } from './bridge/standalone-kernel.js';
 import { ConfigError, loadConfig, type EngineConfig } from './service/config.js';
 import { startHttpServer } from './service/http-server.js';
@@ -81,9 +82,21 @@ async function main(): Promise<void> {
     health: () => service.healthReport(),
   });
   await service.start();
+  let signals: SignalSubscriber | null = null;
   if (venues && kernel instanceof RealKernel) {
     for (const [exchange, status] of venues.statuses())
       kernel.reportExchangeStatus(exchange, status, 'engine started');
+    const real = kernel;
+    signals = await subscribeSignals(
+      config,
+      (signal) => {
+        const bots = real.deliverSignal(signal);
+        log.debug({ signalId: signal.signalId, source: signal.source, bots }, 'signal delivered');
+      },
+      (channel, problem) => {
+        log.warn({ channel, problem }, 'invalid trading signal dropped');
+      },
+    );
   }
   log.info({ port: http.port }, 'engine service started');
 
@@ -97,6 +110,7 @@ async function main(): Promise<void> {
     service
       .stop(`shutdown (${signal})`)
       .then(() => http.close())
+      .then(() => signals?.close())
       .then(() => venues?.close())
       .then(() => process.exit(0))
       .catch((error: unknown) => {

@@ -6,6 +6,7 @@
  * Events reach the strategy through a per-bot queue: an intent that makes the venue answer synchronously (paper
  * trading) queues the answer instead of re-entering the strategy, so handlers never nest.
  */
+import type { SignalEvent } from '../strategies/signal-event.js';
 import type { Decimal } from 'decimal.js';
 import type { BotSpec, BotState, Exchange, LogLevel, TradingMode } from '@trading/shared-types';
 import type { InstrumentId } from '../ports/instruments.js';
@@ -39,7 +40,7 @@ export class BotRunner {
   readonly ids: ClientOrderIdGenerator;
   readonly machine: BotStateMachine;
   readonly ledger: BotLedger;
-  readonly queue: StrategyEvent[] = [];
+  readonly queue: (StrategyEvent | SignalEvent)[] = [];
   draining = false;
   strategyState: unknown = undefined;
   subscriptions: Subscription[] = [];

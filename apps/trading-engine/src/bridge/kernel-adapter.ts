@@ -5,15 +5,24 @@
  * config updates, the bot's exchangeConfig market keys merged into its strategy config, and exchange status events.
  */
 import { Decimal } from 'decimal.js';
-import type { BotSpec, EngineEvent, Exchange, ExchangeStatus, RiskLimits } from '@trading/shared-types';
+import {
+  validate,
+  type BotSpec,
+  type EngineEvent,
+  type Exchange,
+  type ExchangeStatus,
+  type RiskLimits,
+  type TradingSignal,
+} from '@trading/shared-types';
 import { EventEmitter, nullSink, type EventSink } from '../core/bus.js';
 import { sanitizeIdPart } from '../core/ids.js';
 import { createKernel, type Kernel, type VenueSources } from '../kernel.js';
 import type { PaperVenueConfig } from '../paper/paper-venue.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { InstrumentId } from '../ports/instruments.js';
-import type { StrategyRegistry } from '../strategies/index.js';
+import { defaultStrategies, type StrategyRegistry } from '../strategies/index.js';
 import { mergeBotConfig } from '../strategies/strategy-kit.js';
+import { toSignalEvent } from '../strategies/signal-event.js';
 import type { TradingEngine } from '../engines/trading-engine.js';
 import type { EngineKernel, KernelBot, ManualOrder, OrderGate } from './engine-kernel.js';
 import { gatedExecution } from './gated-execution.js';
@@ -41,6 +50,7 @@ export class RealKernel implements EngineKernel {
   private readonly kernel: Kernel;
   private readonly emitter: EventEmitter;
   private readonly stopTimers: () => void;
+  private readonly strategies: StrategyRegistry;
 
   constructor(private readonly options: RealKernelOptions) {
     const sink: EventSink = {
@@ -50,13 +60,14 @@ export class RealKernel implements EngineKernel {
       },
     };
     const clock = options.clock ?? systemClock;
+    this.strategies = options.strategies ?? defaultStrategies();
     const kernelOptions: Parameters<typeof createKernel>[0] = {
       engineId: options.engineId,
       clock,
       sink,
       venues: options.venues,
+      strategies: this.strategies,
     };
-    if (options.strategies) kernelOptions.strategies = options.strategies;
     if (options.paper) kernelOptions.paper = options.paper;
     this.kernel = createKernel(kernelOptions);
     this.emitter = new EventEmitter(options.engineId, clock, sink);
@@ -82,6 +93,11 @@ export class RealKernel implements EngineKernel {
       { botId: null, exchange },
       { status, reason: reason.slice(0, 500) },
     );
+  }
+
+  /** A validated external signal for every running bot whose strategy takes signals. Returns how many got it. */
+  deliverSignal(signal: TradingSignal): number {
+    return this.engine.deliverSignal(toSignalEvent(signal));
   }
 
   listBots(): KernelBot[] {
@@ -138,7 +154,7 @@ export class RealKernel implements EngineKernel {
   ): Promise<void> {
     const spec = this.need(botId);
     const update: { config?: Record<string, unknown>; riskLimits?: RiskLimits } = {};
-    if (change.config) update.config = mergeBotConfig(change.config, spec.exchangeConfig);
+    if (change.config) update.config = this.mergedConfig(spec.strategy, change.config, spec.exchangeConfig);
     if (change.riskLimits) update.riskLimits = change.riskLimits;
     this.engine.updateBot(botId, update);
     this.specs.set(botId, {
@@ -228,7 +244,7 @@ export class RealKernel implements EngineKernel {
     if (!venue) throw new Error(`no venue configured for ${spec.exchange}`);
     if (spec.mode === 'live' && !venue.execution)
       throw new Error(`live trading on ${spec.exchange} needs credentials this engine does not have`);
-    const merged: BotSpec = { ...spec, config: mergeBotConfig(spec.config, spec.exchangeConfig) };
+    const merged: BotSpec = { ...spec, config: this.mergedConfig(spec.strategy, spec.config, spec.exchangeConfig) };
     const botId = spec.botId;
     const gate: OrderGate = { canSendOrder: (id, token) => this.gate.canSendOrder(id, token) };
     this.fences.set(botId, fence);
@@ -245,6 +261,21 @@ export class RealKernel implements EngineKernel {
       throw error;
     }
     this.specs.set(botId, spec);
+  }
+
+  /**
+   * The strategy config with the exchangeConfig market keys merged under it; when the strategy's schema does not
+   * take those keys (e.g. simple-quoter knows only instrumentId) and the config is valid alone, the config alone.
+   */
+  private mergedConfig(
+    strategyName: string,
+    config: Record<string, unknown>,
+    exchangeConfig: Record<string, unknown>,
+  ): Record<string, unknown> {
+    const merged = mergeBotConfig(config, exchangeConfig);
+    const strategy = this.strategies.get(strategyName);
+    if (!strategy || validate(strategy.configSchema, merged).ok) return merged;
+    return validate(strategy.configSchema, config).ok ? config : merged;
   }
 
   /** Starts a created bot; a start that ends in ERROR drops it and fails the command. */

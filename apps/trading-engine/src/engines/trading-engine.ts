@@ -44,6 +44,7 @@ import { Portfolio } from '../portfolio/portfolio.js';
 import { TWO } from '../paper/constants.js';
 import { dispatchStrategyEvent, type StrategyContext, type StrategyEvent } from '../strategies/types.js';
 import type { StrategyRegistry } from '../strategies/index.js';
+import { acceptsSignals, dispatchSignal, type SignalEvent } from '../strategies/signal-event.js';
 
 /** What the engine needs of one venue: instruments, market data, and an execution binding per bot. */
 export interface VenueBinding {
@@ -402,6 +403,20 @@ export class TradingEngine {
     return this.bot(botId).ledger.figures(this.clock.now());
   }
 
+  /**
+   * An external trading signal: delivered (through each bot's event queue) to every RUNNING bot whose strategy
+   * handles signals; their intents pass risk as usual. Returns how many bots got it.
+   */
+  deliverSignal(event: SignalEvent): number {
+    let delivered = 0;
+    for (const bot of this.bots.values()) {
+      if (bot.state !== 'RUNNING' || !acceptsSignals(bot.strategy)) continue;
+      this.deliver(bot, event);
+      delivered += 1;
+    }
+    return delivered;
+  }
+
   // ---- market data ---------------------------------------------------------------------------------------------
 
   private attach(bot: BotRunner): void {
@@ -516,7 +531,7 @@ export class TradingEngine {
 
   // ---- strategy dispatch ---------------------------------------------------------------------------------------
 
-  private deliver(bot: BotRunner, event: StrategyEvent): void {
+  private deliver(bot: BotRunner, event: StrategyEvent | SignalEvent): void {
     bot.queue.push(event);
     if (bot.draining) return;
     bot.draining = true;
@@ -528,13 +543,10 @@ export class TradingEngine {
         if (!accepts) continue;
         let result;
         try {
-          result = dispatchStrategyEvent(
-            bot.strategy,
-            bot.strategyState,
-            next,
-            this.context(bot),
-            bot.config,
-          );
+          result =
+            next.type === 'signal'
+              ? dispatchSignal(bot.strategy, bot.strategyState, next, this.context(bot), bot.config)
+              : dispatchStrategyEvent(bot.strategy, bot.strategyState, next, this.context(bot), bot.config);
         } catch (error) {
           bot.queue.length = 0;
           this.fail(bot, error, `strategy threw on ${next.type}`);

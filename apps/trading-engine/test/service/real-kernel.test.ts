@@ -12,6 +12,7 @@ import { startSimulator, type RunningSimulator } from '@trading/exchange-sim';
 import type { BotSpec, EngineEvent } from '@trading/shared-types';
 import { EngineService } from '../../src/bridge/engine-service.js';
 import { RealKernel } from '../../src/bridge/kernel-adapter.js';
+import { subscribeSignals, type SignalSubscriber } from '../../src/bridge/signal-subscriber.js';
 import { KeySpace } from '../../src/bridge/redis-connection.js';
 import { createMetrics } from '../../src/service/metrics.js';
 import { VenueConnections } from '../../src/service/venues.js';
@@ -27,6 +28,8 @@ let venues: VenueConnections;
 let kernel: RealKernel;
 let service: EngineService;
 const statuses: string[] = [];
+const invalidSignals: string[] = [];
+let signals: SignalSubscriber;
 
 function endpoints(restUrl: string, wsUrl: string) {
   return {
@@ -63,7 +66,7 @@ function of<T extends EngineEvent['type']>(
 }
 
 beforeAll(async () => {
-  sim = await startSimulator({ seed: 7, polymarket: false, okx: { tickMs: 25 } });
+  sim = await startSimulator({ seed: 7, polymarket: false, okx: { tickMs: 100 } });
   redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   sender = new CommandSender(redis, keys);
   recorder = new EventRecorder(REDIS_URL, keys, redis);
@@ -105,9 +108,15 @@ beforeAll(async () => {
     createMetrics(false),
   );
   await service.start();
+  signals = await subscribeSignals(
+    { redisUrl: REDIS_URL, sentinel: null, redisPassword: undefined, redisPrefix: prefix },
+    (signal) => kernel.deliverSignal(signal),
+    (_channel, problem) => invalidSignals.push(problem),
+  );
 }, 30_000);
 
 afterAll(async () => {
+  await signals.close();
   await service.stop();
   await venues.close();
   await sender.close();
@@ -227,5 +236,34 @@ describe('engine service on the real kernel', () => {
     const ack = await waitFor('start ack', () => recorder.acks(start)[0]);
     expect(ack.payload).toMatchObject({ accepted: false });
     expect(ack.payload.reason).toMatch(/instrument/);
+  });
+
+  it('routes a valid trading signal from Redis to a signal-based bot, and drops an invalid one', async () => {
+    const spec: BotSpec = { ...mmSpec('sig-1'), strategy: 'signal-based', config: { orderSize: '1', sources: ['lab'] } };
+    const start = await sender.startBot('eng-real', spec);
+    const ack = await waitFor('start ack', () => recorder.acks(start)[0]);
+    expect(ack.payload).toMatchObject({ accepted: true });
+    // The bot needs a book before it can price an entry.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await redis.publish(keys.key('signals:lab'), JSON.stringify({ signalId: 'bad', source: 'lab' }));
+    await waitFor('invalid signal dropped', () => invalidSignals.length > 0);
+    await redis.publish(
+      keys.key('signals:lab'),
+      JSON.stringify({
+        signalId: 'sig-a',
+        source: 'lab',
+        instrumentId: 'okx:BTC-USDT-SWAP',
+        direction: 'long',
+        confidence: 0.9,
+        timestamp: Date.now(),
+      }),
+    );
+    const order = await waitFor(
+      'order from the signal',
+      () => of(recorder.realtime, 'order-updated', 'sig-1').find((event) => event.payload.order.side === 'BUY'),
+      10_000,
+    );
+    expect(order.payload.order.instrumentId).toBe('okx:BTC-USDT-SWAP');
+    expect(of(recorder.realtime, 'order-updated', 'sig-1').every((event) => event.payload.order.side === 'BUY')).toBe(true);
   });
 });

@@ -32,7 +32,11 @@ export function BotActions({ bot, size = 'sm' }: { bot: Pick<Bot, 'botId' | 'nam
     mutationFn: (action: Action) => api.send<unknown>('POST', `/api/bots/${bot.botId}/${action}`),
     onSuccess: () => {
       setError(null);
-      void qc.invalidateQueries({ queryKey: ['bot', bot.botId] });
+      // The engine's state events arrive over the socket, often before the database has stored them; an immediate
+      // refetch could overwrite a live RUNNING with a stale STARTING. Re-read once, after the workers caught up.
+      setTimeout(() => {
+        void qc.invalidateQueries({ queryKey: ['bot', bot.botId] });
+      }, 3000);
     },
     onError: (e) => {
       setError(e.message);
