@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: ['packages/*', 'apps/*'],
+    // One test file at a time: many files start real servers, engines, Redis instances and a browser, and on a
+    // 2-core machine two such files side by side starve each other's heartbeats and timers.
+    maxWorkers: 1,
     reporters: ['default'],
   },
 });

@@ -140,17 +140,34 @@ describe.skipIf(!hasChromium)('dashboard in a real browser', () => {
     await page.click('[data-action=start]');
     await expect.poll(async () => page.textContent('[data-testid=bot-state]'), { timeout: 45_000 }).toBe('RUNNING');
     await page.waitForSelector('[data-testid=open-orders-table] [data-order-id]', { timeout: 30_000 });
-    await page.waitForTimeout(4000);
-    await shot(page, '05-bot-running');
-    await page.click('text=Fills');
+    // Fills: manual market orders on the running bot (same risk checks, paper-filled against the simulator's book)
+    // must show up as fill rows and move the PnL card, live, without a reload.
+    const pnlBefore = await page.textContent('[data-testid=bot-pnl]');
+    for (const side of ['BUY', 'SELL', 'BUY']) {
+      await api(stack.apiUrl, adminToken, 'POST', '/api/orders', {
+        botId: page.url().split('/').pop() ?? '',
+        instrumentId: 'okx:BTC-USDT-SWAP',
+        side,
+        type: 'MARKET',
+        quantity: '0.01',
+      });
+      await page.waitForTimeout(300);
+    }
+    await page.click('[role=tab]:has-text("Fills")');
+    await page.waitForSelector('[data-testid=fills-table] [data-fill-id]', { timeout: 30_000 });
+    await expect.poll(async () => page.textContent('[data-testid=bot-pnl]'), { timeout: 30_000 }).not.toBe(pnlBefore);
     await shot(page, '06-bot-fills');
+    await page.click('[role=tab]:has-text("Position")');
+    await shot(page, '05-bot-running');
+    await page.click('[role=tab]:has-text("Fills")');
     const samples = await page.evaluate(() => (window as unknown as { __lat: { kind: string; ms: number }[] }).__lat);
     const orders = samples.filter((s) => s.kind === 'order').map((s) => s.ms).sort((a, b) => a - b);
     const fills = samples.filter((s) => s.kind === 'fill').map((s) => s.ms).sort((a, b) => a - b);
     console.log(`event→DOM latency: orders n=${orders.length} p50=${percentile(orders, 50)} ms p99=${percentile(orders, 99)} ms; fills n=${fills.length} p50=${percentile(fills, 50)} ms p99=${percentile(fills, 99)} ms`);
     expect(orders.length).toBeGreaterThan(1);
+    expect(fills.length).toBeGreaterThan(0);
 
-    await page.click('text=Position & orders');
+    await page.click('[role=tab]:has-text("Position")');
     await page.click('[data-action=stop]');
     await expect.poll(async () => page.textContent('[data-testid=bot-state]'), { timeout: 30_000 }).toBe('STOPPED');
     await page.click('text=Config');

@@ -13,7 +13,7 @@ import { KeySpace } from '../../src/bridge/redis-connection.js';
 import { CommandSender, EventRecorder, REDIS_URL, botSpec, randomPrefix, waitFor } from './helpers.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const TTL_MS = 2000;
+const TTL_MS = 4000;
 const prefix = randomPrefix();
 const keys = new KeySpace(prefix);
 const children = new Map<string, ChildProcess>();
@@ -32,7 +32,7 @@ function spawnEngine(engineId: string): ChildProcess {
       HOST: '127.0.0.1',
       REDIS_URL,
       REDIS_PREFIX: prefix,
-      HEARTBEAT_MS: '300',
+      HEARTBEAT_MS: '500',
       ENGINE_TTL_MS: String(TTL_MS),
       LEASE_TTL_MS: String(TTL_MS),
       REDIS_PING_MS: '100',
@@ -173,5 +173,5 @@ describe('failover across engines', () => {
     }
     // The killed engine left the registry once its bots were re-homed.
     expect(await redis.zscore(keys.key('te:registry'), 'fo-a')).toBeNull();
-  });
+  }, 180_000);
 });
