@@ -17,7 +17,7 @@ import {
   type PnlSnapshot,
 } from '@trading/shared-types';
 import type { Database, Queryable } from '../../db/client.js';
-import { applyInTx, type ApplyResult } from './apply-event.js';
+import { applyInTx, ORDER_UPSERT_MERGE, type ApplyResult } from './apply-event.js';
 import { applyFill, positionSide } from './position-math.js';
 
 /** SQL twin of canAdvanceOrderStatus, generated from the same constants (checked pairwise in the tests). */
@@ -59,16 +59,7 @@ async function upsertOrders(q: Queryable, orders: Order[]): Promise<void> {
        $11::numeric[], $12::numeric[], $13::numeric[], $14::numeric[], $15::text[], $16::text[], $17::text[], $18::text[], $19::numeric[],
        $20::text[], $21::boolean[], $22::int[], $23::text[], $24::bigint[], $25::bigint[])
        AS u(o, c, eo, ex, b, i, sy, oc, sd, ty, pr, qt, fq, ap, st, sr, so, md, fe, fc, ro, lv, mm, ca, ua)
-     ON CONFLICT (order_id) DO UPDATE SET
-       status = EXCLUDED.status,
-       status_reason = COALESCE(EXCLUDED.status_reason, orders.status_reason),
-       exchange_order_id = COALESCE(EXCLUDED.exchange_order_id, orders.exchange_order_id),
-       filled_quantity = GREATEST(orders.filled_quantity, EXCLUDED.filled_quantity),
-       average_fill_price = COALESCE(EXCLUDED.average_fill_price, orders.average_fill_price),
-       fee = COALESCE(EXCLUDED.fee, orders.fee),
-       fee_currency = COALESCE(EXCLUDED.fee_currency, orders.fee_currency),
-       price = COALESCE(EXCLUDED.price, orders.price),
-       updated_at = GREATEST(orders.updated_at, EXCLUDED.updated_at)
+     ${ORDER_UPSERT_MERGE}
      WHERE ${CAN_ADVANCE_SQL('orders.status', 'EXCLUDED.status')}`,
     [
       col(orders, (o) => o.orderId), col(orders, (o) => o.clientOrderId), col(orders, (o) => o.exchangeOrderId ?? null), col(orders, (o) => o.exchange),

@@ -18,6 +18,21 @@ export interface ApplyResult {
   engineAppeared: boolean;
 }
 
+/**
+ * How a stored order absorbs a newer report of itself; shared by the single-event and the batch path so the two can
+ * never disagree. Each caller adds the WHERE that lets only forward status moves through.
+ */
+export const ORDER_UPSERT_MERGE = `ON CONFLICT (order_id) DO UPDATE SET
+       status = EXCLUDED.status,
+       status_reason = COALESCE(EXCLUDED.status_reason, orders.status_reason),
+       exchange_order_id = COALESCE(EXCLUDED.exchange_order_id, orders.exchange_order_id),
+       filled_quantity = GREATEST(orders.filled_quantity, EXCLUDED.filled_quantity),
+       average_fill_price = COALESCE(EXCLUDED.average_fill_price, orders.average_fill_price),
+       fee = COALESCE(EXCLUDED.fee, orders.fee),
+       fee_currency = COALESCE(EXCLUDED.fee_currency, orders.fee_currency),
+       price = COALESCE(EXCLUDED.price, orders.price),
+       updated_at = GREATEST(orders.updated_at, EXCLUDED.updated_at)`;
+
 const ms = (t: number) => new Date(t);
 
 /** Statuses a stored order may leave for `next`, from canAdvanceOrderStatus (so the SQL guard is the shared rule). */
@@ -35,16 +50,7 @@ async function upsertOrder(q: Queryable, order: Order): Promise<void> {
        price, quantity, filled_quantity, average_fill_price, status, status_reason, source, mode, fee, fee_currency, reduce_only,
        leverage, margin_mode, created_at, updated_at)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25)
-     ON CONFLICT (order_id) DO UPDATE SET
-       status = EXCLUDED.status,
-       status_reason = COALESCE(EXCLUDED.status_reason, orders.status_reason),
-       exchange_order_id = COALESCE(EXCLUDED.exchange_order_id, orders.exchange_order_id),
-       filled_quantity = GREATEST(orders.filled_quantity, EXCLUDED.filled_quantity),
-       average_fill_price = COALESCE(EXCLUDED.average_fill_price, orders.average_fill_price),
-       fee = COALESCE(EXCLUDED.fee, orders.fee),
-       fee_currency = COALESCE(EXCLUDED.fee_currency, orders.fee_currency),
-       price = COALESCE(EXCLUDED.price, orders.price),
-       updated_at = GREATEST(orders.updated_at, EXCLUDED.updated_at)
+     ${ORDER_UPSERT_MERGE}
      WHERE orders.status = ANY($26::text[])`,
     [
       order.orderId, order.clientOrderId, order.exchangeOrderId ?? null, order.exchange, order.botId, order.instrumentId,
