@@ -24,6 +24,12 @@ beforeAll(async () => {
   if (market === undefined) throw new Error('no polymarket venue');
   tokenId = market.yes.tokenId;
   instrumentId = `polymarket:${tokenId}`;
+  // The background maker quotes a new market on its next refresh tick; the book cases need those quotes.
+  for (let waited = 0; waited < 10_000; waited += 50) {
+    const levels = sim.polymarket?.clob.levels(tokenId);
+    if (levels !== undefined && (levels.bids.length > 0 || levels.asks.length > 0)) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   const options: PolymarketAdapterOptions = {
     endpoints: endpoints(sim),
     credentials: { polymarket: { privateKey: KEY_A } },
