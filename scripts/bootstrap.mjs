@@ -4,7 +4,7 @@
 // from the lockfile when they are missing or stale, makes sure the services answer, then hands over.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, readdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -192,7 +192,12 @@ async function bench() {
   await ensureRedis();
   await ensurePostgres();
   runOrFail('npx', ['turbo', 'run', 'build', '--output-logs=errors-only']);
-  const status = run('npx', ['turbo', 'run', 'bench', '--concurrency=1', '--output-logs=full', ...passThrough]);
+  // Figures of this run only: the benches write bench-results/<workspace>.json, compared below with the baseline.
+  rmSync(join(root, 'bench-results'), { recursive: true, force: true });
+  const benchArgs = passThrough.filter((arg) => arg !== '--update-baseline');
+  const status = run('npx', ['turbo', 'run', 'bench', '--concurrency=1', '--output-logs=full', ...benchArgs]);
+  // Ratios vs docs/benchmarks-baseline.json with WARN lines; never changes the exit status (timing is noisy).
+  run(process.execPath, [join(root, 'scripts', 'bench-compare.mjs'), ...(passThrough.includes('--update-baseline') ? ['--update-baseline'] : [])]);
   process.exit(status);
 }
 

@@ -2,10 +2,10 @@
 // Runs the whole platform on one machine (what `npm start` hands over to): simulator, engine, backend,
 // workers and dashboard, each a child process in its own process group, with readiness shown as each part
 // answers its health URL, and a clean stop of every child on Ctrl-C. Node built-ins only.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { apiClient, demoBotSpecs, DEMO_POLYMARKET_CREDENTIALS, signalGroup, spawnPart, waitHealthy as waitUrl } from './lib/platform-kit.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = process.env.DATA_DIR ?? join(root, 'data');
@@ -66,31 +66,12 @@ function say(message) {
   process.stdout.write(`[platform] ${message}\n`);
 }
 
-async function healthy(url) {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
-    return response.status < 500;
-  } catch {
-    return false;
-  }
-}
-
-async function waitHealthy(part, seconds) {
-  for (let i = 0; i < seconds * 2; i++) {
-    if (stopping) return false;
-    if (await healthy(part.health)) return true;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  return false;
+function waitHealthy(part, seconds) {
+  return waitUrl(part.health, seconds, () => stopping);
 }
 
 function launch(part) {
-  const child = spawn(process.execPath, part.args, {
-    cwd: join(root, part.cwd ?? '.'),
-    env: { ...shared, ...part.env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-    detached: true,
-  });
+  const child = spawnPart({ root, args: part.args, cwd: join(root, part.cwd ?? '.'), env: { ...shared, ...part.env } });
   children.push({ part, child });
   child.on('exit', (code, signal) => {
     if (!stopping) {
@@ -105,42 +86,19 @@ async function stop(exitCode) {
   if (stopping) return;
   stopping = true;
   say('stopping…');
-  for (const { child } of [...children].reverse()) {
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-  }
+  for (const { child } of [...children].reverse()) signalGroup(child, 'SIGTERM');
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline && children.some(({ child }) => child.exitCode === null && child.signalCode === null)) {
     await new Promise((r) => setTimeout(r, 100));
   }
-  for (const { child } of children) {
-    try {
-      process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
+  for (const { child } of children) signalGroup(child, 'SIGKILL');
   say('stopped');
   process.exit(exitCode);
 }
 
 const api = 'http://127.0.0.1:3001/api';
 
-async function call(method, path, token, body) {
-  const response = await fetch(`${api}${path}`, {
-    method,
-    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await response.text();
-  const json = text ? JSON.parse(text) : {};
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 300)}`);
-  return json;
-}
+const call = apiClient(api);
 
 /**
  * A demo admin (created by the backend on first start) and a few paper bots trading against the simulator.
@@ -163,30 +121,10 @@ async function seedDemo() {
     const pmWallet = await call('POST', '/wallets', token, {
       name: 'demo-polymarket-paper',
       exchange: 'polymarket',
-      credentials: { proxyAddress: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', privateKey: '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d' },
+      credentials: DEMO_POLYMARKET_CREDENTIALS,
     });
     const markets = (await call('GET', '/exchanges/polymarket/markets', token)).data ?? [];
-    const market = markets[0];
-    const yes = market?.tokens?.find((t) => t.outcome === 'YES');
-    const riskLimits = { maxDailyLoss: 500, maxDrawdown: 25, maxPositionSize: 50, maxOrdersPerMinute: 120 };
-    const specs = [
-      {
-        name: 'demo-okx-market-making', exchange: 'okx', strategy: 'market-making', walletId: okxWallet.walletId, mode: 'paper',
-        config: { spreadBps: 10, orderSize: 1, levels: 2 }, exchangeConfig: { instId: 'BTC-USDT-SWAP' }, riskLimits,
-      },
-      {
-        name: 'demo-okx-grid', exchange: 'okx', strategy: 'grid', walletId: okxWallet.walletId, mode: 'paper',
-        config: { lowerPrice: Math.round(last * 0.98), upperPrice: Math.round(last * 1.02), gridCount: 10, orderSize: 1 },
-        exchangeConfig: { instId: 'BTC-USDT-SWAP' }, riskLimits,
-      },
-    ];
-    if (market && yes) {
-      specs.push({
-        name: 'demo-polymarket-market-making', exchange: 'polymarket', strategy: 'market-making', walletId: pmWallet.walletId, mode: 'paper',
-        config: { spread: 0.03, orderSize: 10 }, exchangeConfig: { marketId: market.marketId, tokenId: yes.tokenId },
-        riskLimits: { maxDailyLoss: 50, maxDrawdown: 10, maxPositionSize: 200 },
-      });
-    }
+    const specs = demoBotSpecs({ prefix: 'demo', okxWalletId: okxWallet.walletId, pmWalletId: pmWallet.walletId, last, market: markets[0] });
     bots = [];
     for (const spec of specs) bots.push(await call('POST', '/bots', token, spec));
   }

@@ -19,6 +19,7 @@ import pg from 'pg';
 import { QUEUE_NAMES } from '@trading/shared-types';
 import { bullPrefix } from '../src/services/engines/command-bus.js';
 import { buildEventStream } from '../test/event-factory.js';
+import { recordBenchFigures, summarize } from '../../../scripts/lib/bench-results.mjs';
 
 interface AutocannonResult {
   requests: { average: number };
@@ -136,6 +137,11 @@ async function main(): Promise<void> {
         bad += r.non2xx + r.errors;
       }
       process.stdout.write(`${label}: req/s ${stats(rps)}; p99 ms ${stats(p99)}; non-2xx/errors ${bad}\n`);
+      // Machine-readable copy for the baseline comparison at the end of `npm run bench` (scripts/bench-compare.mjs).
+      recordBenchFigures('cms-backend', [
+        { name: `${label} req/s`, unit: 'req/s', ...summarize(rps), higherIsBetter: true },
+        { name: `${label} p99`, unit: 'ms', ...summarize(p99), higherIsBetter: false },
+      ]);
     }
 
     const queue = new Queue(QUEUE_NAMES.engineEvents, { connection: redis, prefix: bullPrefix(prefix) });
@@ -162,7 +168,10 @@ async function main(): Promise<void> {
       process.stdout.write(`  run ${run + 1}: ${events.length} events persisted in ${seconds.toFixed(2)} s, 0 lost\n`);
     }
     await queue.close();
-    if (rates.length > 0) process.stdout.write(`engine events persisted/s (enqueue → committed, BullMQ + PostgreSQL): ${stats(rates)}; zero loss\n`);
+    if (rates.length > 0) {
+      process.stdout.write(`engine events persisted/s (enqueue → committed, BullMQ + PostgreSQL): ${stats(rates)}; zero loss\n`);
+      recordBenchFigures('cms-backend', [{ name: 'engine events persisted/s', unit: 'events/s', ...summarize(rates), higherIsBetter: true }]);
+    }
   } finally {
     server?.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 1000));

@@ -9,7 +9,6 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 import type { AppConfig } from './config/env.js';
 import type { AppContext } from './context.js';
 import { openDatabase, type Database } from './db/client.js';
@@ -21,6 +20,7 @@ import { metricsPlugin } from './plugins/metrics.js';
 import { validationPlugin } from './plugins/validation.js';
 import { startRealtime, type Realtime } from './realtime/socket-server.js';
 import auditRoutes from './routes/api/audit/index.js';
+import backtestRoutes from './routes/api/backtests/index.js';
 import authRoutes from './routes/api/auth/index.js';
 import botRoutes from './routes/api/bots/index.js';
 import engineRoutes from './routes/api/engines/index.js';
@@ -34,8 +34,13 @@ import systemRoutes from './routes/api/system/index.js';
 import tradeRoutes from './routes/api/trades/index.js';
 import userRoutes from './routes/api/users/index.js';
 import walletRoutes from './routes/api/wallets/index.js';
+import { createRedis } from './redis.js';
+import { AuthCache } from './services/auth/auth-cache.js';
+import { publishInvalidation, startLiveSync, type LiveSync } from './services/cache/live-sync.js';
+import { CACHED_RESOURCES, ResponseCache } from './services/cache/response-cache.js';
 import { createCommandBus } from './services/engines/command-bus.js';
 import { ensureFirstAdmin } from './services/users/manage-users.js';
+import { startBacktestWorker, type BacktestWorker } from './workers/backtest-worker.js';
 import { startEventWorkers, type EventWorkers } from './workers/engine-events-worker.js';
 
 export interface BuildOptions {
@@ -51,7 +56,12 @@ export interface BuildOptions {
 export interface Built {
   app: FastifyInstance;
   ctx: AppContext;
+  /** The cache-invalidation / token-revocation subscriber of this instance. */
+  sync: LiveSync;
 }
+
+/** API writes under these prefixes change no cached list (sessions, users, per-user notifications). */
+const WRITES_WITHOUT_LIST_CHANGES = ['/api/auth/', '/api/users', '/api/notifications'];
 
 export async function buildApp(options: BuildOptions): Promise<Built> {
   const { config } = options;
@@ -65,16 +75,24 @@ export async function buildApp(options: BuildOptions): Promise<Built> {
     options.db ??
     (await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir, searchPath: options.searchPath, poolSize: 20 }));
   await migrate(db);
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false });
+  const redis = createRedis(config, { maxRetriesPerRequest: 3, lazyConnect: false });
   const commands = createCommandBus(redis, config.redisPrefix);
+  const cache = new ResponseCache(config.responseCacheMs, config.responseCacheEntries);
+  const authCache = new AuthCache();
   const ctx: AppContext = {
     config,
     db,
     redis,
     commands,
     log: app.log,
+    cache,
+    auth: authCache,
     key: (name: string) => (config.redisPrefix === '' ? name : `${config.redisPrefix}:${name}`),
   };
+
+  const sync = startLiveSync(ctx, cache, authCache);
+  // Start with the caches on when Redis answers; if it does not, they stay bypassed until it does.
+  await sync.waitLive(2000);
 
   if (await ensureFirstAdmin(ctx)) {
     app.log.info({ email: config.adminEmail }, 'created the first admin user');
@@ -108,6 +126,19 @@ export async function buildApp(options: BuildOptions): Promise<Built> {
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
   await app.register(authPlugin, { ctx });
 
+  // Any write through this instance's API drops the cached lists it may have changed, before the answer goes
+  // out (so the writer's next read sees it), and tells the other instances. Conservative on purpose: writes are
+  // rare next to reads, and a route added later invalidates everything by default.
+  app.addHook('onSend', async (request, reply, payload) => {
+    const method = request.method;
+    if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return payload;
+    const status = reply.statusCode;
+    if (status === 401 || status === 403 || status === 429) return payload; // refused before any handler ran
+    const path = request.url;
+    if (WRITES_WITHOUT_LIST_CHANGES.some((p) => path.startsWith(p))) return payload;
+    await publishInvalidation(ctx, CACHED_RESOURCES);
+    return payload;
+  });
   const routes: [string, (app: FastifyInstance, opts: { ctx: AppContext }) => void][] = [
     ['/api/auth', authRoutes],
     ['/api/users', userRoutes],
@@ -119,6 +150,7 @@ export async function buildApp(options: BuildOptions): Promise<Built> {
     ['/api/pnl', pnlRoutes],
     ['/api/notifications', notificationRoutes],
     ['/api/audit', auditRoutes],
+    ['/api/backtests', backtestRoutes],
     ['/api/engines', engineRoutes],
     ['/api/exchanges', exchangeRoutes],
     ['/api/strategies', strategyRoutes],
@@ -136,16 +168,19 @@ export async function buildApp(options: BuildOptions): Promise<Built> {
   app.get('/metrics', { schema: { hide: true } as never }, async (_request, reply) => reply.redirect('/api/system/metrics'));
 
   app.addHook('onClose', async () => {
+    await sync.close();
     await commands.close();
     redis.disconnect();
     if (!options.db) await db.close();
   });
-  return { app, ctx };
+  return { app, ctx, sync };
 }
 
 export interface Services {
   realtime: Realtime;
   workers: EventWorkers | null;
+  /** Runs each backtest in a child process, so the API's event loop stays free. */
+  backtests: BacktestWorker | null;
   close(): Promise<void>;
 }
 
@@ -154,11 +189,14 @@ export async function startServices(app: FastifyInstance, ctx: AppContext, withW
   await app.ready();
   const realtime = await startRealtime(app, ctx);
   const workers = withWorkers ? startEventWorkers(ctx) : null;
+  const backtests = withWorkers ? startBacktestWorker(ctx) : null;
   return {
     realtime,
     workers,
+    backtests,
     async close() {
       await workers?.close();
+      await backtests?.close();
       await realtime.close();
     },
   };

@@ -13,6 +13,7 @@ let botId = '';
 
 const VALID_BOT = { name: 'f', exchange: 'okx', strategy: 'market-making', mode: 'paper', config: { spread: 0.01, orderSize: 1 }, exchangeConfig: {}, riskLimits: { maxDailyLoss: 1, maxDrawdown: 1, maxPositionSize: 1 } };
 const VALID_WALLET = { name: 'w', exchange: 'okx', credentials: { apiKey: 'a', secret: 'b', passphrase: 'c' } };
+const VALID_BACKTEST = { strategy: 'grid', datasetId: 'grid-btc-swap', config: { lowerPrice: 92000, upperPrice: 98000, gridCount: 12, orderSize: 2 }, riskLimits: { maxDailyLoss: 100, maxDrawdown: 20, maxPositionSize: 30 }, initialBalances: { USDT: '10000' }, leverage: 5, latencyMs: 50 };
 const VALID_ORDER = { botId: 'x', instrumentId: 'okx:BTC-USDT', side: 'BUY', type: 'LIMIT', price: '1', quantity: '1' };
 
 async function writes(): Promise<string> {
@@ -72,6 +73,9 @@ describe('fuzzing', () => {
   });
   it('POST /api/orders (manual)', async () => {
     await fc.assert(fc.asyncProperty(mutated({ ...VALID_ORDER, botId }), (body) => check('POST', '/api/orders', body)), runs);
+  });
+  it('POST /api/backtests', async () => {
+    await fc.assert(fc.asyncProperty(mutated(VALID_BACKTEST), (body) => check('POST', '/api/backtests', body)), runs);
   });
   it('PATCH /api/bots/:id', async () => {
     await fc.assert(fc.asyncProperty(mutated({ name: 'n', config: { spread: 0.5, orderSize: 2 } }), (body) => check('PATCH', `/api/bots/${botId}`, body)), runs);

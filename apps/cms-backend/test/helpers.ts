@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { buildApp, startServices, type Services } from '../src/app.js';
+import { buildApp, startServices, type Built, type Services } from '../src/app.js';
 import { loadConfig, type AppConfig } from '../src/config/env.js';
 import type { AppContext } from '../src/context.js';
 import type { Database } from '../src/db/client.js';
@@ -30,6 +30,8 @@ export class LogCapture extends Writable {
 export interface TestApp {
   app: FastifyInstance;
   ctx: AppContext;
+  /** The instance's cache-invalidation / token-revocation subscriber. */
+  sync: Built['sync'];
   config: AppConfig;
   services: Services | null;
   logs: LogCapture;
@@ -96,7 +98,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...(options.env ?? {}),
   });
   const logs = new LogCapture();
-  const { app, ctx } = await buildApp({ config, logStream: logs, ...(options.db ? { db: options.db } : {}), ...(schema ? { searchPath: schema } : {}) });
+  const { app, ctx, sync } = await buildApp({ config, logStream: logs, ...(options.db ? { db: options.db } : {}), ...(schema ? { searchPath: schema } : {}) });
   const services = options.services ? await startServices(app, ctx, options.workers ?? false) : null;
   let baseUrl: string | null = null;
   if (options.listen) {
@@ -108,6 +110,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   return {
     app,
     ctx,
+    sync,
     config,
     services,
     logs,
@@ -120,6 +123,16 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       if (schema) await dropSchema(schema);
     },
   };
+}
+
+/**
+ * A second API instance on the same PostgreSQL schema and Redis prefix as `t` (two CMS replicas behind a load
+ * balancer). Closing it leaves the shared schema and keys to `t`.
+ */
+export async function startPeerApp(t: TestApp, overrides: Partial<AppConfig> = {}): Promise<{ app: FastifyInstance; ctx: AppContext; sync: Built['sync']; close(): Promise<void> }> {
+  const { app, ctx, sync } = await buildApp({ config: { ...t.config, ...overrides }, logStream: new LogCapture(), ...(t.schema ? { searchPath: t.schema } : { db: t.ctx.db }) });
+  await app.ready();
+  return { app, ctx, sync, close: () => app.close() };
 }
 
 export async function login(app: FastifyInstance, email = ADMIN.email, password = ADMIN.password): Promise<{ token: string; refreshToken: string }> {

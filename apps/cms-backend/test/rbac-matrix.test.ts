@@ -77,6 +77,9 @@ function matrix(): [string, string, Role[], unknown?][] {
     ['GET', '/api/exchanges', ALL],
     ['GET', '/api/exchanges/okx/markets', ALL],
     ['GET', '/api/strategies', ALL],
+    ['GET', '/api/backtests', ALL],
+    ['GET', '/api/backtests/datasets', ALL],
+    ['POST', '/api/backtests', MANAGERS, { strategy: 'grid', datasetId: 'grid-btc-swap' }],
     ['POST', '/api/system/kill-switch', ADMIN],
   ];
 }

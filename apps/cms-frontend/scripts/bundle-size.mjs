@@ -4,6 +4,7 @@
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { recordBenchFigures } from '../../../scripts/lib/bench-results.mjs';
 
 const NEXT = join(import.meta.dirname, '..', '.next');
 const BUDGET_KB = 300;
@@ -34,4 +35,6 @@ rows.sort((a, b) => b.kb - a.kb);
 for (const r of rows) console.log(`${r.route.padEnd(24)} ${r.kb.toFixed(1).padStart(7)} kB gz  (${r.chunks} chunks)`);
 const top = rows[0];
 console.log(`largest first-load JS: ${top.route} ${top.kb.toFixed(1)} kB gzipped (budget ${BUDGET_KB} kB)`);
+// A size is deterministic: median = min = max. Compared with the committed baseline by scripts/bench-compare.mjs.
+recordBenchFigures('cms-frontend', [{ name: 'largest first-load JS (gzipped)', unit: 'kB', median: top.kb, min: top.kb, max: top.kb, higherIsBetter: false }]);
 if (top.kb > BUDGET_KB) process.exit(1);

@@ -17,6 +17,10 @@ export { DEFAULT_OKX_INSTRUMENTS, type OkxInstrumentDef } from './okx/instrument
 export { DEFAULT_OKX_KEY, DEFAULT_OKX_BALANCES, type OkxSimAdmin, type OkxBookState, type OkxAccountState, type OkxVenueOptions } from './okx/venue.js';
 export { recordBooksStream, type RecordBooksOptions } from './market-data/record.js';
 export { Rng } from './market-data/rng.js';
+// Transport-free parts, for in-process harnesses that step the market on a simulated clock (trading-engine fidelity).
+export { OkxExchange, BACKGROUND_OWNER, type InstrumentMarket } from './okx/exchange.js';
+export type { OkxAccount, OkxOrder, OkxPosition, OkxPublicTrade, OkxExchangeListener } from './okx/types.js';
+export { MarketGenerator, type GeneratorOptions } from './market-data/generator.js';
 
 export interface StartSimulatorOptions {
   /** 0 = random free port (default). */

@@ -11,6 +11,7 @@ import { benchmarkBookStream, BTC_SWAP } from '../src/backtest/synthetic-data.js
 import { toInstrument } from '../src/backtest/recorded-data.js';
 import { marketMaking } from '../src/strategies/market-making.js';
 import type { AnyStrategy } from '../src/strategies/types.js';
+import { recordFigure } from './record.js';
 
 const EVENTS = 200_000;
 const RUNS = 5;
@@ -54,3 +55,5 @@ console.log(`  book events / CPU second   ${spread(cpuRates)}   (target ≥ 1500
 console.log(`  book events / wall second  ${spread(wallRates)}`);
 console.log(`  all market events / CPU s  ${spread(cpuRates.map((rate) => (rate * EVENTS) / books))}`);
 console.log(`  per run: ${summary}`);
+recordFigure('backtest: book events per CPU second', 'events/s', cpuRates, true);
+recordFigure('backtest: book events per wall second', 'events/s', wallRates, true);

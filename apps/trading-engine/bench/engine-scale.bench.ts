@@ -13,6 +13,7 @@ import { InMemoryMarketData } from '../src/engines/in-memory-market-data.js';
 import { StaticInstruments } from '../src/engines/static-instruments.js';
 import { createKernel } from '../src/kernel.js';
 import { botSpec, bookAround, rng, swap, tradeAt } from './engine-harness.js';
+import { recordFigure } from './record.js';
 
 const INSTRUMENTS = 100;
 const BOTS = 1_000;
@@ -134,5 +135,9 @@ console.log(
 console.log(
   `  event-loop lag p50 ${ms(lag.percentile(50))} ms, p99 ${ms(lag.percentile(99))} ms, max ${ms(lag.max)} ms   (target p99 < 10 ms)`,
 );
+// One long run: median = min = max (its spread is the lag distribution above, not run-to-run).
+recordFigure('engine scale: peak RSS', 'MiB', [maxRss / 2 ** 20], false);
+recordFigure('engine scale: CPU per market event', 'µs', [(cpuMs * 1000) / (events + trades)], false);
+recordFigure('engine scale: event-loop lag p99', 'ms', [lag.percentile(99) / 1e6], false);
 kernel.close();
 process.exit(0);

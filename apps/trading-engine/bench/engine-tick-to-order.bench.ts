@@ -15,6 +15,7 @@ import { defaultStrategies } from '../src/strategies/index.js';
 import type { ExecutionPort, OrderRequest } from '../src/ports/execution.js';
 import { Decimal } from 'decimal.js';
 import { botSpec, bookAround, percentile, spread, swap } from './engine-harness.js';
+import { recordFigure } from './record.js';
 
 const RUNS = 5;
 const WARMUP = 3_000;
@@ -102,3 +103,7 @@ console.log(`  p99.9 ${spread(results.map((r) => r.p999))} µs`);
 console.log(
   `  whole synchronous handling of one event (strategy, cancel-all, 2 orders, risk, paper matching, events): ${spread(results.map((r) => r.perEvent))} µs`,
 );
+recordFigure('tick-to-order p50', 'µs', results.map((r) => r.p50), false);
+recordFigure('tick-to-order p99', 'µs', results.map((r) => r.p99), false);
+recordFigure('tick-to-order p99.9', 'µs', results.map((r) => r.p999), false);
+recordFigure('tick-to-order: one event handled', 'µs', results.map((r) => r.perEvent), false);

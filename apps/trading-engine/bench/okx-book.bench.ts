@@ -12,6 +12,7 @@ import { recordBooksStream } from '@trading/exchange-sim';
 import { OkxOrderBook } from '../src/exchanges/okx/order-book.js';
 import { parseBooksPush } from '../src/exchanges/okx/parse.js';
 import { fmt, percentile, spread } from './okx-bench-stats.js';
+import { recordFigure } from './record.js';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 50_000);
 const RUNS = Math.max(3, Number(process.env.BENCH_RUNS ?? 5));
@@ -119,6 +120,9 @@ async function run(): Promise<void> {
   console.log('B) from raw JSON text (JSON.parse included, same cost for both):');
   console.log(`   ours ${per(aRaw)} vs ccxt ${per(bRaw)} updates per CPU-second; ratio ${ratio(aRaw, bRaw)}×`);
   console.log(`   ours JSON.parse+parse+apply p50 ${pct(aRaw, 'p50')} µs, p99 ${pct(aRaw, 'p99')} µs; ccxt p50 ${pct(bRaw, 'p50')} µs, p99 ${pct(bRaw, 'p99')} µs`);
+  recordFigure('okx book updates per CPU second', 'updates/s', a.map((x) => x.perSecond), true);
+  recordFigure('okx book ours/ccxt ratio', '×', a.map((x, i) => x.perSecond / (b[i]?.perSecond ?? NaN)), true);
+  recordFigure('okx book per message p99', 'µs', a.map((x) => x.p99), false);
 }
 
 await run();

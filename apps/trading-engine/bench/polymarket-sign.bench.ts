@@ -8,6 +8,7 @@ import { ClobClient, Side } from '@polymarket/clob-client-v2';
 import { POLYGON_CHAIN_ID, walletFromKey } from '../src/exchanges/polymarket/client.js';
 import { asV2, orderHash } from '../src/exchanges/polymarket/signing.js';
 import { percentile, spread } from './engine-harness.js';
+import { recordFigure } from './record.js';
 
 const RUNS = 5;
 const WARMUP = 200;
@@ -47,3 +48,6 @@ console.log(`Polymarket V2 order build + EIP-712 sign (SDK createOrder, viem loc
 console.log(`  build+sign           p50 ${spread(results.map((r) => r.signP50))} µs   p99 ${spread(results.map((r) => r.signP99))} µs`);
 console.log(`  build+sign+orderHash p50 ${spread(results.map((r) => r.totalP50))} µs   p99 ${spread(results.map((r) => r.totalP99))} µs   (target p99 ≤ 1000 µs)`);
 console.log(`  throughput (one core, sequential): ${spread(results.map((r) => r.perSecond), 0)} orders/s`);
+recordFigure('polymarket build+sign+orderHash p50', 'µs', results.map((r) => r.totalP50), false);
+recordFigure('polymarket build+sign+orderHash p99', 'µs', results.map((r) => r.totalP99), false);
+recordFigure('polymarket sign throughput', 'orders/s', results.map((r) => r.perSecond), true);

@@ -18,6 +18,7 @@ import { KeySpace } from '../src/bridge/redis-connection.js';
 import { StandaloneKernel } from '../src/bridge/standalone-kernel.js';
 import { createMetrics } from '../src/service/metrics.js';
 import { fmt, spread } from './okx-bench-stats.js';
+import { recordFigure } from './record.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const RUNS = 3;
@@ -246,4 +247,7 @@ console.log(
 console.log(
   `commands/s acknowledged (update-bot-config, ${String(COMMANDS)} queued at once): ${fmt(spread(commandRuns.map((r) => r.rate)))}`,
 );
+recordFigure('redis pipeline events per second', 'events/s', sustainedRuns.map((r) => r.rate), true);
+recordFigure('redis delivery latency p99', 'ms', latencyRuns.map((r) => r.p99), false);
+recordFigure('redis commands acknowledged per second', 'commands/s', commandRuns.map((r) => r.rate), true);
 if (lostSustained.some((lost) => lost !== 0)) process.exitCode = 1;

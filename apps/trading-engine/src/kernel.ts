@@ -3,19 +3,20 @@
  * event sink are wired together. Everything else receives its dependencies.
  *
  * Per bot: `mode: 'paper'` gets its own paper account on the venue's PaperVenue (one matching engine per venue,
- * shared with backtests); `mode: 'live'` uses the venue adapter's execution port.
+ * shared with backtests); `mode: 'live'` uses the bot's own credentialed execution port (`liveExecutionFor`, the
+ * engine service opens one account per live bot) or else the venue adapter's execution port.
  * Paper settings come from BotSpec.exchangeConfig: `paperBalances` ({ "USDT": "10000" }; default 10 000 of the
  * venue's settle currency), `leverage` (default 1) and `marginMode` ("cross" | "isolated", default cross).
  */
 import { Decimal } from 'decimal.js';
 import type { BotSpec, Exchange } from '@trading/shared-types';
 import type { Clock } from './ports/clock.js';
-import type { InstrumentsPort } from './ports/instruments.js';
+import type { InstrumentId, InstrumentsPort } from './ports/instruments.js';
 import type { MarketDataPort } from './ports/market-data.js';
 import type { ExecutionPort } from './ports/execution.js';
 import type { EventSink } from './core/bus.js';
 import { ZERO } from './core/decimal.js';
-import { TradingEngine, type VenueBinding } from './engines/trading-engine.js';
+import { TradingEngine, type TradingEngineOptions, type VenueBinding } from './engines/trading-engine.js';
 import type { BotExecution } from './bots/bot-runner.js';
 import { PaperVenue, type PaperVenueConfig } from './paper/paper-venue.js';
 import { PaperExecution } from './paper/paper-execution.js';
@@ -27,6 +28,8 @@ export interface VenueSources {
   marketData: MarketDataPort;
   /** Live execution (null/absent: paper only). */
   execution?: ExecutionPort | null;
+  /** The live bot's own execution port (per-bot credentials), looked up when the bot is created. */
+  liveExecutionFor?: (spec: BotSpec) => ExecutionPort | null;
 }
 
 export interface KernelOptions {
@@ -40,6 +43,8 @@ export interface KernelOptions {
   portfolioLimits?: PortfolioLimits;
   usdcRates?: Record<string, Decimal>;
   pnlIntervalMs?: number;
+  /** Tick-to-order latency observer (the service's histogram), see TradingEngineOptions. */
+  observeTickToOrder?: TradingEngineOptions['observeTickToOrder'];
 }
 
 export interface Kernel {
@@ -47,6 +52,13 @@ export interface Kernel {
   paperVenues: Partial<Record<Exchange, PaperVenue>>;
   /** Live only: fires bot timers from the wall clock. Returns a stop function. */
   startTimers(intervalMs?: number): () => void;
+  /**
+   * Fail-closed freeze of a paper bot's account: it leaves its venue's matching (resting orders stay in the book but
+   * cannot fill, orders in flight are dropped, no marks). False when the bot has no paper account.
+   */
+  freezePaper(botId: string): boolean;
+  /** Ends a freeze: the account matches again and follows the given instruments' marks. */
+  thawPaper(botId: string, instrumentIds: readonly InstrumentId[]): void;
   close(): void;
 }
 
@@ -81,6 +93,8 @@ function paperSettings(spec: BotSpec): {
 export function createKernel(options: KernelOptions): Kernel {
   const paperVenues: Partial<Record<Exchange, PaperVenue>> = {};
   const venues: Partial<Record<Exchange, VenueBinding>> = {};
+  /** Per bot, its paper account on each venue it trades (two for a cross-venue bot: engines/multi-venue.ts). */
+  const paperAccounts = new Map<string, { venue: PaperVenue; account: PaperExecution; exchange: Exchange }[]>();
 
   for (const [exchange, sources] of Object.entries(options.venues) as [Exchange, VenueSources][]) {
     const paperVenue = new PaperVenue(sources.marketData, sources.instruments, options.clock, {
@@ -93,19 +107,26 @@ export function createKernel(options: KernelOptions): Kernel {
       exchange,
       instruments: sources.instruments,
       marketData: sources.marketData,
-      executionFor(spec: BotSpec): BotExecution {
+      executionFor(spec: BotSpec, run: string): BotExecution {
         if (spec.mode === 'live') {
-          const live = sources.execution;
+          const live = sources.liveExecutionFor?.(spec) ?? sources.execution;
           if (!live) throw new Error(`no live execution configured for ${exchange}`);
           return { port: live, exclusive: false, startingEquity: ZERO, currency };
         }
         const settings = paperSettings(spec);
         const account = new PaperExecution(paperVenue, {
           accountId: spec.botId,
+          // Fill ids are unique per run: a restarted or adopted bot's new account must not repeat `<bot>-f1`,
+          // which the CMS would drop as a duplicate of the earlier run's fill.
+          fillIdPrefix: `${spec.botId}-r${run}`,
           initialBalances: settings.balances,
           defaultLeverage: settings.leverage,
           defaultMarginMode: settings.marginMode,
         });
+        paperAccounts.set(spec.botId, [
+          ...(paperAccounts.get(spec.botId) ?? []),
+          { venue: paperVenue, account, exchange },
+        ]);
         return {
           port: account,
           exclusive: true,
@@ -115,6 +136,9 @@ export function createKernel(options: KernelOptions): Kernel {
             paperVenue.watch(ids);
           },
           release: () => {
+            const left = (paperAccounts.get(spec.botId) ?? []).filter((paper) => paper.account !== account);
+            if (left.length > 0) paperAccounts.set(spec.botId, left);
+            else paperAccounts.delete(spec.botId);
             account.close();
           },
         };
@@ -132,6 +156,7 @@ export function createKernel(options: KernelOptions): Kernel {
   if (options.portfolioLimits) engineOptions.portfolioLimits = options.portfolioLimits;
   if (options.usdcRates) engineOptions.usdcRates = options.usdcRates;
   if (options.pnlIntervalMs !== undefined) engineOptions.pnlIntervalMs = options.pnlIntervalMs;
+  if (options.observeTickToOrder) engineOptions.observeTickToOrder = options.observeTickToOrder;
   const engine = new TradingEngine(engineOptions);
 
   return {
@@ -145,6 +170,18 @@ export function createKernel(options: KernelOptions): Kernel {
       return () => {
         clearInterval(handle);
       };
+    },
+    freezePaper(botId) {
+      const papers = paperAccounts.get(botId) ?? [];
+      for (const paper of papers) paper.venue.unregister(paper.account);
+      return papers.length > 0;
+    },
+    thawPaper(botId, instrumentIds) {
+      for (const paper of paperAccounts.get(botId) ?? []) {
+        paper.venue.register(paper.account);
+        for (const instrumentId of instrumentIds)
+          if (instrumentId.startsWith(`${paper.exchange}:`)) paper.venue.follow(paper.account, instrumentId);
+      }
     },
     close() {
       for (const venue of Object.values(paperVenues)) venue.close();

@@ -7,13 +7,16 @@ import { readFileSync } from 'node:fs';
 import { EngineService } from './bridge/engine-service.js';
 import type { EngineKernel } from './bridge/engine-kernel.js';
 import { RealKernel } from './bridge/kernel-adapter.js';
+import { createRedis, KeySpace } from './bridge/redis-connection.js';
+import { RedisOrderIdStore } from './bridge/redis-order-id-store.js';
 import { subscribeSignals, type SignalSubscriber } from './bridge/signal-subscriber.js';
 import { StandaloneKernel } from './bridge/standalone-kernel.js';
 import { ConfigError, loadConfig, type EngineConfig } from './service/config.js';
 import { startHttpServer } from './service/http-server.js';
 import { createLogger } from './service/logger.js';
 import { createMetrics } from './service/metrics.js';
-import { VenueConnections } from './service/venues.js';
+import { wireRealKernel } from './service/real-kernel-wiring.js';
+import type { VenueConnections } from './service/venues.js';
 
 function version(): string {
   try {
@@ -47,27 +50,35 @@ async function main(): Promise<void> {
     log.warn('ENGINE_KERNEL=standalone: the stand-in paper kernel (demo bots, no market data)');
     kernel = new StandaloneKernel(config.engineId);
   } else {
-    let real: RealKernel | null = null;
-    const connections = new VenueConnections(
-      config.supportedExchanges,
-      config.endpoints,
-      (exchange, status, reason) => {
-        log.info({ exchange, status, reason }, 'exchange status');
-        real?.reportExchangeStatus(exchange, status, reason);
-      },
-    );
-    real = new RealKernel({
+    if (config.demoEncryptionKey)
+      log.warn('ENCRYPTION_KEY is unset: live credentials are opened with the offline demo key (never in production)');
+    else if (config.encryptionKeys.length === 0)
+      log.warn('ENCRYPTION_KEY is unset: live bots will be refused (paper bots only)');
+    // Live Polymarket bots keep their client-id ↔ order-hash map in Redis: an engine adopting one after a failover
+    // recognises the dead run's orders by client order id and cancels them.
+    const keySpace = new KeySpace(config.redisPrefix);
+    const orderIdRedis = createRedis(config, { maxRetriesPerRequest: 1 });
+    orderIdRedis.on('error', () => undefined);
+    const wired = wireRealKernel({
+      orderIdStore: (botId) => new RedisOrderIdStore(orderIdRedis, keySpace.key(`te:pm-oid:${botId}`)),
       engineId: config.engineId,
-      venues: connections.sources(),
-      observe: (event) => {
-        if (event.type === 'order-rejected') metrics.rejections.inc({ rule: event.payload.rule });
+      supportedExchanges: config.supportedExchanges,
+      endpoints: config.endpoints,
+      encryptionKeys: config.encryptionKeys,
+      metrics,
+      onStatus: (exchange, status, reason) => {
+        log.info({ exchange, status, reason }, 'exchange status');
       },
     });
-    kernel = real;
+    kernel = wired.kernel;
+    const connections = wired.venues;
     venues = connections;
     // Connect before taking commands, so a bot start finds its instruments; failures are retried in the background.
     await connections.connect();
-    log.info({ exchanges: config.supportedExchanges }, 'real trading kernel on the venue adapters (paper + market data)');
+    log.info(
+      { exchanges: config.supportedExchanges },
+      'real trading kernel on the venue adapters (paper, market data, live bots with their own accounts)',
+    );
   }
   const service = new EngineService(
     { ...config, version: version(), httpPort: config.port },

@@ -81,7 +81,14 @@ function toInputSchema(node: Json, byId: Map<string, SchemaFile>, path: string[]
     if (DECIMAL_IDS.has(refValue)) {
       decimalPaths.push(path);
       const { $schema: _s, $id: _i, title: _t, ...decimal } = target.schema;
-      return { anyOf: [decimal, { type: 'number' }] };
+      // A JSON number must obey the same sign rule as the string form (a negative number is no positive decimal).
+      const numberForm: JsonObject =
+        refValue === 'positive-decimal.json'
+          ? { type: 'number', exclusiveMinimum: 0 }
+          : refValue === 'non-negative-decimal.json'
+            ? { type: 'number', minimum: 0 }
+            : { type: 'number' };
+      return { anyOf: [decimal, numberForm] };
     }
     const { $schema: _s, $id: _i, ...rest } = target.schema;
     return toInputSchema(rest, byId, path, decimalPaths);

@@ -13,4 +13,5 @@ export {
 export * from './validate.js';
 export * from './names.js';
 export * from './order-status.js';
+export * from './redis-options.js';
 export type { CompiledValidator, CompiledValidatorError } from './validator-types.js';

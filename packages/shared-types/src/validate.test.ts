@@ -50,6 +50,27 @@ describe('validate', () => {
     expect(body.riskLimits.maxDailyLoss).toBe(50);
   });
 
+  it('applies the sign rule of a positive or non-negative decimal to JSON numbers too', () => {
+    const grid = { lowerPrice: '90', upperPrice: '110', gridCount: 5 };
+    const negative = validate('GridConfig', { ...grid, orderSize: -2 });
+    expect(negative.ok).toBe(false);
+    if (!negative.ok) expect(negative.issues.map((i) => i.message)).toContain('orderSize: must be > 0');
+    expect(validate('GridConfig', { ...grid, orderSize: 0 }).ok).toBe(false);
+    const positive = validate('GridConfig', { ...grid, orderSize: 2 });
+    expect(positive.ok).toBe(true);
+    const limits = validate('CreateBotRequest', {
+      name: 'b',
+      exchange: 'okx',
+      strategy: 'grid',
+      walletId: 'w1',
+      mode: 'paper',
+      config: {},
+      riskLimits: { maxDailyLoss: -1, maxDrawdown: 10, maxPositionSize: 200 },
+    });
+    expect(limits.ok).toBe(false);
+    if (!limits.ok) expect(limits.issues.map((i) => i.field)).toContain('riskLimits.maxDailyLoss');
+  });
+
   it('rejects JSON numbers for money in events and entities', () => {
     const result = validate('Balance', {
       exchange: 'okx',

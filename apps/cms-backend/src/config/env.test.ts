@@ -18,6 +18,17 @@ describe('loadConfig', () => {
       expect((error as ConfigError).variables.sort()).toEqual(['ENCRYPTION_KEY', 'REDIS_URL']);
     }
   });
+  it('takes a Sentinel list and master name together, or neither', () => {
+    expect(loadConfig({}).redisSentinel).toBeNull();
+    expect(loadConfig({ REDIS_SENTINELS: 's1:26379, s2:26380', REDIS_SENTINEL_MASTER: 'mymaster' }).redisSentinel).toEqual({
+      name: 'mymaster',
+      sentinels: [{ host: 's1', port: 26379 }, { host: 's2', port: 26380 }],
+    });
+    expect(() => loadConfig({ REDIS_SENTINELS: 's1:26379' })).toThrow(/REDIS_SENTINEL_MASTER/);
+    expect(() => loadConfig({ REDIS_SENTINEL_MASTER: 'mymaster' })).toThrow(/REDIS_SENTINELS/);
+    expect(() => loadConfig({ REDIS_SENTINELS: 's1', REDIS_SENTINEL_MASTER: 'm' })).toThrow(/REDIS_SENTINELS.*host:port/);
+    expect(() => loadConfig({ REDIS_SENTINELS: 's1:70000', REDIS_SENTINEL_MASTER: 'm' })).toThrow(/REDIS_SENTINELS/);
+  });
   it('requires real secrets in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET.*ENCRYPTION_KEY.*ADMIN_PASSWORD/);
   });

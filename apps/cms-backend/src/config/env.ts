@@ -3,6 +3,7 @@
  * names the variable; nothing else in the app reads process.env.
  */
 import { z } from 'zod';
+import { SENTINEL_LIST_PATTERN, parseSentinels, type SentinelAddress } from '@trading/shared-types';
 
 const HEX_64 = /^[0-9a-fA-F]{64}$/;
 // The offline demo key: 32 zero bytes. Only allowed outside production and announced loudly.
@@ -10,6 +11,14 @@ export const DEMO_ENCRYPTION_KEY = '0'.repeat(64);
 export const DEMO_ADMIN_EMAIL = 'admin@example.com';
 export const DEMO_ADMIN_PASSWORD = 'your-password';
 const DEMO_JWT_SECRET = 'dev-only-jwt-secret-change-me-0123456789abcdef';
+
+function validSentinels(list: string): boolean {
+  try {
+    return parseSentinels(list).length > 0;
+  } catch {
+    return false;
+  }
+}
 
 const schema = z
   .object({
@@ -19,6 +28,18 @@ const schema = z
     DATABASE_URL: z.url().optional(),
     DATA_DIR: z.string().min(1).default('./data'),
     REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+    // Sentinel mode: every Redis connection asks these for the master REDIS_SENTINEL_MASTER (REDIS_URL then only
+    // supplies credentials, db and TLS).
+    REDIS_SENTINELS: z
+      .string()
+      .refine((v) => SENTINEL_LIST_PATTERN.test(v) && validSentinels(v), 'must be a comma list of host:port (port 1-65535)')
+      .optional(),
+    REDIS_SENTINEL_MASTER: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 of A-Z a-z 0-9 _ . -').optional(),
+    // Password of the Redis nodes and of the Sentinels; wins over a password in REDIS_URL.
+    REDIS_PASSWORD: z
+      .string()
+      .optional()
+      .transform((v) => (v === '' ? undefined : v)),
     // Prefix for every Redis key and BullMQ queue this process owns (tests isolate themselves with it).
     REDIS_PREFIX: z.string().regex(/^[a-z0-9_-]{0,32}$/).default(''),
     JWT_SECRET: z.string().min(32).optional(),
@@ -41,9 +62,24 @@ const schema = z
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
     ENGINE_STALE_MS: z.coerce.number().int().min(1000).default(30_000),
     MARKETS_FILE: z.string().optional(),
+    // GET /api/exchanges/:exchange/markets asks the venue's public REST (same variables as the engine; defaults:
+    // the exchange simulator of `npm start`); MARKETS_SOURCE=static serves MARKETS_FILE / config/markets.json instead.
+    OKX_REST_URL: z.url().default('http://127.0.0.1:8100'),
+    POLYMARKET_CLOB_URL: z.url().default('http://127.0.0.1:8100/polymarket'),
+    MARKETS_SOURCE: z.enum(['live', 'static']).default('live'),
+    MARKETS_CACHE_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
+    MARKETS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
     LIST_COUNT_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+    // Max age of a cached list response; invalidation is by event, this only bounds staleness from writes that
+    // bypass the API and the workers. 0 turns the response cache off.
+    RESPONSE_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+    RESPONSE_CACHE_ENTRIES: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   })
   .superRefine((env, ctx) => {
+    if ((env.REDIS_SENTINELS === undefined) !== (env.REDIS_SENTINEL_MASTER === undefined)) {
+      const missing = env.REDIS_SENTINELS === undefined ? 'REDIS_SENTINELS' : 'REDIS_SENTINEL_MASTER';
+      ctx.addIssue({ code: 'custom', path: [missing], message: 'is required when the other of REDIS_SENTINELS / REDIS_SENTINEL_MASTER is set' });
+    }
     if (env.NODE_ENV !== 'production') return;
     for (const key of ['JWT_SECRET', 'ENCRYPTION_KEY', 'ADMIN_PASSWORD'] as const) {
       if (env[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'is required in production' });
@@ -57,6 +93,10 @@ export interface AppConfig {
   databaseUrl: string | undefined;
   dataDir: string;
   redisUrl: string;
+  /** REDIS_PASSWORD: overrides the URL's password, also sent to the Sentinels. */
+  redisPassword: string | undefined;
+  /** Sentinel mode (null: connect to redisUrl directly). */
+  redisSentinel: { sentinels: SentinelAddress[]; name: string } | null;
   redisPrefix: string;
   jwtSecret: string;
   accessTtlSeconds: number;
@@ -76,7 +116,14 @@ export interface AppConfig {
   rateLimitPerMinute: number;
   engineStaleMs: number;
   marketsFile: string | undefined;
+  okxRestUrl: string;
+  polymarketClobUrl: string;
+  marketsSource: 'live' | 'static';
+  marketsCacheMs: number;
+  marketsTimeoutMs: number;
   listCountCacheMs: number;
+  responseCacheMs: number;
+  responseCacheEntries: number;
 }
 
 export class ConfigError extends Error {
@@ -109,6 +156,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     databaseUrl: env.DATABASE_URL,
     dataDir: env.DATA_DIR,
     redisUrl: env.REDIS_URL,
+    redisPassword: env.REDIS_PASSWORD,
+    redisSentinel:
+      env.REDIS_SENTINELS !== undefined && env.REDIS_SENTINEL_MASTER !== undefined
+        ? { sentinels: parseSentinels(env.REDIS_SENTINELS), name: env.REDIS_SENTINEL_MASTER }
+        : null,
     redisPrefix: env.REDIS_PREFIX,
     jwtSecret: env.JWT_SECRET ?? DEMO_JWT_SECRET,
     accessTtlSeconds: env.JWT_ACCESS_TTL_SECONDS,
@@ -129,6 +181,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     engineStaleMs: env.ENGINE_STALE_MS,
     marketsFile: env.MARKETS_FILE,
+    okxRestUrl: env.OKX_REST_URL.replace(/\/+$/, ''),
+    polymarketClobUrl: env.POLYMARKET_CLOB_URL.replace(/\/+$/, ''),
+    marketsSource: env.MARKETS_SOURCE,
+    marketsCacheMs: env.MARKETS_CACHE_MS,
+    marketsTimeoutMs: env.MARKETS_TIMEOUT_MS,
     listCountCacheMs: env.LIST_COUNT_CACHE_MS,
+    responseCacheMs: env.RESPONSE_CACHE_MS,
+    responseCacheEntries: env.RESPONSE_CACHE_ENTRIES,
   };
 }

@@ -23,6 +23,11 @@ export interface Database extends Queryable {
   kind: 'postgres' | 'pglite';
   orm: Orm;
   transaction<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn while holding a session-level PostgreSQL advisory lock named `name` (scoped to the current schema),
+   * so processes sharing a database serialise on it. PGlite is one process's own database: an in-process queue.
+   */
+  exclusive<T>(name: string, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -75,6 +80,20 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
         client.release();
       }
     },
+    async exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {
+      // A dedicated connection holds the lock for the whole run; fn's own queries use the pool.
+      const client = await pool.connect();
+      try {
+        await client.query("SELECT pg_advisory_lock(hashtextextended($1 || ':' || current_schema(), 0))", [name]);
+        try {
+          return await fn();
+        } finally {
+          await client.query("SELECT pg_advisory_unlock(hashtextextended($1 || ':' || current_schema(), 0))", [name]).catch(() => undefined);
+        }
+      } finally {
+        client.release();
+      }
+    },
     async close() {
       await pool.end();
     },
@@ -88,6 +107,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     await client.exec(`CREATE SCHEMA IF NOT EXISTS "${options.searchPath}"; SET search_path TO "${options.searchPath}"`);
   }
   const orm = drizzlePglite(client, { schema }) as unknown as Orm;
+  let queue: Promise<unknown> = Promise.resolve();
   return {
     kind: 'pglite',
     orm,
@@ -102,6 +122,11 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
           },
         }),
       );
+    },
+    exclusive<T>(_name: string, fn: () => Promise<T>): Promise<T> {
+      const run = queue.then(fn, fn);
+      queue = run.catch(() => undefined);
+      return run;
     },
     async close() {
       await client.close();

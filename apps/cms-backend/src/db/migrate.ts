@@ -1,6 +1,7 @@
 /**
  * Applies db/migrations/NNNN_*.sql in order, once each, recording them in schema_migrations. Runs at start on
- * PostgreSQL and PGlite alike; a failed migration rolls back and stops the start.
+ * PostgreSQL and PGlite alike; a failed migration rolls back and stops the start. Runs under an advisory lock:
+ * two backends starting at once on a fresh database take turns, and the second finds everything applied.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,6 +13,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const MIGRATIONS_DIR = join(here, '..', '..', 'src', 'db', 'migrations');
 
 export async function migrate(db: Database, dir: string = MIGRATIONS_DIR): Promise<string[]> {
+  return db.exclusive('cms-migrate', () => migrateLocked(db, dir));
+}
+
+async function migrateLocked(db: Database, dir: string): Promise<string[]> {
   await db.query(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
   );

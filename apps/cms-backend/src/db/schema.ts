@@ -7,6 +7,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -269,6 +270,28 @@ export const processedEvents = pgTable('processed_events', {
   processedAt: ts('processed_at').notNull().defaultNow(),
 });
 
+/** 0002_backtests.sql. Queried with raw SQL in services/backtests/ (row type BacktestRow there). */
+export const backtests = pgTable(
+  'backtests',
+  {
+    backtestId: text('backtest_id').primaryKey(),
+    status: text('status').notNull(),
+    progress: doublePrecision('progress').notNull().default(0),
+    strategy: text('strategy').notNull(),
+    datasetId: text('dataset_id').notNull(),
+    exchanges: text('exchanges').array().notNull(),
+    request: jsonb('request').notNull().$type<Record<string, unknown>>(),
+    stats: jsonb('stats').$type<Record<string, unknown>>(),
+    equity: jsonb('equity').notNull().default(sql`'[]'`).$type<unknown[]>(),
+    error: text('error'),
+    createdBy: text('created_by'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    startedAt: ts('started_at'),
+    finishedAt: ts('finished_at'),
+  },
+  (t) => [index('backtests_created_idx').on(t.createdAt)],
+);
+
 export const schema = {
   users,
   refreshTokens,
@@ -284,4 +307,5 @@ export const schema = {
   notifications,
   botLogs,
   processedEvents,
+  backtests,
 };

@@ -2,11 +2,13 @@
  * Bearer access tokens (HS256 JWT, 15 min, typ "access") checked on every protected route, plus the RBAC guards.
  * Refresh tokens are opaque random strings stored hashed in the database, so one can never pass as an access
  * token. Logout puts the access token's jti on a Redis denylist until it expires.
+ * Verified tokens and the denylist are mirrored in process (services/auth/auth-cache.ts), so a request touches
+ * neither the HMAC nor Redis while the revocation subscription is live.
  */
 import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Exchange, UserRole } from '@trading/shared-types';
+import { REDIS_CHANNELS, type Exchange, type UserRole } from '@trading/shared-types';
 import type { AppContext } from '../context.js';
 import { forbidden, unauthorized } from '../errors.js';
 import type { Principal } from '../services/auth/principal.js';
@@ -37,7 +39,7 @@ declare module 'fastify' {
 }
 
 /** Logout publishes the revoked access-token id on this channel; the Socket.IO server drops that token's sockets. */
-export const TOKEN_REVOKED_CHANNEL = 'cms:token-revoked';
+export const TOKEN_REVOKED_CHANNEL = REDIS_CHANNELS.tokenRevoked;
 
 export function denylistKey(ctx: Pick<AppContext, 'key'>, jti: string): string {
   return ctx.key(`cms:deny:${jti}`);
@@ -45,6 +47,18 @@ export function denylistKey(ctx: Pick<AppContext, 'key'>, jti: string): string {
 
 /** Verify an access token (REST and Socket.IO handshake share this). */
 export async function verifyAccessToken(app: FastifyInstance, ctx: AppContext, token: string): Promise<Principal> {
+  const cached = ctx.auth?.principal(token);
+  const principal = cached ?? verifyClaims(app, token);
+  if (cached === undefined) ctx.auth?.remember(token, principal);
+  if (ctx.auth?.live === true) {
+    if (ctx.auth.isRevoked(principal.jti)) throw unauthorized('token has been revoked');
+  } else if ((await ctx.redis.exists(denylistKey(ctx, principal.jti))) === 1) {
+    throw unauthorized('token has been revoked');
+  }
+  return principal;
+}
+
+function verifyClaims(app: FastifyInstance, token: string): Principal {
   let claims: AccessClaims & { exp: number };
   try {
     claims = app.jwt.verify<AccessClaims & { exp: number }>(token);
@@ -54,7 +68,6 @@ export async function verifyAccessToken(app: FastifyInstance, ctx: AppContext, t
   if ((claims.typ as string) !== 'access' || typeof claims.jti !== 'string' || typeof claims.sub !== 'string') {
     throw unauthorized('not an access token');
   }
-  if ((await ctx.redis.exists(denylistKey(ctx, claims.jti))) === 1) throw unauthorized('token has been revoked');
   return {
     userId: claims.sub,
     email: claims.email,

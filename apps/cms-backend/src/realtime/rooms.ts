@@ -3,6 +3,7 @@ import type { EngineEvent } from '@trading/shared-types';
 
 export const exchangeRoom = (exchange: string) => `exchange:${exchange}`;
 export const botRoom = (botId: string) => `bot:${botId}`;
+export const backtestRoom = (backtestId: string) => `backtest:${backtestId}`;
 export const ADMIN_ROOM = 'role:admin';
 
 /**

@@ -6,14 +6,14 @@
  */
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 import { Server, type Socket } from 'socket.io';
 import { REDIS_CHANNELS, validate } from '@trading/shared-types';
 import type { AppContext } from '../context.js';
 import { TOKEN_REVOKED_CHANNEL, verifyAccessToken } from '../plugins/auth.js';
+import { createRedis } from '../redis.js';
 import { relayMessages } from '../plugins/metrics.js';
 import { canSeeExchange, visibleExchanges, type Principal } from '../services/auth/principal.js';
-import { ADMIN_ROOM, botRoom, exchangeRoom, roomsFor } from './rooms.js';
+import { ADMIN_ROOM, backtestRoom, botRoom, exchangeRoom, roomsFor } from './rooms.js';
 
 const tokenRoom = (jti: string) => `token:${jti}`;
 
@@ -26,12 +26,28 @@ interface SocketData {
   principal: Principal;
 }
 
+/** The backtest worker's progress (BacktestProgress JSON) → `backtest-progress` to the run's room. */
+function relayBacktestProgress(io: Server, ctx: AppContext, message: string): void {
+  let data: unknown;
+  try {
+    data = JSON.parse(message);
+  } catch {
+    data = null;
+  }
+  const result = validate('BacktestProgress', data);
+  if (!result.ok) {
+    ctx.log.warn({ issues: result.issues.slice(0, 3).map((i) => i.message) }, 'relay: dropped a backtest progress message that is not a BacktestProgress');
+    return;
+  }
+  io.to(backtestRoom(result.value.backtestId)).emit('backtest-progress' as never, result.value);
+}
+
 export async function startRealtime(app: FastifyInstance, ctx: AppContext): Promise<Realtime> {
   const io = new Server<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>(app.server, {
     path: '/socket.io',
     cors: { origin: ctx.config.corsOrigin, credentials: true },
   });
-  const pub = new Redis(ctx.config.redisUrl);
+  const pub = createRedis(ctx.config);
   const sub = pub.duplicate();
   io.adapter(createAdapter(pub, sub, { key: ctx.key('socket.io') }));
 
@@ -85,15 +101,41 @@ export async function startRealtime(app: FastifyInstance, ctx: AppContext): Prom
     socket.on('unsubscribe:bot', (botId: unknown) => {
       if (typeof botId === 'string') void socket.leave(botRoom(botId));
     });
+    // Backtest progress: joined per run after the same check as GET /api/backtests/:id (every exchange in scope).
+    socket.on('subscribe:backtest', (backtestId: unknown, ack?: unknown) => {
+      const reply = typeof ack === 'function' ? (ack as (r: unknown) => void) : () => undefined;
+      if (typeof backtestId !== 'string' || !/^[A-Za-z0-9_.:-]{1,128}$/.test(backtestId)) {
+        reply({ ok: false, error: 'invalid backtestId' });
+        return;
+      }
+      ctx.db.query<{ exchanges: string[] }>('SELECT exchanges FROM backtests WHERE backtest_id = $1', [backtestId]).then(
+        async ([run]) => {
+          if (!run || !run.exchanges.every((exchange) => canSeeExchange(principal, exchange))) {
+            reply({ ok: false, error: 'not found' });
+            return;
+          }
+          await socket.join(backtestRoom(backtestId));
+          reply({ ok: true });
+        },
+        () => {
+          reply({ ok: false, error: 'unavailable' });
+        },
+      );
+    });
+    socket.on('unsubscribe:backtest', (backtestId: unknown) => {
+      if (typeof backtestId === 'string') void socket.leave(backtestRoom(backtestId));
+    });
   });
 
   // The relay: its own subscriber connection (a subscribed ioredis client can do nothing else).
-  const relay = new Redis(ctx.config.redisUrl);
+  const relay = createRedis(ctx.config);
   const pattern = ctx.key(REDIS_CHANNELS.engineEventPattern);
   const prefixLength = ctx.key('').length;
   const revokedChannel = ctx.key(TOKEN_REVOKED_CHANNEL);
-  relay.on('message', (channel: string, jti: string) => {
-    if (channel === revokedChannel) io.in(tokenRoom(jti)).disconnectSockets(true);
+  const backtestChannel = ctx.key(REDIS_CHANNELS.backtestProgress);
+  relay.on('message', (channel: string, message: string) => {
+    if (channel === revokedChannel) io.in(tokenRoom(message)).disconnectSockets(true);
+    if (channel === backtestChannel) relayBacktestProgress(io, ctx, message);
   });
   relay.on('pmessage', (_pattern: string, channel: string, message: string) => {
     let data: unknown;
@@ -115,6 +157,7 @@ export async function startRealtime(app: FastifyInstance, ctx: AppContext): Prom
   });
   await relay.psubscribe(pattern);
   await relay.subscribe(revokedChannel);
+  await relay.subscribe(backtestChannel);
 
   return {
     io,

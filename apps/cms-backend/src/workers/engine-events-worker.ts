@@ -4,15 +4,43 @@
  * then run post-commit effects (exchange status in Redis, queued bot starts when an engine registers).
  */
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
 import { QUEUE_NAMES, validate, type EngineEvent } from '@trading/shared-types';
 import type { AppContext } from '../context.js';
 import { eventsProcessed } from '../plugins/metrics.js';
 import { dispatchQueuedStarts } from '../services/bots/control-bot.js';
+import { createRedis } from '../redis.js';
 import { bullPrefix } from '../services/engines/command-bus.js';
 import { exchangeStatusKey } from '../services/exchanges/exchange-status.js';
+import { publishInvalidation } from '../services/cache/live-sync.js';
+import type { CachedResource } from '../services/cache/response-cache.js';
 import { applyEngineEventBatch } from '../services/ingest/apply-batch.js';
 import { applyEngineEvent, type ApplyResult } from '../services/ingest/apply-event.js';
+
+/** Which cached lists each event type can change (exhaustive over the event types, so a new one must be listed). */
+const EVENT_RESOURCES: Record<EngineEvent['type'], readonly CachedResource[]> = {
+  'order-updated': ['orders'],
+  'order-filled': ['orders', 'fills', 'positions'],
+  'order-rejected': ['orders'],
+  'position-updated': ['positions'],
+  'bot-state-changed': ['bots'],
+  'command-acknowledged': ['bots'],
+  'engine-stopped': ['bots'],
+  'engine-registered': [],
+  'engine-heartbeat': [],
+  'pnl-updated': [],
+  'bot-log': [],
+  'notification-raised': [],
+  'risk-breached': [],
+  'market-resolved': [],
+  'balance-updated': [],
+  'exchange-status-changed': [],
+};
+
+export function resourcesOf(events: readonly EngineEvent[]): CachedResource[] {
+  const out = new Set<CachedResource>();
+  for (const e of events) for (const r of EVENT_RESOURCES[e.type]) out.add(r);
+  return [...out];
+}
 
 export interface EventWorkers {
   close(): Promise<void>;
@@ -43,16 +71,37 @@ export class EventBatcher {
     if (this.flushing || this.pending.length === 0) return;
     this.flushing = true;
     const batch = this.pending.splice(0, this.maxBatch);
+    // Cached lists are invalidated once per committed batch, before its jobs complete.
+    const applied: EngineEvent[] = [];
     try {
       const results = await applyEngineEventBatch(this.ctx.db, batch.map((b) => b.event));
+      batch.forEach((b, i) => {
+        if (results[i]?.outcome === 'applied') applied.push(b.event);
+      });
+      await publishInvalidation(this.ctx, resourcesOf(applied));
       batch.forEach((b, i) => {
         b.resolve(results[i] ?? { outcome: 'duplicate', engineAppeared: false });
       });
     } catch (error) {
       this.ctx.log.warn({ error: error instanceof Error ? error.message : String(error), size: batch.length }, 'event batch failed; applying one by one');
+      const settled: (() => void)[] = [];
       for (const b of batch) {
-        await applyEngineEvent(this.ctx.db, b.event).then(b.resolve, b.reject);
+        await applyEngineEvent(this.ctx.db, b.event).then(
+          (r) => {
+            if (r.outcome === 'applied') applied.push(b.event);
+            settled.push(() => {
+              b.resolve(r);
+            });
+          },
+          (e: unknown) => {
+            settled.push(() => {
+              b.reject(e);
+            });
+          },
+        );
       }
+      await publishInvalidation(this.ctx, resourcesOf(applied));
+      for (const settle of settled) settle();
     } finally {
       this.flushing = false;
       if (this.pending.length > 0) setImmediate(() => void this.flush());
@@ -68,6 +117,7 @@ export async function handleEngineEvent(ctx: AppContext, data: unknown, batcher?
   }
   const event: EngineEvent = result.value;
   const applied = batcher ? await batcher.apply(event) : await applyEngineEvent(ctx.db, event);
+  if (!batcher && applied.outcome === 'applied') await publishInvalidation(ctx, resourcesOf([event]));
   eventsProcessed.inc({ type: event.type, outcome: applied.outcome });
   if (applied.outcome === 'applied' && event.type === 'exchange-status-changed' && event.exchange !== null) {
     await ctx.redis.hset(
@@ -82,7 +132,7 @@ export async function handleEngineEvent(ctx: AppContext, data: unknown, batcher?
 
 export function startEventWorkers(ctx: AppContext): EventWorkers {
   // BullMQ workers block on their connection: they need their own, with no per-request retry limit.
-  const connection = new Redis(ctx.config.redisUrl, { maxRetriesPerRequest: null });
+  const connection = createRedis(ctx.config, { maxRetriesPerRequest: null });
   const prefix = bullPrefix(ctx.config.redisPrefix);
   const deadLetter = new Queue(QUEUE_NAMES.deadLetter, { connection, prefix });
   const batcher = new EventBatcher(ctx);

@@ -3,13 +3,14 @@
  * One Socket.IO connection per signed-in tab. The handshake carries the access token; when the server drops
  * the socket (token expiry) or refuses it, a fresh token is fetched from the session and the socket reconnects
  * with backoff. Every engine event goes through live-cache into the Query cache, filtered by the header's
- * exchange selector. Pages ask for bot rooms with useBotRoom (re-joined after each reconnect).
+ * exchange selector. Pages ask for bot rooms with useBotRoom and backtest rooms with useBacktestRoom (re-joined
+ * after each reconnect); `backtest-progress` patches the run's query (['backtest', id]) in place.
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { getSession, useSession } from 'next-auth/react';
 import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { io, type Socket } from 'socket.io-client';
-import type { EngineEvent } from '@trading/shared-types/browser';
+import type { Backtest, BacktestProgress, EngineEvent } from '@trading/shared-types/browser';
 import { applyEvent, createThrottledInvalidator } from '@/lib/live-cache';
 import { useApiUrl } from './use-config';
 import { matchesExchange, useExchange } from './use-exchange';
@@ -20,9 +21,33 @@ interface RealtimeContextValue {
   state: ConnectionState;
   lastError: string | null;
   joinBot: (botId: string) => () => void;
+  joinBacktest: (backtestId: string) => () => void;
 }
 
-const RealtimeContext = createContext<RealtimeContextValue>({ state: 'connecting', lastError: null, joinBot: () => () => undefined });
+const RealtimeContext = createContext<RealtimeContextValue>({ state: 'connecting', lastError: null, joinBot: () => () => undefined, joinBacktest: () => () => undefined });
+
+function isBacktestProgress(value: unknown): value is BacktestProgress {
+  const v = value as Partial<BacktestProgress> | null;
+  return typeof v === 'object' && v !== null && typeof v.backtestId === 'string' && typeof v.progress === 'number' && typeof v.status === 'string';
+}
+
+/** Reference-counted room membership (several components may watch the same bot or run). */
+function roomJoiner(rooms: Map<string, number>, socket: () => Socket | null, event: string): (id: string) => () => void {
+  return (id) => {
+    const count = rooms.get(id) ?? 0;
+    rooms.set(id, count + 1);
+    if (count === 0) socket()?.emit(`subscribe:${event}`, id);
+    return () => {
+      const left = (rooms.get(id) ?? 1) - 1;
+      if (left > 0) {
+        rooms.set(id, left);
+        return;
+      }
+      rooms.delete(id);
+      socket()?.emit(`unsubscribe:${event}`, id);
+    };
+  };
+}
 
 function isEngineEvent(value: unknown): value is EngineEvent {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string' && 'payload' in value;
@@ -38,6 +63,7 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
   exchangeRef.current = exchange;
   const socketRef = useRef<Socket | null>(null);
   const bots = useRef(new Map<string, number>());
+  const backtests = useRef(new Map<string, number>());
   const [state, setState] = useState<ConnectionState>('connecting');
   const [lastError, setLastError] = useState<string | null>(null);
   const hasToken = token !== undefined;
@@ -75,6 +101,7 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
       setState('connected');
       setLastError(null);
       for (const botId of bots.current.keys()) socket.emit('subscribe:bot', botId);
+      for (const backtestId of backtests.current.keys()) socket.emit('subscribe:backtest', backtestId);
       // Anything that happened while we were away is refetched once.
       void qc.invalidateQueries({ refetchType: 'active' });
     });
@@ -88,6 +115,15 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
       setState('disconnected');
       setLastError(err.message);
       if (!socket.active) reconnectWithFreshToken();
+    });
+    socket.on('backtest-progress', (payload: unknown) => {
+      if (!isBacktestProgress(payload)) return;
+      qc.setQueryData<Backtest>(['backtest', payload.backtestId], (old) => (old === undefined ? old : { ...old, status: payload.status, progress: payload.progress, error: payload.error }));
+      // Statistics and the equity curve are read once, when the run ends.
+      if (payload.status === 'done' || payload.status === 'failed') {
+        void qc.invalidateQueries({ queryKey: ['backtest', payload.backtestId] });
+        void qc.invalidateQueries({ queryKey: ['backtests'] });
+      }
     });
     socket.onAny((_name: string, payload: unknown) => {
       if (!isEngineEvent(payload)) return;
@@ -106,20 +142,8 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
     () => ({
       state,
       lastError,
-      joinBot: (botId) => {
-        const count = bots.current.get(botId) ?? 0;
-        bots.current.set(botId, count + 1);
-        if (count === 0) socketRef.current?.emit('subscribe:bot', botId);
-        return () => {
-          const left = (bots.current.get(botId) ?? 1) - 1;
-          if (left > 0) {
-            bots.current.set(botId, left);
-            return;
-          }
-          bots.current.delete(botId);
-          socketRef.current?.emit('unsubscribe:bot', botId);
-        };
-      },
+      joinBot: roomJoiner(bots.current, () => socketRef.current, 'bot'),
+      joinBacktest: roomJoiner(backtests.current, () => socketRef.current, 'backtest'),
     }),
     [state, lastError],
   );
@@ -128,6 +152,12 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
 
 export function useRealtime(): RealtimeContextValue {
   return useContext(RealtimeContext);
+}
+
+/** Joins the backtest's room (progress events) while the calling component is mounted. */
+export function useBacktestRoom(backtestId: string | null): void {
+  const { joinBacktest } = useRealtime();
+  useEffect(() => (backtestId === null ? undefined : joinBacktest(backtestId)), [backtestId, joinBacktest]);
 }
 
 /** Joins the bot's room while the calling component is mounted. */

@@ -10,24 +10,7 @@ export interface Page<T> {
   totalPages: number;
 }
 
-export interface PnlPoint {
-  timestamp: string;
-  realizedPnl: string;
-  unrealizedPnl: string;
-  totalPnl: string;
-  fees: string;
-  equity: string;
-  bots: number;
-}
-
-export interface PnlSeries {
-  scope: 'bot' | 'exchange' | 'portfolio';
-  bucket: string;
-  from: string;
-  to: string;
-  series: PnlPoint[];
-  summary: Omit<PnlPoint, 'timestamp'>;
-}
+export type { PnlPoint, PnlSeries, PnlTotals } from '@trading/shared-types/browser';
 
 export interface StrategyInfo {
   name: string;
@@ -66,13 +49,4 @@ export interface LogRow {
   level: string;
   message: string;
   timestamp: string | number;
-}
-
-export interface BacktestRun {
-  backtestId: string;
-  status: 'queued' | 'running' | 'completed' | 'failed';
-  progress: number;
-  error?: string | null;
-  stats?: Record<string, string | number | null>;
-  equityCurve?: { timestamp: number; equity: string }[];
 }

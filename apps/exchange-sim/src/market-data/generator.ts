@@ -17,6 +17,14 @@ export interface GeneratorOptions {
   takerProbability?: number;
   /** Levels resized per step. */
   churn?: number;
+  /**
+   * Draw each background order's size from a hash of (seed, step, side, price) instead of the sequential stream.
+   * With the sequential stream, a user fill that consumes a background order changes how many sizes the next
+   * requote draws, which shifts every later random choice: the whole price path then depends on the user's orders.
+   * Stable sizes keep the path (mid walk, takers, churn) identical whatever the user does, which is what a
+   * live-vs-paper comparison on one seed needs. Default false (the historical sequence).
+   */
+  stableSizes?: boolean;
 }
 
 interface InstrumentState {
@@ -36,6 +44,8 @@ export class MarketGenerator {
   private readonly maxStepTicks: number;
   private readonly takerProbability: number;
   private readonly churn: number;
+  private readonly stableSizes: boolean;
+  private readonly seed: number;
   private steps = 0;
 
   constructor(
@@ -49,6 +59,8 @@ export class MarketGenerator {
     this.maxStepTicks = options.maxStepTicks ?? 3;
     this.takerProbability = options.takerProbability ?? 0.3;
     this.churn = options.churn ?? 3;
+    this.stableSizes = options.stableSizes ?? false;
+    this.seed = seed;
     for (const market of exchange.markets.values()) {
       if (instIds && !instIds.includes(market.def.instId)) continue;
       const unit = market.def.minSz.times(market.def.instType === 'FUTURES' ? 1 : 100);
@@ -104,14 +116,15 @@ export class MarketGenerator {
     }
     // Nearest first, so a background order that crosses a user order trades at the best level.
     for (let i = 1; i <= this.depth; i++) {
-      if (!state.bids.has(mid - i)) this.place(state, 'buy', mid - i);
-      if (!state.asks.has(mid + i)) this.place(state, 'sell', mid + i);
+      if (!state.bids.has(mid - i)) this.place(state, 'buy', mid - i, 0);
+      if (!state.asks.has(mid + i)) this.place(state, 'sell', mid + i, 0);
     }
   }
 
-  private place(state: InstrumentState, side: BookSide, ticks: number): void {
+  private place(state: InstrumentState, side: BookSide, ticks: number, salt: number): void {
     const price = state.market.def.tickSz.times(ticks);
-    const id = this.exchange.placeBackground(state.market.def.instId, side, price, state.unit.times(this.rng.int(1, 20)), 'GTC');
+    const units = this.stableSizes ? this.stableUnits(side, ticks, salt) : this.rng.int(1, 20);
+    const id = this.exchange.placeBackground(state.market.def.instId, side, price, state.unit.times(units), 'GTC');
     (side === 'buy' ? state.bids : state.asks).set(ticks, id);
   }
 
@@ -122,6 +135,16 @@ export class MarketGenerator {
     const orders = side === 'buy' ? state.bids : state.asks;
     const id = orders.get(ticks);
     if (id !== undefined) this.exchange.cancelBackground(state.market.def.instId, id);
-    this.place(state, side, ticks);
+    this.place(state, side, ticks, 1);
+  }
+
+  /** 1..20 units from a hash of (seed, step, side, price, salt): independent of how many draws came before. */
+  private stableUnits(side: BookSide, ticks: number, salt: number): number {
+    const key =
+      Math.imul(this.seed ^ 0x85ebca6b, 0x27d4eb2d) ^
+      Math.imul(this.steps, 0x165667b1) ^
+      Math.imul(ticks, 0x9e3779b1) ^
+      Math.imul(salt + (side === 'buy' ? 1 : 3), 0xc2b2ae35);
+    return 1 + Math.floor(new Rng(key).next() * 20);
   }
 }

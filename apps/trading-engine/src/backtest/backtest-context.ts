@@ -15,7 +15,7 @@ import type { BotLedger } from '../portfolio/bot-ledger.js';
 import type { ParsedRiskLimits } from '../risk/limits.js';
 import { suggestedOrderSize } from '../risk/suggested-size.js';
 import type { ClientOrderIdGenerator } from '../core/ids.js';
-import { ZERO } from '../core/decimal.js';
+import { ZERO, compareDecimals } from '../core/decimal.js';
 import type { StrategyContext, StrategyLogger } from '../strategies/types.js';
 
 export interface BacktestWorld {
@@ -50,10 +50,17 @@ export function createBacktestContext(world: BacktestWorld): StrategyContext {
   const book = (id: InstrumentId): OrderBookView | undefined => world.feed.getOrderBook(id);
   const bestBid = (id: InstrumentId): Decimal | null => book(id)?.bids[0]?.[0] ?? null;
   const bestAsk = (id: InstrumentId): Decimal | null => book(id)?.asks[0]?.[0] ?? null;
+  // Strategies ask for the mid on every book update while the touch rarely moves: keep the last one per instrument.
+  const lastMid = new Map<InstrumentId, { bid: Decimal; ask: Decimal; mid: Decimal }>();
   const mid = (id: InstrumentId): Decimal | null => {
     const bid = bestBid(id);
     const ask = bestAsk(id);
-    return bid === null || ask === null ? null : bid.add(ask).div(2);
+    if (bid === null || ask === null) return null;
+    const last = lastMid.get(id);
+    if (last !== undefined && compareDecimals(last.bid, bid) === 0 && compareDecimals(last.ask, ask) === 0) return last.mid;
+    const value = bid.add(ask).div(2);
+    lastMid.set(id, { bid, ask, mid: value });
+    return value;
   };
   return {
     botId: world.botId,

@@ -63,7 +63,7 @@ const BOT_STATES: readonly BotState[] = [
 
 export type ServiceConfig = Omit<
   EngineConfig,
-  'host' | 'port' | 'logLevel' | 'endpoints' | 'encryptionKey' | 'kernel'
+  'host' | 'port' | 'logLevel' | 'endpoints' | 'encryptionKeys' | 'demoEncryptionKey' | 'kernel'
 > & { version: string; httpPort?: number };
 
 export class EngineService {

@@ -2,7 +2,8 @@
  * The real trading kernel (src/kernel.ts + TradingEngine) behind the EngineKernel contract the Redis bridge drives.
  * What it adds on top of the engine: the lease token as client order id run nonce, the order gate on every bot's
  * execution port, adoption and fail-closed pause/resume, lease-loss drop without venue traffic, manual orders,
- * config updates, the bot's exchangeConfig market keys merged into its strategy config, and exchange status events.
+ * config updates, the bot's exchangeConfig market keys merged into its strategy config, exchange status events, one
+ * credentialed account per live bot (LiveAccounts), and the fail-closed freeze of paper bots.
  */
 import { Decimal } from 'decimal.js';
 import {
@@ -26,6 +27,7 @@ import { toSignalEvent } from '../strategies/signal-event.js';
 import type { TradingEngine } from '../engines/trading-engine.js';
 import type { EngineKernel, KernelBot, ManualOrder, OrderGate } from './engine-kernel.js';
 import { gatedExecution } from './gated-execution.js';
+import type { LiveAccounts } from './live-accounts.js';
 
 export interface RealKernelOptions {
   engineId: string;
@@ -37,6 +39,10 @@ export interface RealKernelOptions {
   timerIntervalMs?: number;
   /** Sees every event before it goes to the sink (metrics). */
   observe?: (event: EngineEvent) => void;
+  /** Opens live bots' credentials and connects their own adapters; absent: live bots are refused. */
+  liveAccounts?: LiveAccounts;
+  /** Tick-to-order latency in seconds (the service histogram). */
+  observeTickToOrder?: (seconds: number) => void;
 }
 
 const openGate: OrderGate = { canSendOrder: () => true };
@@ -51,6 +57,8 @@ export class RealKernel implements EngineKernel {
   private readonly emitter: EventEmitter;
   private readonly stopTimers: () => void;
   private readonly strategies: StrategyRegistry;
+  /** Paper bots paused by fail-closed with their orders frozen (resume thaws them instead of restarting). */
+  private readonly frozen = new Set<string>();
 
   constructor(private readonly options: RealKernelOptions) {
     const sink: EventSink = {
@@ -61,14 +69,27 @@ export class RealKernel implements EngineKernel {
     };
     const clock = options.clock ?? systemClock;
     this.strategies = options.strategies ?? defaultStrategies();
+    // Live bots trade through their own account's execution port, looked up when the engine creates the bot.
+    const venues: Partial<Record<Exchange, VenueSources>> = {};
+    for (const [exchange, sources] of Object.entries(options.venues) as [Exchange, VenueSources][]) {
+      venues[exchange] = {
+        ...sources,
+        liveExecutionFor: (spec) => options.liveAccounts?.get(spec.botId)?.execution ?? null,
+      };
+    }
     const kernelOptions: Parameters<typeof createKernel>[0] = {
       engineId: options.engineId,
       clock,
       sink,
-      venues: options.venues,
+      venues,
       strategies: this.strategies,
     };
     if (options.paper) kernelOptions.paper = options.paper;
+    const observeTickToOrder = options.observeTickToOrder;
+    if (observeTickToOrder)
+      kernelOptions.observeTickToOrder = (seconds) => {
+        observeTickToOrder(seconds);
+      };
     this.kernel = createKernel(kernelOptions);
     this.emitter = new EventEmitter(options.engineId, clock, sink);
     this.stopTimers = this.kernel.startTimers(options.timerIntervalMs ?? 100);
@@ -117,18 +138,19 @@ export class RealKernel implements EngineKernel {
   }
 
   async startBot(spec: BotSpec, lease: { fence: number }): Promise<void> {
-    this.create(spec, lease.fence);
+    await this.create(spec, lease.fence);
     await this.start(spec.botId, 'start command');
   }
 
   async adoptBot(spec: BotSpec, lease: { fence: number; resume: boolean; reason: string }): Promise<void> {
-    this.create(spec, lease.fence);
+    await this.create(spec, lease.fence);
     await this.reconcile(spec.botId);
     await this.start(spec.botId, lease.reason);
     if (!lease.resume) await this.engine.pauseBot(spec.botId, `${lease.reason} (adopted paused)`);
   }
 
   async stopBot(botId: string, reason: string, flatten: boolean): Promise<void> {
+    this.unfreezeAccount(botId);
     const bot = this.engine.bot(botId);
     if (flatten && (bot.state === 'RUNNING' || bot.state === 'PAUSED')) this.flatten(botId);
     await this.engine.stopBot(botId, reason);
@@ -145,6 +167,13 @@ export class RealKernel implements EngineKernel {
   async resumeBot(botId: string, reason: string): Promise<void> {
     const bot = this.engine.bot(botId);
     if (bot.state === 'RUNNING') return;
+    if (this.frozen.has(botId) && bot.state === 'PAUSED') {
+      // A frozen paper bot continues where it stopped: its resting orders are still in the paper book.
+      this.unfreezeAccount(botId);
+      this.engine.thawBot(botId, reason);
+      return;
+    }
+    this.unfreezeAccount(botId);
     await this.engine.resumeBot(botId, reason);
   }
 
@@ -166,6 +195,7 @@ export class RealKernel implements EngineKernel {
   }
 
   async killSwitch(reason: string, flatten: boolean): Promise<void> {
+    for (const botId of [...this.frozen]) this.unfreezeAccount(botId);
     if (flatten) for (const botId of this.engine.botIds()) this.flatten(botId);
     await this.engine.killSwitch(reason);
     for (const botId of this.engine.botIds()) {
@@ -183,6 +213,8 @@ export class RealKernel implements EngineKernel {
       throw new Error(`${instrumentId} is not an instrument of ${spec.exchange}`);
     if (!this.gate.canSendOrder(botId, this.fences.get(botId) ?? 0))
       throw new Error('order gate closed: engine is fail-closed or does not hold the bot lease');
+    if (this.frozen.has(botId))
+      throw new Error(`bot ${botId} is frozen since a Redis outage (paper orders kept): resume it first`);
     const request: Parameters<TradingEngine['placeManualOrder']>[1] = {
       clientOrderId: order.clientOrderId,
       instrumentId: instrumentId as InstrumentId,
@@ -193,6 +225,8 @@ export class RealKernel implements EngineKernel {
     if (order.price !== undefined) request.price = new Decimal(order.price);
     if (order.reduceOnly !== undefined) request.reduceOnly = order.reduceOnly;
     if (order.outcome !== undefined) request.outcome = order.outcome;
+    // The bot's pre-trade risk checks apply; a violation throws ManualOrderRiskError ("risk rule <rule>: …"), which
+    // the service returns as the command rejection.
     this.engine.placeManualOrder(botId, request);
     return Promise.resolve();
   }
@@ -204,23 +238,40 @@ export class RealKernel implements EngineKernel {
 
   async abandonBot(botId: string, reason: string): Promise<void> {
     if (!this.specs.has(botId)) return;
+    this.unfreezeAccount(botId);
     this.engine.detachBot(botId, reason);
     this.forget(botId);
     return Promise.resolve();
   }
 
+  /**
+   * Live bots: paused, their orders cancelled at the venue (cancels pass the closed gate). Paper bots: frozen —
+   * PAUSED without a stop to the strategy and without cancelling; their account leaves the paper matching, so the
+   * resting orders stay in the paper book and cannot fill (orders still in flight are dropped), and resume thaws
+   * them (no re-quote: the strategy continues with the orders it has).
+   */
   async pauseAllForFailClosed(reason: string): Promise<void> {
     for (const botId of this.engine.botIds()) {
-      const state = this.engine.bot(botId).state;
-      // Pausing cancels the bot's orders (cancels pass the closed gate); paper orders are cancelled, not frozen.
-      if (state === 'RUNNING') await this.engine.pauseBot(botId, reason);
+      const bot = this.engine.bot(botId);
+      if (bot.state !== 'RUNNING') continue;
+      if (bot.execution.exclusive && this.kernel.freezePaper(botId)) {
+        this.engine.freezeBot(botId, reason);
+        this.frozen.add(botId);
+      } else {
+        await this.engine.pauseBot(botId, reason);
+      }
     }
   }
 
   async reconcileAndResume(botId: string, reason: string): Promise<void> {
     this.need(botId);
-    await this.reconcile(botId);
+    if (!this.frozen.has(botId)) await this.reconcile(botId);
     await this.resumeBot(botId, reason);
+  }
+
+  /** Frozen paper bots (tests, health). */
+  frozenBots(): string[] {
+    return [...this.frozen];
   }
 
   setFence(botId: string, fence: number): void {
@@ -231,19 +282,36 @@ export class RealKernel implements EngineKernel {
     this.stopTimers();
     this.sink = nullSink;
     for (const botId of this.engine.botIds()) {
+      this.unfreezeAccount(botId);
       this.engine.detachBot(botId, 'engine closing');
       this.forget(botId);
     }
     this.kernel.close();
-    return Promise.resolve();
+    await this.options.liveAccounts?.closeAll();
   }
 
-  private create(spec: BotSpec, fence: number): void {
+  /**
+   * Creates the bot in the engine; a live bot first gets its own connected account (credentials opened in memory).
+   * Any failure (no key, undecryptable blob, login refused, invalid config) rejects the start and leaves nothing open.
+   */
+  private async create(spec: BotSpec, fence: number): Promise<void> {
     if (this.specs.has(spec.botId)) throw new Error(`bot ${spec.botId} already runs on this engine`);
     const venue = this.options.venues[spec.exchange];
     if (!venue) throw new Error(`no venue configured for ${spec.exchange}`);
-    if (spec.mode === 'live' && !venue.execution)
-      throw new Error(`live trading on ${spec.exchange} needs credentials this engine does not have`);
+    if (spec.mode === 'live') {
+      const live = this.options.liveAccounts;
+      if (!live) throw new Error(`live trading on ${spec.exchange} needs credentials this engine does not have`);
+      await live.open(spec);
+    }
+    try {
+      this.createInEngine(spec, fence);
+    } catch (error) {
+      if (spec.mode === 'live') await this.options.liveAccounts?.close(spec.botId);
+      throw error;
+    }
+  }
+
+  private createInEngine(spec: BotSpec, fence: number): void {
     const merged: BotSpec = { ...spec, config: this.mergedConfig(spec.strategy, spec.config, spec.exchangeConfig) };
     const botId = spec.botId;
     const gate: OrderGate = { canSendOrder: (id, token) => this.gate.canSendOrder(id, token) };
@@ -304,13 +372,13 @@ export class RealKernel implements EngineKernel {
     }
     const prefix = sanitizeIdPart(botId, 16);
     let cancelled = 0;
-    for (const instrumentId of bot.instrumentIds) {
-      const open = await bot.execution.port.fetchOpenOrders(instrumentId);
-      for (const order of open) {
-        if (!order.clientOrderId.startsWith(prefix)) continue;
-        await bot.execution.port.cancelOrder(order.instrumentId, order.clientOrderId);
-        cancelled += 1;
-      }
+    // All of the account's open orders, not only the bot's instruments: a Polymarket quote may rest on the
+    // complement token (market making bids NO at 1 − ask), which is not one of the bot's subscriptions.
+    const open = await bot.execution.port.fetchOpenOrders();
+    for (const order of open) {
+      if (!order.clientOrderId.startsWith(prefix)) continue;
+      await bot.execution.port.cancelOrder(order.instrumentId, order.clientOrderId);
+      cancelled += 1;
     }
     const positions = await bot.execution.port.fetchPositions();
     const held = positions.filter((position) => bot.instrumentIds.includes(position.instrumentId));
@@ -325,14 +393,18 @@ export class RealKernel implements EngineKernel {
     const bot = this.engine.bot(botId);
     for (const position of bot.ledger.positions()) {
       if (position.quantity.isZero()) continue;
-      this.engine.placeManualOrder(botId, {
-        clientOrderId: bot.ids.next(),
-        instrumentId: position.instrumentId,
-        side: position.quantity.isPos() ? 'SELL' : 'BUY',
-        type: 'MARKET',
-        quantity: position.quantity.abs(),
-        reduceOnly: true,
-      });
+      this.engine.placeManualOrder(
+        botId,
+        {
+          clientOrderId: bot.ids.next(),
+          instrumentId: position.instrumentId,
+          side: position.quantity.isPos() ? 'SELL' : 'BUY',
+          type: 'MARKET',
+          quantity: position.quantity.abs(),
+          reduceOnly: true,
+        },
+        { preTradeRisk: false },
+      );
     }
   }
 
@@ -345,6 +417,15 @@ export class RealKernel implements EngineKernel {
   private forget(botId: string): void {
     this.specs.delete(botId);
     this.fences.delete(botId);
+    this.frozen.delete(botId);
+    void this.options.liveAccounts?.close(botId);
+  }
+
+  /** Puts a frozen paper account back into the matching (before any cancel, stop or resume touches it). */
+  private unfreezeAccount(botId: string): void {
+    if (!this.frozen.delete(botId)) return;
+    const bot = this.engine.bot(botId);
+    this.kernel.thawPaper(botId, bot.instrumentIds);
   }
 
   private log(spec: BotSpec, message: string): void {

@@ -4,6 +4,7 @@
  * decisions are never delayed by a hidden queue. Key and queue names get the deployment's REDIS_PREFIX.
  */
 import { Redis, type RedisOptions } from 'ioredis';
+import { redisConnectionOptions } from '@trading/shared-types';
 import type { EngineConfig } from '../service/config.js';
 
 export type RedisSettings = Pick<EngineConfig, 'redisUrl' | 'sentinel' | 'redisPassword' | 'redisPrefix'>;
@@ -16,28 +17,15 @@ export function redisOptions(settings: RedisSettings, extra: Partial<RedisOption
     lazyConnect: false,
     ...extra,
   };
-  if (settings.sentinel) {
-    return {
-      ...base,
-      sentinels: settings.sentinel.sentinels,
-      name: settings.sentinel.name,
-      ...(settings.redisPassword !== undefined
-        ? { password: settings.redisPassword, sentinelPassword: settings.redisPassword }
-        : {}),
-    };
-  }
-  const url = new URL(settings.redisUrl);
-  const db = url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0;
-  const password =
-    settings.redisPassword ?? (url.password !== '' ? decodeURIComponent(url.password) : undefined);
+  // URL / Sentinel → host, port, db, auth, TLS: the same helper as the CMS backend (@trading/shared-types).
   return {
     ...base,
-    host: url.hostname,
-    port: url.port === '' ? 6379 : Number(url.port),
-    db: Number.isInteger(db) ? db : 0,
-    ...(url.username !== '' ? { username: decodeURIComponent(url.username) } : {}),
-    ...(password !== undefined ? { password } : {}),
-    ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
+    ...redisConnectionOptions({
+      url: settings.redisUrl,
+      sentinels: settings.sentinel?.sentinels ?? null,
+      sentinelName: settings.sentinel?.name ?? null,
+      password: settings.redisPassword,
+    }),
   };
 }
 

@@ -23,3 +23,43 @@ export function decimalString(value: Decimal): string {
 export function minDecimal(a: Decimal, b: Decimal): Decimal {
   return a.lt(b) ? a : b;
 }
+
+/**
+ * `a.cmp(b)` without allocating: decimal.js copies its argument into a new Decimal on every comparison (cmp, eq,
+ * lt, gt, ...), and in the per-book-update loops of the paper matcher and the backtest those copies were most of
+ * the garbage. Same answer as `a.cmp(b)`, read from the digits/exponent/sign fields decimal.js declares public;
+ * NaN and ±Infinity go to decimal.js itself.
+ */
+export function compareDecimals(a: Decimal, b: Decimal): number {
+  if (a === b) return a.isNaN() ? NaN : 0;
+  if (!a.isFinite() || !b.isFinite()) return a.cmp(b);
+  return compareFinite(a, a.s, b, b.s);
+}
+
+/** `|a|` against `|b|` (`a.abs().cmp(b.abs())`), without allocating. */
+export function compareMagnitudes(a: Decimal, b: Decimal): number {
+  if (!a.isFinite() || !b.isFinite()) return a.abs().cmp(b.abs());
+  return compareFinite(a, 1, b, 1);
+}
+
+/** decimal.js's comparedTo on finite values, with the signs given (1 to compare magnitudes). */
+function compareFinite(a: Decimal, as: number, b: Decimal, bs: number): number {
+  const ad = a.d;
+  const bd = b.d;
+  // Either zero? (decimal.js keeps zero as d = [0], whatever its sign.)
+  if (ad[0] === 0 || bd[0] === 0) return ad[0] !== 0 ? as : bd[0] !== 0 ? -bs : 0;
+  if (as !== bs) return as;
+  if (a.e !== b.e) return a.e > b.e !== as < 0 ? 1 : -1;
+  const shorter = Math.min(ad.length, bd.length);
+  for (let i = 0; i < shorter; i += 1) {
+    const x = ad[i] ?? 0;
+    const y = bd[i] ?? 0;
+    if (x !== y) return x > y !== as < 0 ? 1 : -1;
+  }
+  return ad.length === bd.length ? 0 : ad.length > bd.length !== as < 0 ? 1 : -1;
+}
+
+/** `value > 0` without allocating (decimal.js parses the literal 0 into a new Decimal on every `gt(0)`). */
+export function isPositive(value: Decimal): boolean {
+  return value.s > 0 && value.isFinite() ? value.d[0] !== 0 : value.gt(ZERO);
+}

@@ -25,26 +25,32 @@ function eventInstrument(event: MarketEvent): InstrumentId {
 }
 
 export class InMemoryMarketData implements MarketDataPort {
-  private readonly handlers = new Map<string, Handler[]>();
+  /** Per instrument, per channel: publish() looks them up without building a string key per event. */
+  private readonly handlers = new Map<InstrumentId, Map<MarketChannel, Handler[]>>();
   private readonly books = new Map<InstrumentId, OrderBookView>();
 
   constructor(private readonly clock?: SimulatedClock) {}
 
   watch(instrumentId: InstrumentId, channel: MarketChannel, handler: Handler): Subscription {
-    const key = `${instrumentId}|${channel}`;
-    const list = this.handlers.get(key) ?? [];
+    let channels = this.handlers.get(instrumentId);
+    if (!channels) {
+      channels = new Map();
+      this.handlers.set(instrumentId, channels);
+    }
+    const byChannel = channels;
+    const list = byChannel.get(channel) ?? [];
     // Copy on write: a handler may unsubscribe while an event is being dispatched.
-    this.handlers.set(key, [...list, handler]);
+    byChannel.set(channel, [...list, handler]);
     return {
       unsubscribe: () => {
-        const current = this.handlers.get(key);
+        const current = byChannel.get(channel);
         if (!current) return;
         const index = current.indexOf(handler);
         if (index < 0) return;
         const next = current.slice();
         next.splice(index, 1);
-        if (next.length === 0) this.handlers.delete(key);
-        else this.handlers.set(key, next);
+        if (next.length === 0) byChannel.delete(channel);
+        else byChannel.set(channel, next);
       },
     };
   }
@@ -65,7 +71,7 @@ export class InMemoryMarketData implements MarketDataPort {
     this.clock?.set(eventTime(event));
     const instrumentId = eventInstrument(event);
     if (event.type === 'book') this.books.set(instrumentId, event.book);
-    const list = this.handlers.get(`${instrumentId}|${event.type}`);
+    const list = this.handlers.get(instrumentId)?.get(event.type);
     if (!list) return;
     for (const handler of list) handler(event);
   }
@@ -73,7 +79,7 @@ export class InMemoryMarketData implements MarketDataPort {
   /** Number of live subscriptions (for tests and diagnostics). */
   subscriptionCount(): number {
     let count = 0;
-    for (const list of this.handlers.values()) count += list.length;
+    for (const channels of this.handlers.values()) for (const list of channels.values()) count += list.length;
     return count;
   }
 }

@@ -45,13 +45,15 @@ import { TWO } from '../paper/constants.js';
 import { dispatchStrategyEvent, type StrategyContext, type StrategyEvent } from '../strategies/types.js';
 import type { StrategyRegistry } from '../strategies/index.js';
 import { acceptsSignals, dispatchSignal, type SignalEvent } from '../strategies/signal-event.js';
+import { combineExecutions, exchangeOf, otherExchanges, routedMarketData, specForVenue } from './multi-venue.js';
 
 /** What the engine needs of one venue: instruments, market data, and an execution binding per bot. */
 export interface VenueBinding {
   exchange: Exchange;
   instruments: InstrumentsPort;
   marketData: MarketDataPort;
-  executionFor(spec: BotSpec): BotExecution;
+  /** `run` is the bot run's nonce: a new account made for this run must not reuse ids of an earlier run. */
+  executionFor(spec: BotSpec, run: string): BotExecution;
 }
 
 export interface TradingEngineOptions {
@@ -70,6 +72,12 @@ export interface TradingEngineOptions {
    * settlement always evaluate at once, and tick() catches up. Default 100 (10 Hz per bot).
    */
   riskIntervalMs?: number;
+  /**
+   * Tick-to-order latency (service metric): called with the seconds from a market event reaching the engine to the
+   * first order request that passed risk after it, per bot. Measured with the monotonic performance clock (the
+   * engine clock may be simulated); unset = not measured.
+   */
+  observeTickToOrder?: (seconds: number, exchange: Exchange) => void;
 }
 
 /** Per-bot options of createBot (the engine service passes them; tests and backtests usually leave them out). */
@@ -80,7 +88,7 @@ export interface CreateBotOptions {
   wrapExecution?: (execution: BotExecution, spec: BotSpec) => BotExecution;
 }
 
-/** A manual order from the dashboard: no strategy, no pre-trade risk (the operator decides). */
+/** A manual order from the dashboard: no strategy; the bot's pre-trade risk checks apply (see placeManualOrder). */
 export interface ManualOrderRequest {
   clientOrderId: string;
   instrumentId: InstrumentId;
@@ -90,6 +98,17 @@ export interface ManualOrderRequest {
   quantity: Decimal;
   reduceOnly?: boolean;
   outcome?: PlaceOrderIntent['outcome'];
+}
+
+/** A manual order refused by one of the bot's pre-trade risk rules (the command rejection names the rule). */
+export class ManualOrderRiskError extends Error {
+  constructor(
+    readonly rule: string,
+    detail: string,
+  ) {
+    super(`risk rule ${rule}: ${detail}`);
+    this.name = 'ManualOrderRiskError';
+  }
 }
 
 export class BotNotFoundError extends Error {
@@ -125,6 +144,8 @@ export class TradingEngine {
   private runs = 0;
   private readonly pnlIntervalMs: number;
   private readonly riskIntervalMs: number;
+  /** Per bot: performance.now() of the last market event it got that no order has answered yet (tick-to-order). */
+  private readonly tickAt = new Map<BotRunner, number>();
 
   constructor(private readonly options: TradingEngineOptions) {
     this.emitter = new EventEmitter(options.engineId, options.clock, options.sink);
@@ -164,13 +185,29 @@ export class TradingEngine {
       );
     const config = strategy.parseConfig(checked.value as Record<string, unknown>);
     const subscriptions = strategy.subscriptions(config);
-    for (const subscription of subscriptions) {
-      if (!venue.instruments.getInstrument(subscription.instrumentId))
-        throw new Error(`unknown instrument ${subscription.instrumentId}`);
+    // Instruments of other venues (cross-venue strategies) bring those venues' data and an account there.
+    const others = otherExchanges(
+      spec.exchange,
+      subscriptions.map((subscription) => subscription.instrumentId),
+    ).filter((exchange) => this.options.venues[exchange] !== undefined);
+    for (const exchange of others) {
+      if (!strategy.exchanges.includes(exchange))
+        throw new Error(`strategy ${spec.strategy} does not support ${exchange}`);
     }
-    const base = venue.executionFor(spec);
-    const execution = options.wrapExecution ? options.wrapExecution(base, spec) : base;
+    for (const subscription of subscriptions) {
+      const id = subscription.instrumentId;
+      if (!this.venueOf(spec.exchange, id).instruments.getInstrument(id)) throw new Error(`unknown instrument ${id}`);
+    }
     this.runs += 1;
+    const run = options.runNonce ?? this.runs;
+    const base = combineExecutions(
+      { exchange: spec.exchange, execution: venue.executionFor(spec, String(run)) },
+      others.map((exchange) => ({
+        exchange,
+        execution: this.venueOf(exchange).executionFor(specForVenue(spec, exchange), String(run)),
+      })),
+    );
+    const execution = options.wrapExecution ? options.wrapExecution(base, spec) : base;
     const runner = new BotRunner(
       spec,
       strategy,
@@ -183,15 +220,15 @@ export class TradingEngine {
       (bot, from, to, reason) => {
         this.emitter.emit('bot-state-changed', this.scope(bot), { from, to, reason: reason.slice(0, 500) });
       },
-      options.runNonce ?? this.runs,
+      run,
     );
     this.bots.set(spec.botId, runner);
     this.contexts.set(
       runner,
       createBotContext(runner, {
         clock: this.clock,
-        marketData: venue.marketData,
-        instrument: (id) => venue.instruments.getInstrument(id),
+        marketData: routedMarketData((id) => this.venueOf(spec.exchange, id).marketData),
+        instrument: (id) => this.venueOf(spec.exchange, id).instruments.getInstrument(id),
         markPrice: (id) => this.marks.get(id) ?? null,
         fundingRate: (id) => this.fundingRates.get(id) ?? null,
         log: (bot, level, message, context) => {
@@ -289,12 +326,33 @@ export class TradingEngine {
     this.forget(bot);
   }
 
-  /** Places a manual order for a RUNNING or PAUSED bot (source `manual`, no pre-trade risk). */
-  placeManualOrder(botId: string, order: ManualOrderRequest): void {
+  /**
+   * Places a manual order for a RUNNING or PAUSED bot (source `manual`). The bot's pre-trade risk checks apply, as
+   * to its strategy's orders: a violation throws ManualOrderRiskError naming the rule and nothing is sent.
+   * `preTradeRisk: false` is for the engine's own reduce-only closing orders (stop with flatten), which must not be
+   * blocked by the limits they are meant to relieve.
+   */
+  placeManualOrder(botId: string, order: ManualOrderRequest, options: { preTradeRisk?: boolean } = {}): void {
     const bot = this.bot(botId);
     if (bot.state !== 'RUNNING' && bot.state !== 'PAUSED')
       throw new Error(`bot ${botId} is ${bot.state}: manual orders need RUNNING or PAUSED`);
     if (bot.tracker.get(order.clientOrderId)) throw new Error(`client order id ${order.clientOrderId} already used`);
+    const instrument = this.venue(bot, order.instrumentId).instruments.getInstrument(order.instrumentId);
+    if (options.preTradeRisk !== false && instrument && this.tradesOn(bot, instrument.exchange)) {
+      const violation = this.preTrade(
+        bot,
+        instrument,
+        {
+          side: order.side,
+          type: order.type,
+          price: order.price ?? null,
+          quantity: order.quantity,
+          reduceOnly: order.reduceOnly ?? false,
+        },
+        ZERO,
+      );
+      if (violation) throw new ManualOrderRiskError(violation.rule, violation.message);
+    }
     const intent: PlaceOrderIntent = {
       type: 'place-order',
       instrumentId: order.instrumentId,
@@ -307,6 +365,27 @@ export class TradingEngine {
     if (order.reduceOnly !== undefined) intent.reduceOnly = order.reduceOnly;
     if (order.outcome !== undefined) intent.outcome = order.outcome;
     this.placeOrder(bot, intent, 'manual');
+  }
+
+  /**
+   * Fail-closed freeze (paper bots): RUNNING → PAUSED without a `stop` to the strategy and without cancelling, so
+   * the bot's resting orders and strategy state stay as they are (the caller stops the account's matching).
+   */
+  freezeBot(botId: string, reason: string): void {
+    const bot = this.bot(botId);
+    bot.machine.transition('PAUSING', reason);
+    bot.machine.transition('PAUSED', reason);
+  }
+
+  /** Ends a freeze: PAUSED → RUNNING without a `start` (the strategy continues with the orders it has). */
+  thawBot(botId: string, reason: string): void {
+    const bot = this.bot(botId);
+    bot.machine.transition('STARTING', reason);
+    bot.machine.transition('RUNNING', 'resumed');
+    if (bot.timerIntervalMs !== null) {
+      bot.nextTimerAt = this.clock.now() + bot.timerIntervalMs;
+      this.timers.push(bot.nextTimerAt, bot);
+    }
   }
 
   /** Cancels one of the bot's orders by client order id (throws when the bot never placed it). */
@@ -356,6 +435,7 @@ export class TradingEngine {
     bot.execution.release?.();
     this.portfolio.remove(botId);
     this.contexts.delete(bot);
+    this.tickAt.delete(bot);
     this.bots.delete(botId);
   }
 
@@ -420,7 +500,6 @@ export class TradingEngine {
   // ---- market data ---------------------------------------------------------------------------------------------
 
   private attach(bot: BotRunner): void {
-    const venue = this.venue(bot);
     bot.unsubscribeExecution = bot.execution.port.onExecution((event) => {
       this.onExecution(bot, event);
     });
@@ -430,8 +509,9 @@ export class TradingEngine {
         bot.subscriptionsWanted.filter((s) => s.instrumentId === instrumentId).flatMap((s) => s.channels),
       );
       const channels = new Set<MarketChannel>([...ENGINE_CHANNELS, ...wanted]);
+      const venue = this.venue(bot, instrumentId);
       for (const channel of channels) {
-        const key = `${bot.exchange}|${instrumentId}|${channel}`;
+        const key = `${venue.exchange}|${instrumentId}|${channel}`;
         let route = this.routes.get(key);
         if (!route) {
           const bots = new Map<BotRunner, boolean>();
@@ -448,6 +528,7 @@ export class TradingEngine {
 
   private onMarketEvent(event: MarketEvent, bots: Map<BotRunner, boolean>): void {
     const now = this.clock.now();
+    const tickClock = this.options.observeTickToOrder ? performance.now() : null;
     let markChanged: InstrumentId | null = null;
     switch (event.type) {
       case 'book': {
@@ -483,7 +564,11 @@ export class TradingEngine {
         bot.dirtyMarks = true;
         if (now - bot.lastRiskAt >= this.riskIntervalMs) this.refreshFigures(bot);
       }
-      if (wants && bot.state === 'RUNNING') this.deliver(bot, event);
+      if (wants && bot.state === 'RUNNING') {
+        // The latest event counts: an order is the answer to the event the strategy just saw.
+        if (tickClock !== null) this.tickAt.set(bot, tickClock);
+        this.deliver(bot, event);
+      }
     }
     this.runDueTimers(now);
   }
@@ -659,7 +744,7 @@ export class TradingEngine {
   private referencePrice(instrumentId: InstrumentId, bot: BotRunner): Decimal | null {
     const mark = this.marks.get(instrumentId);
     if (mark !== undefined) return mark;
-    const book = this.venue(bot).marketData.getOrderBook(instrumentId);
+    const book = this.venue(bot, instrumentId).marketData.getOrderBook(instrumentId);
     const bid = book?.bids[0]?.[0];
     const ask = book?.asks[0]?.[0];
     return bid !== undefined && ask !== undefined ? bid.add(ask).div(TWO) : null;
@@ -678,8 +763,8 @@ export class TradingEngine {
       );
       return;
     }
-    const instrument = this.venue(bot).instruments.getInstrument(intent.instrumentId);
-    if (!instrument || instrument.exchange !== bot.exchange) {
+    const instrument = this.venue(bot, intent.instrumentId).instruments.getInstrument(intent.instrumentId);
+    if (!instrument || !this.tradesOn(bot, instrument.exchange)) {
       this.deny(
         bot,
         intent,
@@ -728,6 +813,11 @@ export class TradingEngine {
     }
     const now = this.clock.now();
     bot.rate.record(now);
+    const tickAt = this.tickAt.get(bot);
+    if (tickAt !== undefined) {
+      this.tickAt.delete(bot);
+      if (source === 'strategy') this.options.observeTickToOrder?.((performance.now() - tickAt) / 1000, bot.exchange);
+    }
     const state: OrderState = {
       clientOrderId,
       exchangeOrderId: null,
@@ -769,7 +859,7 @@ export class TradingEngine {
 
   private amendOrder(bot: BotRunner, intent: AmendOrderIntent): void {
     const tracked = bot.tracker.get(intent.clientOrderId);
-    const instrument = this.venue(bot).instruments.getInstrument(intent.instrumentId);
+    const instrument = this.venue(bot, intent.instrumentId).instruments.getInstrument(intent.instrumentId);
     if (bot.state !== 'RUNNING') {
       this.deny(bot, intent, intent.clientOrderId, 'engine', 'bot-not-running', `bot is ${bot.state}`);
       return;
@@ -927,7 +1017,7 @@ export class TradingEngine {
         bot.balances.set(event.balance.currency, event.balance);
         this.emitter.emit('balance-updated', this.scope(bot), {
           balance: {
-            exchange: bot.exchange,
+            exchange: this.balanceExchange(bot, event.balance.currency),
             currency: event.balance.currency,
             total: event.balance.total.toFixed(),
             available: event.balance.available.toFixed(),
@@ -938,7 +1028,7 @@ export class TradingEngine {
         return;
       case 'funding': {
         if (!bot.execution.exclusive) return;
-        const instrument = this.venue(bot).instruments.getInstrument(event.funding.instrumentId);
+        const instrument = this.venue(bot, event.funding.instrumentId).instruments.getInstrument(event.funding.instrumentId);
         if (!instrument) return;
         bot.ledger.applyFunding(instrument, event.funding.amount, event.funding.timestamp);
         this.emitPosition(bot, instrument.id);
@@ -991,7 +1081,7 @@ export class TradingEngine {
   private onFill(bot: BotRunner, fill: FillReport): void {
     const known = bot.tracker.get(fill.clientOrderId) !== undefined;
     if (!known && !bot.execution.exclusive) return; // another bot's order on a shared account
-    const instrument = this.venue(bot).instruments.getInstrument(fill.instrumentId);
+    const instrument = this.venue(bot, fill.instrumentId).instruments.getInstrument(fill.instrumentId);
     if (!instrument) return;
     if (!known) {
       // A fill the bot never ordered on its own account: a liquidation (paper or venue).
@@ -1030,8 +1120,8 @@ export class TradingEngine {
     this.applyMarks(bot);
     const scope = this.scope(bot);
     this.emitter.emit('order-filled', scope, {
-      fill: toWireFill(fill, this.wire(bot), realized, instrument),
-      order: toWireOrder(applied.state, this.wire(bot), applied.source, instrument, {
+      fill: toWireFill(fill, this.wire(bot, instrument), realized, instrument),
+      order: toWireOrder(applied.state, this.wire(bot, instrument), applied.source, instrument, {
         reduceOnly: applied.reduceOnly,
       }),
     });
@@ -1119,9 +1209,35 @@ export class TradingEngine {
 
   // ---- event helpers -------------------------------------------------------------------------------------------
 
-  private venue(bot: BotRunner): VenueBinding {
-    const venue = this.options.venues[bot.exchange];
-    if (!venue) throw new Error(`no venue for ${bot.exchange}`);
+  /** The bot's venue, or with an instrument id the venue that id names (multi-venue bots: engines/multi-venue.ts). */
+  private venue(bot: BotRunner, instrumentId?: InstrumentId): VenueBinding {
+    return this.venueOf(bot.exchange, instrumentId);
+  }
+
+  /** The venue of a balance: the bot's, unless only an instrument of its other venue settles in that currency. */
+  private balanceExchange(bot: BotRunner, currency: string): Exchange {
+    let other: Exchange | null = null;
+    for (const id of bot.instrumentIds) {
+      const instrument = this.venue(bot, id).instruments.getInstrument(id);
+      if (instrument?.settleCurrency !== currency) continue;
+      if (instrument.exchange === bot.exchange) return bot.exchange;
+      other = instrument.exchange;
+    }
+    return other ?? bot.exchange;
+  }
+
+  /** Its own exchange, or one its subscriptions name (it has an account there: createBot). */
+  private tradesOn(bot: BotRunner, exchange: Exchange): boolean {
+    return (
+      exchange === bot.exchange ||
+      (this.options.venues[exchange] !== undefined && bot.instrumentIds.some((id) => exchangeOf(id) === exchange))
+    );
+  }
+
+  private venueOf(primary: Exchange, instrumentId?: InstrumentId): VenueBinding {
+    const named = instrumentId === undefined ? undefined : this.options.venues[exchangeOf(instrumentId)];
+    const venue = named ?? this.options.venues[primary];
+    if (!venue) throw new Error(`no venue for ${primary}`);
     return venue;
   }
 
@@ -1129,14 +1245,15 @@ export class TradingEngine {
     return { botId: bot.botId, exchange: bot.exchange };
   }
 
-  private wire(bot: BotRunner): WireScope {
-    return { botId: bot.botId, exchange: bot.exchange, mode: bot.mode };
+  /** With an instrument: the venue of that instrument (a multi-venue bot's hedge leg is on another exchange). */
+  private wire(bot: BotRunner, instrument?: Instrument): WireScope {
+    return { botId: bot.botId, exchange: instrument?.exchange ?? bot.exchange, mode: bot.mode };
   }
 
   private emitOrder(bot: BotRunner, state: OrderState, source: OrderSource, reduceOnly: boolean): void {
-    const instrument = this.venue(bot).instruments.getInstrument(state.instrumentId);
+    const instrument = this.venue(bot, state.instrumentId).instruments.getInstrument(state.instrumentId);
     this.emitter.emit('order-updated', this.scope(bot), {
-      order: toWireOrder(state, this.wire(bot), source, instrument, {
+      order: toWireOrder(state, this.wire(bot, instrument), source, instrument, {
         reduceOnly,
         leverage: bot.leverage.get(state.instrumentId) ?? null,
       }),
@@ -1144,11 +1261,11 @@ export class TradingEngine {
   }
 
   private emitPosition(bot: BotRunner, instrumentId: InstrumentId): void {
-    const instrument = this.venue(bot).instruments.getInstrument(instrumentId);
+    const instrument = this.venue(bot, instrumentId).instruments.getInstrument(instrumentId);
     this.emitter.emit('position-updated', this.scope(bot), {
       position: toWirePosition(
         bot.ledger.position(instrumentId),
-        this.wire(bot),
+        this.wire(bot, instrument),
         instrument,
         bot.venuePositions.get(instrumentId),
         this.clock.now(),

@@ -20,7 +20,7 @@ import type { FillRole, OrderSide } from '@trading/shared-types';
 import type { Instrument, InstrumentId } from '../ports/instruments.js';
 import type { BookLevel, OrderBookView, TradeEvent } from '../ports/market-data.js';
 import type { OrderRequest } from '../ports/execution.js';
-import { ONE, ZERO } from '../core/decimal.js';
+import { ONE, ZERO, compareDecimals, isPositive } from '../core/decimal.js';
 
 export interface SimOrder {
   readonly request: OrderRequest;
@@ -31,6 +31,8 @@ export interface SimOrder {
   filled: Decimal;
   /** Size ahead of this order at its price level (resting orders only). */
   queueAhead: Decimal;
+  /** Index of its price level in the last book it was looked up in: usually still there on the next update. */
+  levelHint: number;
   /** True once it reached the venue (after latency). */
   active: boolean;
   done: boolean;
@@ -50,6 +52,32 @@ export interface MatchingConfig {
   latencyMs: number;
   /** Cancel/amend latency; defaults to latencyMs. */
   cancelLatencyMs?: number;
+  /**
+   * How public trade prints fill resting paper orders (docs/paper-trading.md, "Trade prints"):
+   * - 'per-order' (default, the historical model): every resting order sees the whole print on its own, so two
+   *   paper orders can both fill from one print, and an order filled "through" its price by one print of a sweep
+   *   does not reduce what the sweep's later prints give the others;
+   * - 'shared': a print's quantity is shared by the resting paper orders in the aggressor's priority (better price
+   *   first, then arrival), and what orders took through their price is taken off the same sweep's later prints
+   *   (the aggressor would have stopped that much earlier). Measured closer to a real matching engine
+   *   (npm run fidelity).
+   */
+  printAllocation?: 'per-order' | 'shared';
+  /**
+   * How long displayed liquidity taken by paper orders stays taken (the feed never shows a paper order's impact):
+   * 'next-book' (default, the historical model) forgets it at the next book update; 'while-shown' keeps it, capped
+   * at the level's displayed size, until the level disappears — so a resting quote that crosses paper orders over
+   * several updates is not taken twice.
+   */
+  liquidityMemory?: 'next-book' | 'while-shown';
+}
+
+/** The prints of one aggressor order so far: same instrument, timestamp and aggressor side. */
+interface Sweep {
+  timestamp: number;
+  aggressor: OrderSide;
+  /** Quantity paper orders took through their price, still to be taken off this sweep's later prints. */
+  displaced: Decimal;
 }
 
 type PendingOp =
@@ -89,6 +117,8 @@ export class MatchingEngine {
   /** Resting orders per instrument (their own token). */
   private readonly resting = new Map<InstrumentId, SimOrder[]>();
   private readonly consumed = new Map<InstrumentId, Consumed>();
+  /** printAllocation 'shared': the current sweep per instrument. */
+  private readonly sweeps = new Map<InstrumentId, Sweep>();
 
   constructor(
     private readonly config: MatchingConfig,
@@ -145,6 +175,13 @@ export class MatchingEngine {
 
   /** A public trade on `instrumentId`: fills resting orders on it and (mirrored) on its complement. */
   onTrade(trade: TradeEvent, instrument: Instrument): void {
+    if (this.config.printAllocation === 'shared') {
+      this.tradeAgainstShared(trade.instrumentId, trade.side, trade.price, trade.quantity, trade.timestamp);
+      const complementShared = complementId(instrument);
+      if (complementShared !== null)
+        this.tradeAgainstShared(complementShared, opposite(trade.side), ONE.sub(trade.price), trade.quantity, trade.timestamp);
+      return;
+    }
     this.tradeAgainst(trade.instrumentId, trade.side, trade.price, trade.quantity);
     const complement = complementId(instrument);
     if (complement !== null)
@@ -298,9 +335,10 @@ export class MatchingEngine {
     const limit = order.request.type === 'MARKET' ? null : order.price;
     const result: [Decimal, Decimal][] = [];
     for (const [price, size] of levels) {
-      if (limit !== null && (side === 'BUY' ? price.gt(limit) : price.lt(limit))) break;
+      if (limit !== null && (side === 'BUY' ? compareDecimals(price, limit) > 0 : compareDecimals(price, limit) < 0))
+        break;
       const available = size.sub(this.takenAt(order.instrument.id, price));
-      if (available.gt(0)) result.push([price, available]);
+      if (isPositive(available)) result.push([price, available]);
     }
     return result;
   }
@@ -326,9 +364,13 @@ export class MatchingEngine {
   }
 
   private levelSize(order: SimOrder): Decimal {
-    if (order.price === null) return ZERO;
-    const levels = this.sideLevels(order.instrument, order.request.side === 'BUY' ? 'bids' : 'asks');
-    for (const [price, size] of levels) if (price.eq(order.price)) return size;
+    const limit = order.price;
+    if (limit === null) return ZERO;
+    const buy = order.request.side === 'BUY';
+    if (complementId(order.instrument) === null)
+      return sizeAt(this.books(order.instrument.id)?.[buy ? 'bids' : 'asks'] ?? NO_LEVELS, order, limit, buy);
+    const levels = this.sideLevels(order.instrument, buy ? 'bids' : 'asks');
+    for (const [price, size] of levels) if (compareDecimals(price, limit) === 0) return size;
     return ZERO;
   }
 
@@ -342,7 +384,14 @@ export class MatchingEngine {
       entry.sequence !== (book?.sequence ?? -1) ||
       entry.timestamp !== (book?.timestamp ?? -1)
     ) {
+      const previous = entry?.taken;
       entry = { book, sequence: book?.sequence ?? -1, timestamp: book?.timestamp ?? -1, taken: new Map() };
+      if (this.config.liquidityMemory === 'while-shown' && previous !== undefined && book !== undefined) {
+        for (const [key, quantity] of previous) {
+          const shown = displayedAt(book, key);
+          if (isPositive(shown)) entry.taken.set(key, Decimal.min(quantity, shown));
+        }
+      }
       this.consumed.set(instrumentId, entry);
     }
     return entry;
@@ -371,12 +420,13 @@ export class MatchingEngine {
     for (const order of [...list]) {
       if (order.done || order.price === null || order.request.side === aggressor) continue;
       const limit = order.price;
-      const through = order.request.side === 'BUY' ? price.lt(limit) : price.gt(limit);
-      const at = price.eq(limit);
+      const diff = compareDecimals(price, limit);
+      const through = order.request.side === 'BUY' ? diff < 0 : diff > 0;
+      const at = diff === 0;
       if (!through && !at) continue;
       let fillable = quantity;
       if (at) {
-        if (order.queueAhead.gte(quantity)) {
+        if (compareDecimals(order.queueAhead, quantity) >= 0) {
           order.queueAhead = order.queueAhead.sub(quantity);
           continue;
         }
@@ -389,13 +439,107 @@ export class MatchingEngine {
     }
   }
 
-  private refreshRestingAgainstBook(instrumentId: InstrumentId): void {
+  /**
+   * printAllocation 'shared': one print is a budget for all resting paper orders. Orders priced through the print
+   * (better for the aggressor) come first, best price first, and share the print; each unit they take displaces a
+   * unit of the sweep's later prints. Orders at the print's price share it after their queue ahead: the print
+   * covers the displayed queue ahead first, then our orders in arrival order (their fills replace size behind them
+   * at the same price, so nothing is displaced).
+   */
+  private tradeAgainstShared(
+    instrumentId: InstrumentId,
+    aggressor: OrderSide,
+    price: Decimal,
+    quantity: Decimal,
+    timestamp: number,
+  ): void {
+    let sweep = this.sweeps.get(instrumentId);
+    if (sweep?.timestamp !== timestamp || sweep.aggressor !== aggressor) {
+      sweep = { timestamp, aggressor, displaced: ZERO };
+      this.sweeps.set(instrumentId, sweep);
+    }
     const list = this.resting.get(instrumentId);
     if (!list || list.length === 0) return;
-    for (const order of [...list]) {
+    const offset = Decimal.min(sweep.displaced, quantity);
+    sweep.displaced = sweep.displaced.sub(offset);
+    const print = quantity.sub(offset);
+    if (!isPositive(print)) return;
+    const through: SimOrder[] = [];
+    const at: SimOrder[] = [];
+    for (const order of list) {
+      if (order.done || order.price === null || order.request.side === aggressor) continue;
+      const diff = compareDecimals(price, order.price);
+      if (diff === 0) at.push(order);
+      else if (order.request.side === 'BUY' ? diff < 0 : diff > 0) through.push(order);
+    }
+    // Aggressor priority: the best-priced resting order first (stable sort keeps arrival order at one price).
+    through.sort((a, b) => {
+      const cmp = compareDecimals(a.price ?? ZERO, b.price ?? ZERO);
+      return a.request.side === 'BUY' ? -cmp : cmp;
+    });
+    let budget = print;
+    for (const order of through) {
+      if (!isPositive(budget)) break;
+      const owner = this.owners(order.ownerId);
+      if (!owner || order.price === null) continue;
+      const take = Decimal.min(budget, order.quantity.sub(order.filled));
+      order.queueAhead = ZERO;
+      budget = budget.sub(take);
+      sweep.displaced = sweep.displaced.add(take);
+      this.fill(order, owner, order.price, take, 'maker');
+    }
+    let takenAt = ZERO;
+    for (const order of at) {
       if (order.done || order.price === null) continue;
-      const level = this.levelSize(order);
-      if (level.lt(order.queueAhead)) order.queueAhead = level;
+      const fillable = print.sub(order.queueAhead).sub(takenAt);
+      order.queueAhead = Decimal.max(ZERO, order.queueAhead.sub(print));
+      if (!isPositive(fillable)) continue;
+      const owner = this.owners(order.ownerId);
+      if (!owner) continue;
+      const take = Decimal.min(fillable, order.quantity.sub(order.filled));
+      takenAt = takenAt.add(take);
+      this.fill(order, owner, order.price, take, 'maker');
+    }
+  }
+
+  private refreshRestingAgainstBook(instrumentId: InstrumentId): void {
+    const list = this.resting.get(instrumentId);
+    const first = list?.[0];
+    if (!list || first === undefined) return;
+    // Without a complement (everything but Polymarket) an order only sees its own book: read its sides once.
+    const own = complementId(first.instrument) === null ? this.books(instrumentId) : null;
+    const bids = own?.bids ?? NO_LEVELS;
+    const asks = own?.asks ?? NO_LEVELS;
+    for (let index = 0; index < list.length; index += 1) {
+      const order = list[index];
+      if (order === undefined || order.done || order.price === null) continue;
+      const buy = order.request.side === 'BUY';
+      // A level never has negative size, so an order at the front of its queue has nothing to shrink.
+      if (!order.queueAhead.isZero()) {
+        const level = own === null ? this.levelSize(order) : sizeAt(buy ? bids : asks, order, order.price, buy);
+        if (compareDecimals(level, order.queueAhead) < 0) order.queueAhead = level;
+      }
+      if (own !== null) {
+        // The common case, answered from one level: the opposite touch is on the far side of our price.
+        const touch = (buy ? asks : bids)[0];
+        if (touch === undefined) continue;
+        const diff = compareDecimals(touch[0], order.price);
+        if (buy ? diff > 0 : diff < 0) continue;
+      }
+      // Fills remove orders from the list (and a liquidation cancels more): go on over a copy of the rest.
+      this.fillCrossedResting(list.slice(index));
+      return;
+    }
+  }
+
+  /** Fills `orders[0]` against the book if it crosses, then shrinks and fills the others as the loop above. */
+  private fillCrossedResting(orders: SimOrder[]): void {
+    for (const [position, order] of orders.entries()) {
+      if (order.done || order.price === null) continue;
+      if (position > 0 && !order.queueAhead.isZero()) {
+        const level = this.levelSize(order);
+        if (compareDecimals(level, order.queueAhead) < 0) order.queueAhead = level;
+      }
       const crossing = this.crossingLevels(order);
       if (crossing.length === 0) continue;
       const owner = this.owners(order.ownerId);
@@ -411,4 +555,34 @@ export class MatchingEngine {
       }
     }
   }
+}
+
+const NO_LEVELS: readonly BookLevel[] = [];
+
+/** Size displayed at a price (`toFixed()` key) on either side of a book (an uncrossed book has it on one side). */
+function displayedAt(book: OrderBookView, key: string): Decimal {
+  for (const side of [book.bids, book.asks])
+    for (const [price, size] of side) if (price.toFixed() === key) return size;
+  return ZERO;
+}
+
+/**
+ * Size shown at the order's price `limit` on one side of a book, zero if no level is there. Levels are sorted best
+ * first with one level per price (OrderBookView): the level found last time is tried first, else the scan stops
+ * once past the price.
+ */
+function sizeAt(levels: readonly BookLevel[], order: SimOrder, limit: Decimal, bids: boolean): Decimal {
+  const hinted = levels[order.levelHint];
+  if (hinted !== undefined && compareDecimals(hinted[0], limit) === 0) return hinted[1];
+  for (let index = 0; index < levels.length; index += 1) {
+    const level = levels[index];
+    if (level === undefined) break;
+    const diff = compareDecimals(level[0], limit);
+    if (diff === 0) {
+      order.levelHint = index;
+      return level[1];
+    }
+    if (bids ? diff < 0 : diff > 0) return ZERO;
+  }
+  return ZERO;
 }

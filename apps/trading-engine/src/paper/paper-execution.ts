@@ -31,6 +31,8 @@ import type { PaperVenue, VenueListener } from './paper-venue.js';
 export interface PaperAccountConfig {
   /** Unique per venue. */
   accountId: string;
+  /** Start of every fill id (default: accountId); must be unique over time, not only per venue. */
+  fillIdPrefix?: string;
   /** Starting cash per currency, e.g. { USDT: '10000' }. */
   initialBalances: Record<string, Decimal>;
   /** Leverage of new derivative positions until setLeverage; default 1. */
@@ -68,6 +70,7 @@ export class PaperExecution implements ExecutionPort, VenueListener {
   private readonly leverage = new Map<InstrumentId, { leverage: number; marginMode: MarginMode }>();
   private readonly handlers = new Set<(event: ExecutionEvent) => void>();
   private fillSeq = 0;
+  private readonly fillIdPrefix: string;
   /** Liquidation prices, recomputed only when a position, the cash or (for several cross positions) a mark changed. */
   private readonly liqCache = new Map<InstrumentId, Decimal | null>();
 
@@ -76,6 +79,7 @@ export class PaperExecution implements ExecutionPort, VenueListener {
     private readonly config: PaperAccountConfig,
   ) {
     this.id = config.accountId;
+    this.fillIdPrefix = config.fillIdPrefix ?? config.accountId;
     for (const [currency, amount] of Object.entries(config.initialBalances)) this.cash.set(currency, amount);
     venue.register(this);
   }
@@ -110,6 +114,7 @@ export class PaperExecution implements ExecutionPort, VenueListener {
       quantity: request.quantity,
       filled: ZERO,
       queueAhead: ZERO,
+      levelHint: 0,
       active: false,
       done: false,
     };
@@ -396,7 +401,7 @@ export class PaperExecution implements ExecutionPort, VenueListener {
     this.emit({
       type: 'fill',
       fill: {
-        fillId: `${this.id}-f${String(this.fillSeq)}`,
+        fillId: `${this.fillIdPrefix}-f${String(this.fillSeq)}`,
         clientOrderId: state.clientOrderId,
         exchangeOrderId: state.exchangeOrderId,
         instrumentId: instrument.id,
@@ -686,7 +691,7 @@ export class PaperExecution implements ExecutionPort, VenueListener {
     this.emit({
       type: 'fill',
       fill: {
-        fillId: `${this.id}-liq${String(this.fillSeq)}`,
+        fillId: `${this.fillIdPrefix}-liq${String(this.fillSeq)}`,
         clientOrderId,
         exchangeOrderId: null,
         instrumentId: instrument.id,

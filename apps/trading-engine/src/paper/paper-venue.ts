@@ -12,6 +12,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Instrument, InstrumentId, InstrumentsPort } from '../ports/instruments.js';
 import type { MarketDataPort, MarketEvent, OrderBookView, Subscription } from '../ports/market-data.js';
 import { TWO } from './constants.js';
+import { compareDecimals } from '../core/decimal.js';
 import { MatchingEngine, complementId, type MatchingConfig, type MatchOwner } from './matching-engine.js';
 import type { FeeModel } from './fee-model.js';
 
@@ -45,6 +46,8 @@ export class PaperVenue {
   private readonly funding = new Map<InstrumentId, FundingSchedule>();
   private readonly watched = new Map<InstrumentId, Subscription[]>();
   private readonly books = new Map<InstrumentId, OrderBookView>();
+  /** The touch the last book mid was computed from: most book updates leave the touch where it was. */
+  private readonly lastTouch = new Map<InstrumentId, { bid: Decimal; ask: Decimal; mid: Decimal }>();
 
   constructor(
     readonly marketData: MarketDataPort,
@@ -129,6 +132,7 @@ export class PaperVenue {
   /** Advances simulated time: pending orders arrive, funding falls due. */
   advance(now: number): void {
     this.matching.advance(now);
+    if (this.funding.size === 0) return;
     for (const [instrumentId, schedule] of this.funding) this.settleFundingIfDue(instrumentId, schedule, now);
   }
 
@@ -148,7 +152,7 @@ export class PaperVenue {
         if (!this.hasMarkFeed.has(instrument.id)) {
           const bid = event.book.bids[0]?.[0];
           const ask = event.book.asks[0]?.[0];
-          if (bid !== undefined && ask !== undefined) this.setMark(instrument.id, bid.add(ask).div(TWO));
+          if (bid !== undefined && ask !== undefined) this.setMark(instrument.id, this.bookMid(instrument.id, bid, ask));
         }
         return;
       }
@@ -181,9 +185,23 @@ export class PaperVenue {
     }
   }
 
+  private bookMid(instrumentId: InstrumentId, bid: Decimal, ask: Decimal): Decimal {
+    const last = this.lastTouch.get(instrumentId);
+    if (last !== undefined && compareDecimals(last.bid, bid) === 0 && compareDecimals(last.ask, ask) === 0)
+      return last.mid;
+    const mid = bid.add(ask).div(TWO);
+    if (last === undefined) this.lastTouch.set(instrumentId, { bid, ask, mid });
+    else {
+      last.bid = bid;
+      last.ask = ask;
+      last.mid = mid;
+    }
+    return mid;
+  }
+
   private setMark(instrumentId: InstrumentId, mark: Decimal): void {
     const previous = this.marks.get(instrumentId);
-    if (previous?.eq(mark)) return;
+    if (previous !== undefined && compareDecimals(previous, mark) === 0) return;
     this.marks.set(instrumentId, mark);
     for (const account of this.interested.get(instrumentId) ?? []) account.onMark(instrumentId, mark);
   }

@@ -1,6 +1,6 @@
 /** One venue behind one interface: instruments, market data, execution, lifecycle. */
 import type { Exchange, ExchangeStatus } from '@trading/shared-types';
-import type { InstrumentsPort } from './instruments.js';
+import type { InstrumentId, InstrumentsPort } from './instruments.js';
 import type { MarketDataPort } from './market-data.js';
 import type { ExecutionPort } from './execution.js';
 
@@ -28,6 +28,8 @@ export interface ExchangeAdapter {
   close(): Promise<void>;
   status(): ExchangeStatus;
   onStatus(handler: (status: ExchangeStatus, reason: string) => void): () => void;
+  /** Called once per order book rebuilt from a fresh snapshot after a sequence gap, checksum failure or reconnect. */
+  onBookResync(handler: (instrumentId: InstrumentId) => void): () => void;
 }
 
 export interface ExchangeAdapterOptions {

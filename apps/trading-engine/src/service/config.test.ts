@@ -76,4 +76,19 @@ describe('loadConfig', () => {
     expect(config.autoResumeAfterRedis).toBe(true);
     expect(config.supportedExchanges).toEqual(['okx']);
   });
+
+  it('builds the key ring like the CMS: current key, then ENCRYPTION_KEYS_PREVIOUS; demo key only outside production', () => {
+    const current = 'A'.repeat(64);
+    const old = 'b'.repeat(64);
+    expect(
+      loadConfig({ ENCRYPTION_KEY: current, ENCRYPTION_KEYS_PREVIOUS: ` ${old}, ${'C'.repeat(64)}` }).encryptionKeys,
+    ).toEqual(['a'.repeat(64), old, 'c'.repeat(64)]);
+    const demo = loadConfig({});
+    expect(demo.encryptionKeys).toEqual(['0'.repeat(64)]);
+    expect(demo.demoEncryptionKey).toBe(true);
+    const prod = loadConfig({ NODE_ENV: 'production', ENCRYPTION_KEYS_PREVIOUS: old });
+    expect(prod.encryptionKeys).toEqual([old]);
+    expect(prod.demoEncryptionKey).toBe(false);
+    expect(problems({ ENCRYPTION_KEYS_PREVIOUS: `${old},xyz` })[0]).toMatch(/^ENCRYPTION_KEYS_PREVIOUS/);
+  });
 });

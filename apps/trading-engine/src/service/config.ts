@@ -4,9 +4,13 @@
  */
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { KEY_HEX_RE } from '@trading/credentials';
 import type { Exchange } from '@trading/shared-types';
 
 const EXCHANGES = ['okx', 'polymarket'] as const satisfies readonly Exchange[];
+
+/** The CMS's offline demo key (32 zero bytes): used outside production when ENCRYPTION_KEY is unset, as the CMS does. */
+export const DEMO_ENCRYPTION_KEY = '0'.repeat(64);
 
 /** The kernel when ENGINE_KERNEL is unset. */
 export const DEFAULT_KERNEL: 'real' | 'standalone' = 'real';
@@ -22,6 +26,7 @@ const wsOrHttp = (protocols: readonly string[]) =>
 
 const EnvSchema = z
   .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     ENGINE_ID: z
       .string()
       .regex(/^[A-Za-z0-9_.-]{0,64}$/, 'must be 1-64 of A-Z a-z 0-9 _ . -')
@@ -58,10 +63,15 @@ const EnvSchema = z
     LEASE_TTL_MS: int(300).default(10_000),
     REDIS_PING_MS: int(50).default(200),
     EVENT_BUFFER_MAX: int(100).default(100_000),
-    ENCRYPTION_KEY: z
+    ENCRYPTION_KEY: z.string().regex(KEY_HEX_RE, 'must be 64 hex characters (32 bytes)').optional(),
+    // Comma list of retired keys still accepted for decryption during a rotation (same variable as the CMS).
+    ENCRYPTION_KEYS_PREVIOUS: z
       .string()
-      .regex(/^([0-9a-fA-F]{64})?$/, 'must be 64 hex characters (32 bytes)')
-      .optional(),
+      .default('')
+      .refine(
+        (value) => value === '' || value.split(',').every((key) => KEY_HEX_RE.test(key.trim())),
+        'must be a comma list of 64-hex keys',
+      ),
     AUTO_RESUME_AFTER_REDIS: bool.default(false),
     OKX_REST_URL: wsOrHttp(['http', 'https']).default('http://127.0.0.1:8100'),
     OKX_WS_PUBLIC_URL: wsOrHttp(['ws', 'wss']).default('ws://127.0.0.1:8100/ws/v5/public'),
@@ -116,7 +126,14 @@ export interface EngineConfig {
   leaseTtlMs: number;
   redisPingMs: number;
   eventBufferMax: number;
-  encryptionKey: string | undefined;
+  /**
+   * Keys that open live bots' encryptedCredentials: ENCRYPTION_KEY (or, outside production, the CMS's demo key when
+   * it is unset) first, then ENCRYPTION_KEYS_PREVIOUS. Empty in production without ENCRYPTION_KEY: live starts are
+   * refused. The blob names the key that sealed it, so order only matters for readability.
+   */
+  encryptionKeys: string[];
+  /** ENCRYPTION_KEY was unset and the demo key is used (main.ts warns). */
+  demoEncryptionKey: boolean;
   autoResumeAfterRedis: boolean;
   endpoints: {
     okxRestUrl: string;
@@ -184,7 +201,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     leaseTtlMs: e.LEASE_TTL_MS,
     redisPingMs: e.REDIS_PING_MS,
     eventBufferMax: e.EVENT_BUFFER_MAX,
-    encryptionKey: e.ENCRYPTION_KEY,
+    encryptionKeys: [
+      ...(e.ENCRYPTION_KEY !== undefined
+        ? [e.ENCRYPTION_KEY.toLowerCase()]
+        : e.NODE_ENV === 'production'
+          ? []
+          : [DEMO_ENCRYPTION_KEY]),
+      ...e.ENCRYPTION_KEYS_PREVIOUS.split(',')
+        .map((key) => key.trim().toLowerCase())
+        .filter((key) => key !== ''),
+    ],
+    demoEncryptionKey: e.ENCRYPTION_KEY === undefined && e.NODE_ENV !== 'production',
     autoResumeAfterRedis: e.AUTO_RESUME_AFTER_REDIS,
     endpoints: {
       okxRestUrl: e.OKX_REST_URL,

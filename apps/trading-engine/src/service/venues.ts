@@ -7,7 +7,14 @@
 import type { Exchange, ExchangeStatus } from '@trading/shared-types';
 import { createExchangeAdapter } from '../exchanges/index.js';
 import type { VenueSources } from '../kernel.js';
-import type { ExchangeAdapter, ExchangeEndpoints } from '../ports/exchange.js';
+import type { OrderIdStore } from '../exchanges/polymarket/order-id-store.js';
+import type {
+  ExchangeAdapter,
+  ExchangeAdapterOptions,
+  ExchangeCredentials,
+  ExchangeEndpoints,
+} from '../ports/exchange.js';
+import type { InstrumentId } from '../ports/instruments.js';
 import type { EngineConfig } from './config.js';
 
 export type StatusListener = (exchange: Exchange, status: ExchangeStatus, reason: string) => void;
@@ -32,7 +39,7 @@ export class VenueConnections {
 
   constructor(
     exchanges: readonly Exchange[],
-    endpoints: EngineConfig['endpoints'],
+    private readonly endpoints: EngineConfig['endpoints'],
     private readonly onStatus: StatusListener,
     private readonly retry = { baseMs: 500, maxMs: 15_000 },
   ) {
@@ -52,6 +59,28 @@ export class VenueConnections {
       sources[exchange] = { instruments: adapter.instruments, marketData: adapter.marketData, execution: null };
     }
     return sources;
+  }
+
+  /**
+   * A new adapter of `exchange` on the same endpoints with one live bot's credentials (LiveAccounts connects it).
+   * `orderIdStore`: the Polymarket client-id ↔ order-hash map (shared through Redis so an adopter knows the orders).
+   */
+  liveAdapter(exchange: Exchange, credentials: ExchangeCredentials, orderIdStore?: OrderIdStore): ExchangeAdapter {
+    const options: ExchangeAdapterOptions & { orderIdStore?: OrderIdStore } = {
+      endpoints: venueEndpoints(exchange, this.endpoints),
+      credentials,
+    };
+    if (orderIdStore && exchange === 'polymarket') options.orderIdStore = orderIdStore;
+    return createExchangeAdapter(exchange, options);
+  }
+
+  /** Books rebuilt after a sequence gap, checksum failure or reconnect, on every shared venue (metrics). */
+  onBookResync(listener: (exchange: Exchange, instrumentId: InstrumentId) => void): void {
+    for (const [exchange, adapter] of this.adapters) {
+      adapter.onBookResync((instrumentId) => {
+        listener(exchange, instrumentId);
+      });
+    }
   }
 
   /** First connection attempt of every venue (failures are reported and retried in the background). */

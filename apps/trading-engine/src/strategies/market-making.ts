@@ -15,6 +15,7 @@ import { Decimal } from 'decimal.js';
 import type { MarketMakingConfig as RawConfig } from '@trading/shared-types';
 import type { InstrumentId } from '../ports/instruments.js';
 import type { Intent } from '../domain/intents.js';
+import { compareDecimals, compareMagnitudes } from '../core/decimal.js';
 import { defineStrategy, type StrategyContext, type StrategyResult } from './types.js';
 import { complementOf, noIntents, resolveInstrumentId, roundToTick } from './strategy-kit.js';
 
@@ -52,6 +53,60 @@ export function netInventory(ctx: StrategyContext, id: InstrumentId): Decimal {
   return complement === null ? own : own.sub(ctx.position(complement).quantity);
 }
 
+/**
+ * quote() runs on every book update, and most updates move neither the touch nor the inventory: the last skewed mid
+ * and refresh decision per config are reused when their inputs are equal (exact: same values in, same value out).
+ */
+interface QuoteMemo {
+  mid: Decimal;
+  inventory: Decimal;
+  /** inventorySkew × inventory. */
+  skew: Decimal;
+  fair: Decimal;
+  quotedMid: Decimal | null;
+  threshold: Decimal | null;
+  near: boolean;
+}
+const memos = new WeakMap<MarketMakingConfig, QuoteMemo>();
+
+function memoFor(config: MarketMakingConfig): QuoteMemo {
+  let memo = memos.get(config);
+  if (memo === undefined) {
+    memo = { mid: ZERO, inventory: ZERO, skew: ZERO, fair: ZERO, quotedMid: null, threshold: null, near: false };
+    memos.set(config, memo);
+  }
+  return memo;
+}
+
+/** mid − inventorySkew × inventory. */
+function fairValue(config: MarketMakingConfig, mid: Decimal, inventory: Decimal): Decimal {
+  const memo = memoFor(config);
+  const sameInventory = compareDecimals(memo.inventory, inventory) === 0;
+  if (sameInventory && compareDecimals(memo.mid, mid) === 0) return memo.fair;
+  if (!sameInventory) {
+    memo.inventory = inventory;
+    memo.skew = config.inventorySkew.mul(inventory);
+  }
+  const fair = inventory.isZero() ? mid : mid.sub(memo.skew);
+  memo.mid = mid;
+  memo.fair = fair;
+  memo.quotedMid = null;
+  return fair;
+}
+
+/** |fair − quotedMid| ≤ threshold. */
+function nearQuotedMid(config: MarketMakingConfig, fair: Decimal, quotedMid: Decimal, threshold: Decimal): boolean {
+  const memo = memoFor(config);
+  if (memo.fair === fair && memo.quotedMid === quotedMid && memo.threshold === threshold) return memo.near;
+  const near = compareMagnitudes(fair.sub(quotedMid), threshold) <= 0;
+  if (memo.fair === fair) {
+    memo.quotedMid = quotedMid;
+    memo.threshold = threshold;
+    memo.near = near;
+  }
+  return near;
+}
+
 function quote(state: MarketMakingState, ctx: StrategyContext, config: MarketMakingConfig): StrategyResult<MarketMakingState> {
   const id = config.instrumentId;
   const mid = ctx.mid(id);
@@ -59,8 +114,8 @@ function quote(state: MarketMakingState, ctx: StrategyContext, config: MarketMak
   if (mid === null || instrument === undefined) return noIntents(state);
   const tick = instrument.tickSize;
   const inventory = netInventory(ctx, id);
-  const fair = mid.sub(config.inventorySkew.mul(inventory));
-  if (state.quoting && state.quotedMid !== null && fair.sub(state.quotedMid).abs().lte(config.refreshThreshold ?? tick)) return noIntents(state);
+  const fair = fairValue(config, mid, inventory);
+  if (state.quoting && state.quotedMid !== null && nearQuotedMid(config, fair, state.quotedMid, config.refreshThreshold ?? tick)) return noIntents(state);
 
   const complement = complementOf(instrument);
   const half = config.spread !== null ? config.spread.div(TWO) : mid.mul(config.spreadBps ?? 0).div(BPS).div(TWO);

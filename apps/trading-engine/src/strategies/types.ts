@@ -197,31 +197,41 @@ export function dispatchStrategyEvent<C, S>(
   ctx: StrategyContext,
   config: C,
 ): StrategyResult<S> {
-  const none: StrategyResult<S> = { state, intents: [] };
+  // The empty result only when there is no handler: this runs once per market event.
+  return routeStrategyEvent(strategy, state, event, ctx, config) ?? { state, intents: [] };
+}
+
+function routeStrategyEvent<C, S>(
+  strategy: StrategyDefinition<C, S>,
+  state: S,
+  event: StrategyEvent,
+  ctx: StrategyContext,
+  config: C,
+): StrategyResult<S> | undefined {
   switch (event.type) {
     case 'book':
-      return strategy.onBook ? strategy.onBook(state, event, ctx, config) : none;
+      return strategy.onBook?.(state, event, ctx, config);
     case 'trade':
-      return strategy.onTrade ? strategy.onTrade(state, event, ctx, config) : none;
+      return strategy.onTrade?.(state, event, ctx, config);
     case 'ticker':
-      return strategy.onTicker ? strategy.onTicker(state, event, ctx, config) : none;
+      return strategy.onTicker?.(state, event, ctx, config);
     case 'funding':
-      return strategy.onFunding ? strategy.onFunding(state, event, ctx, config) : none;
+      return strategy.onFunding?.(state, event, ctx, config);
     case 'mark-price':
-      return strategy.onMarkPrice ? strategy.onMarkPrice(state, event, ctx, config) : none;
+      return strategy.onMarkPrice?.(state, event, ctx, config);
     case 'market-resolved':
-      return strategy.onMarketResolved ? strategy.onMarketResolved(state, event, ctx, config) : none;
+      return strategy.onMarketResolved?.(state, event, ctx, config);
     case 'timer':
-      return strategy.onTimer ? strategy.onTimer(state, event, ctx, config) : none;
+      return strategy.onTimer?.(state, event, ctx, config);
     case 'fill':
-      return strategy.onFill ? strategy.onFill(state, event, ctx, config) : none;
+      return strategy.onFill?.(state, event, ctx, config);
     case 'order-update':
-      return strategy.onOrderUpdate ? strategy.onOrderUpdate(state, event, ctx, config) : none;
+      return strategy.onOrderUpdate?.(state, event, ctx, config);
     case 'order-denied':
-      return strategy.onOrderDenied ? strategy.onOrderDenied(state, event, ctx, config) : none;
+      return strategy.onOrderDenied?.(state, event, ctx, config);
     case 'start':
-      return strategy.onStart ? strategy.onStart(state, event, ctx, config) : none;
+      return strategy.onStart?.(state, event, ctx, config);
     case 'stop':
-      return strategy.onStop ? strategy.onStop(state, event, ctx, config) : none;
+      return strategy.onStop?.(state, event, ctx, config);
   }
 }

@@ -178,4 +178,29 @@ describe('bot lifecycle in the engine', () => {
     });
     expectSchemaValid(rig.sink.events);
   });
+
+  it('gives a re-created bot (restart, adoption) fill ids that never repeat the earlier run', async () => {
+    const rig = engineRig();
+    rig.okxFeed.publish(book(BTC, [[99.9, 5]], [[100.1, 5]], 1_000));
+    const fillIds: string[] = [];
+    for (const [run, at] of [[1, 1_100], [2, 1_200]] as const) {
+      rig.engine.createBot(rig.spec('again', { strategy: 'scripted' }));
+      await rig.engine.startBot('again');
+      scripted.queue('again', {
+        type: 'place-order',
+        instrumentId: BTC,
+        side: 'BUY',
+        orderType: 'LIMIT',
+        price: d('100.1'),
+        quantity: d(1),
+        clientOrderId: `buyrun${String(run)}`,
+      });
+      rig.okxFeed.publish(book(BTC, [[99.9, 5]], [[100.1, 5]], at));
+      await settle();
+      await rig.engine.removeBot('again');
+    }
+    for (const event of rig.sink.ofType('order-filled')) fillIds.push(event.payload.fill.fillId);
+    expect(fillIds).toHaveLength(2);
+    expect(new Set(fillIds).size).toBe(2);
+  });
 });

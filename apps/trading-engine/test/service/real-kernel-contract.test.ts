@@ -1,7 +1,7 @@
 /**
  * RealKernel's EngineKernel contract on the simulator's OKX market data, without Redis: client order ids carry the
- * lease token (base 36) as run nonce, a closed order gate stops every new order before the venue, fail-closed pauses
- * and reconcileAndResume resumes, an adopted bot can stay PAUSED, and a dropped bot (lost lease) sends nothing.
+ * lease token (base 36) as run nonce, a closed order gate stops every new order before the venue, fail-closed freezes
+ * a paper bot (PAUSED, quotes kept) and reconcileAndResume thaws it, an adopted bot can stay PAUSED, and a dropped bot (lost lease) sends nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '@trading/exchange-sim';
@@ -72,11 +72,14 @@ describe('RealKernel contract', () => {
     for (const order of orders('c-1')) expect(order.clientOrderId.startsWith(`c1${nonce}o`)).toBe(true);
 
     gateOpen = false;
+    const openBefore = new Map(orders('c-1').map((order) => [order.clientOrderId, order.status]));
     await kernel.pauseAllForFailClosed('redis lost');
     expect(kernel.listBots().find((bot) => bot.botId === 'c-1')?.state).toBe('PAUSED');
-    // Pausing cancelled every quote; cancels pass the closed gate.
+    // A paper bot is frozen, not cancelled: its quotes stay OPEN in the paper book (a live bot's are cancelled).
+    expect(kernel.frozenBots()).toEqual(['c-1']);
     const last = new Map(orders('c-1').map((order) => [order.clientOrderId, order.status]));
-    expect([...last.values()].every((status) => status === 'CANCELLED' || status === 'FILLED')).toBe(true);
+    expect(last).toEqual(openBefore);
+    expect([...last.values()]).toContain('OPEN');
     await expect(
       kernel.placeOrder('c-1', {
         clientOrderId: 'm1',
@@ -87,7 +90,7 @@ describe('RealKernel contract', () => {
       }),
     ).rejects.toThrow(/gate closed/);
 
-    // Resumed with the gate still closed: the strategy's new quotes are refused at the gate, nothing leaves.
+    // Resumed (thawed) with the gate still closed: the strategy's new quotes are refused at the gate, nothing leaves.
     const before = orders('c-1').length;
     await kernel.reconcileAndResume('c-1', 'test: resume while closed');
     await waitFor(

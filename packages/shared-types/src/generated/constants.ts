@@ -79,7 +79,8 @@ export const QUEUE_NAMES = {
   "engineEvents": "engine-events",
   "audit": "audit",
   "notifications": "notifications",
-  "deadLetter": "dlq"
+  "deadLetter": "dlq",
+  "backtests": "backtests"
 } as const;
 
 /** Redis pub/sub channel names. {x} is a placeholder filled by formatName(). */
@@ -88,7 +89,10 @@ export const REDIS_CHANNELS = {
   "engineEventPattern": "te:*",
   "signal": "signals:{source}",
   "signalPattern": "signals:*",
-  "killSwitch": "cms:kill-switch"
+  "killSwitch": "cms:kill-switch",
+  "cacheInvalidate": "cms:cache:invalidate",
+  "tokenRevoked": "cms:token-revoked",
+  "backtestProgress": "cms:backtest-progress"
 } as const;
 
 /** Redis keys of the engine registry, leases and idempotency markers. */
@@ -99,5 +103,6 @@ export const REDIS_KEYS = {
   "botFence": "te:fence:bot:{botId}",
   "botAssignment": "te:assign:bot:{botId}",
   "commandSeen": "te:command-seen:{engineId}:{commandId}",
-  "engineSeq": "te:seq:{engineId}"
+  "engineSeq": "te:seq:{engineId}",
+  "engineRecentStarts": "te:recent-starts:{engineId}"
 } as const;

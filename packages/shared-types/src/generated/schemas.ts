@@ -2,6 +2,64 @@
 /* eslint-disable */
 /** The JSON Schemas themselves, by title (draft-07, whole-file $refs by $id). */
 export const SCHEMAS = {
+  "BacktestRequest": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "backtest-request.json",
+    "title": "BacktestRequest",
+    "description": "POST /api/backtests: replay one committed recorded data set (GET /api/backtests/datasets) through a strategy with the engine's risk rules and paper matcher. Omitted fields take the data set's committed spec (its config only when the strategy is the one the data set was recorded for).",
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "strategy": {
+        "type": "string",
+        "pattern": "^[a-z][a-z0-9-]{0,63}$",
+        "description": "Strategy name, as in GET /api/strategies."
+      },
+      "datasetId": {
+        "type": "string",
+        "pattern": "^[a-z0-9][a-z0-9-]{0,127}$",
+        "description": "Id of a committed recorded data set."
+      },
+      "config": {
+        "type": "object",
+        "description": "Strategy config (numbers allowed for decimals); validated against the strategy's schema."
+      },
+      "exchangeConfig": {
+        "type": "object",
+        "description": "The bot's exchange config (instrument, market and token ids), merged under config."
+      },
+      "riskLimits": {
+        "$ref": "risk-limits.json"
+      },
+      "initialBalances": {
+        "type": "object",
+        "description": "Starting cash per currency.",
+        "minProperties": 1,
+        "maxProperties": 8,
+        "propertyNames": {
+          "pattern": "^[A-Z0-9]{1,16}$"
+        },
+        "additionalProperties": {
+          "$ref": "positive-decimal.json"
+        }
+      },
+      "leverage": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 125
+      },
+      "latencyMs": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 60000,
+        "description": "Simulated order latency."
+      }
+    },
+    "required": [
+      "strategy",
+      "datasetId"
+    ]
+  },
   "CreateBotRequest": {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": "create-bot-request.json",
@@ -482,6 +540,53 @@ export const SCHEMAS = {
         "$ref": "trading-mode.json"
       }
     }
+  },
+  "PnlSeries": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "pnl-series.json",
+    "title": "PnlSeries",
+    "description": "Response of GET /api/pnl and GET /api/bots/:id/pnl: bucketed PnL of a bot, an exchange or the portfolio.",
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "scope": {
+        "type": "string",
+        "enum": [
+          "bot",
+          "exchange",
+          "portfolio"
+        ]
+      },
+      "bucket": {
+        "type": "string",
+        "description": "Bucket width as PostgreSQL interval text, e.g. \"1 hour\"."
+      },
+      "from": {
+        "type": "string",
+        "description": "Range start, ISO 8601."
+      },
+      "to": {
+        "type": "string",
+        "description": "Range end, ISO 8601."
+      },
+      "series": {
+        "type": "array",
+        "items": {
+          "$ref": "pnl-point.json"
+        }
+      },
+      "summary": {
+        "$ref": "pnl-totals.json"
+      }
+    },
+    "required": [
+      "scope",
+      "bucket",
+      "from",
+      "to",
+      "series",
+      "summary"
+    ]
   },
   "RefreshRequest": {
     "$schema": "http://json-schema.org/draft-07/schema#",
@@ -1626,6 +1731,9 @@ export const SCHEMAS = {
       },
       "deadLetter": {
         "const": "dlq"
+      },
+      "backtests": {
+        "const": "backtests"
       }
     },
     "required": [
@@ -1633,7 +1741,8 @@ export const SCHEMAS = {
       "engineEvents",
       "audit",
       "notifications",
-      "deadLetter"
+      "deadLetter",
+      "backtests"
     ]
   },
   "RedisChannels": {
@@ -1658,6 +1767,15 @@ export const SCHEMAS = {
       },
       "killSwitch": {
         "const": "cms:kill-switch"
+      },
+      "cacheInvalidate": {
+        "const": "cms:cache:invalidate"
+      },
+      "tokenRevoked": {
+        "const": "cms:token-revoked"
+      },
+      "backtestProgress": {
+        "const": "cms:backtest-progress"
       }
     },
     "required": [
@@ -1665,7 +1783,10 @@ export const SCHEMAS = {
       "engineEventPattern",
       "signal",
       "signalPattern",
-      "killSwitch"
+      "killSwitch",
+      "cacheInvalidate",
+      "tokenRevoked",
+      "backtestProgress"
     ]
   },
   "RedisKeys": {
@@ -1696,6 +1817,10 @@ export const SCHEMAS = {
       },
       "engineSeq": {
         "const": "te:seq:{engineId}"
+      },
+      "engineRecentStarts": {
+        "const": "te:recent-starts:{engineId}",
+        "description": "Zset botId -> ms of the starts the CMS sent an engine; those newer than its last heartbeat count as load it has not reported yet."
       }
     },
     "required": [
@@ -1705,7 +1830,395 @@ export const SCHEMAS = {
       "botFence",
       "botAssignment",
       "commandSeen",
-      "engineSeq"
+      "engineSeq",
+      "engineRecentStarts"
+    ]
+  },
+  "BacktestDataset": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "backtest-dataset.json",
+    "title": "BacktestDataset",
+    "description": "A committed recorded data set a backtest can run on (apps/trading-engine/data/), with the spec it was committed with.",
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "id": {
+        "type": "string"
+      },
+      "strategy": {
+        "type": "string",
+        "description": "The strategy this data set was recorded for."
+      },
+      "exchanges": {
+        "type": "array",
+        "items": {
+          "$ref": "exchange.json"
+        }
+      },
+      "instruments": {
+        "type": "array",
+        "items": {
+          "type": "string"
+        }
+      },
+      "startTime": {
+        "$ref": "timestamp-ms.json"
+      },
+      "endTime": {
+        "$ref": "timestamp-ms.json"
+      },
+      "events": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "defaults": {
+        "type": "object",
+        "description": "The committed spec: what an omitted request field takes.",
+        "additionalProperties": false,
+        "properties": {
+          "config": {
+            "type": "object"
+          },
+          "exchangeConfig": {
+            "type": "object"
+          },
+          "riskLimits": {
+            "type": "object"
+          },
+          "initialBalances": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "string"
+            }
+          },
+          "leverage": {
+            "type": "integer"
+          },
+          "latencyMs": {
+            "type": "integer"
+          }
+        },
+        "required": [
+          "config",
+          "exchangeConfig",
+          "riskLimits",
+          "initialBalances",
+          "leverage",
+          "latencyMs"
+        ]
+      }
+    },
+    "required": [
+      "id",
+      "strategy",
+      "exchanges",
+      "instruments",
+      "startTime",
+      "endTime",
+      "events",
+      "defaults"
+    ]
+  },
+  "BacktestProgress": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "backtest-progress.json",
+    "title": "BacktestProgress",
+    "description": "A backtest's progress, published by the backtest worker on REDIS_CHANNELS.backtestProgress and relayed by Socket.IO as the `backtest-progress` event to the run's room (subscribe:backtest).",
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "backtestId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 128
+      },
+      "status": {
+        "type": "string",
+        "enum": [
+          "queued",
+          "running",
+          "done",
+          "failed"
+        ]
+      },
+      "progress": {
+        "type": "number",
+        "minimum": 0,
+        "maximum": 1
+      },
+      "error": {
+        "type": [
+          "string",
+          "null"
+        ]
+      }
+    },
+    "required": [
+      "backtestId",
+      "status",
+      "progress",
+      "error"
+    ]
+  },
+  "BacktestStats": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "backtest-stats.json",
+    "title": "BacktestStats",
+    "description": "The statistics of a finished backtest: the summary of the engine's backtest report (apps/trading-engine/src/backtest/report.ts). Money as decimal strings in `currency`; ratios as fixed-precision strings.",
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "currency": {
+        "type": "string"
+      },
+      "startingEquity": {
+        "$ref": "decimal.json"
+      },
+      "endingEquity": {
+        "$ref": "decimal.json"
+      },
+      "totalPnl": {
+        "$ref": "decimal.json"
+      },
+      "returnPct": {
+        "type": "string"
+      },
+      "realizedPnl": {
+        "$ref": "decimal.json"
+      },
+      "unrealizedPnl": {
+        "$ref": "decimal.json"
+      },
+      "fees": {
+        "$ref": "decimal.json"
+      },
+      "funding": {
+        "$ref": "decimal.json"
+      },
+      "maxDrawdown": {
+        "$ref": "decimal.json"
+      },
+      "maxDrawdownPct": {
+        "type": "string"
+      },
+      "sharpe": {
+        "type": "string"
+      },
+      "annualizedVolatilityPct": {
+        "type": "string"
+      },
+      "trades": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "closingTrades": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "winRatePct": {
+        "type": "string"
+      },
+      "volume": {
+        "$ref": "decimal.json"
+      },
+      "turnover": {
+        "type": "string"
+      },
+      "ordersPlaced": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "cancelRequests": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "venueRejected": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "riskDenied": {
+        "type": "object",
+        "additionalProperties": {
+          "type": "integer",
+          "minimum": 0
+        }
+      },
+      "stoppedBy": {
+        "oneOf": [
+          {
+            "type": "null"
+          },
+          {
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {
+              "rule": {
+                "type": "string"
+              },
+              "message": {
+                "type": "string"
+              },
+              "time": {
+                "$ref": "timestamp-ms.json"
+              }
+            },
+            "required": [
+              "rule",
+              "message",
+              "time"
+            ]
+          }
+        ]
+      }
+    },
+    "required": [
+      "currency",
+      "startingEquity",
+      "endingEquity",
+      "totalPnl",
+      "returnPct",
+      "realizedPnl",
+      "unrealizedPnl",
+      "fees",
+      "funding",
+      "maxDrawdown",
+      "maxDrawdownPct",
+      "sharpe",
+      "annualizedVolatilityPct",
+      "trades",
+      "closingTrades",
+      "winRatePct",
+      "volume",
+      "turnover",
+      "ordersPlaced",
+      "cancelRequests",
+      "venueRejected",
+      "riskDenied",
+      "stoppedBy"
+    ]
+  },
+  "Backtest": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "backtest.json",
+    "title": "Backtest",
+    "description": "A backtest run as GET /api/backtests/:id returns it. progress is 0..1; stats and equity are set when status is done.",
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "backtestId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 128
+      },
+      "status": {
+        "type": "string",
+        "enum": [
+          "queued",
+          "running",
+          "done",
+          "failed"
+        ]
+      },
+      "progress": {
+        "type": "number",
+        "minimum": 0,
+        "maximum": 1
+      },
+      "strategy": {
+        "type": "string"
+      },
+      "datasetId": {
+        "type": "string"
+      },
+      "exchanges": {
+        "type": "array",
+        "items": {
+          "$ref": "exchange.json"
+        }
+      },
+      "request": {
+        "$ref": "backtest-request.json"
+      },
+      "stats": {
+        "oneOf": [
+          {
+            "type": "null"
+          },
+          {
+            "$ref": "backtest-stats.json"
+          }
+        ]
+      },
+      "equity": {
+        "type": "array",
+        "description": "Equity curve (at most a few hundred points), oldest first.",
+        "items": {
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "time": {
+              "$ref": "timestamp-ms.json"
+            },
+            "equity": {
+              "$ref": "decimal.json"
+            },
+            "drawdownPct": {
+              "type": "string"
+            }
+          },
+          "required": [
+            "time",
+            "equity",
+            "drawdownPct"
+          ]
+        }
+      },
+      "error": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "createdBy": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "createdAt": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "startedAt": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "format": "date-time"
+      },
+      "finishedAt": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "format": "date-time"
+      }
+    },
+    "required": [
+      "backtestId",
+      "status",
+      "progress",
+      "strategy",
+      "datasetId",
+      "exchanges",
+      "request",
+      "stats",
+      "equity",
+      "error",
+      "createdBy",
+      "createdAt",
+      "startedAt",
+      "finishedAt"
     ]
   },
   "Balance": {
@@ -2083,6 +2596,107 @@ export const SCHEMAS = {
       "timestamp"
     ]
   },
+  "MarketInfo": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "market-info.json",
+    "title": "MarketInfo",
+    "description": "One tradable market as GET /api/exchanges/:exchange/markets lists it, read from the venue's public REST (OKX /api/v5/public/instruments, Polymarket CLOB /markets). OKX: one entry per instrument (instType, base/quote, lot size, contract value). Polymarket: one entry per market (condition id) with its outcome tokens; each token's instrumentId is what a bot trades.",
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "instrumentId": {
+        "type": "string",
+        "description": "okx:<instId>, or polymarket:<conditionId> for a market (its tokens carry polymarket:<tokenId>)."
+      },
+      "symbol": {
+        "type": "string"
+      },
+      "instType": {
+        "type": "string",
+        "enum": [
+          "SPOT",
+          "SWAP",
+          "FUTURES"
+        ]
+      },
+      "base": {
+        "type": "string"
+      },
+      "quote": {
+        "type": "string"
+      },
+      "settleCurrency": {
+        "type": "string"
+      },
+      "tickSize": {
+        "$ref": "positive-decimal.json"
+      },
+      "lotSize": {
+        "$ref": "positive-decimal.json"
+      },
+      "minSize": {
+        "$ref": "non-negative-decimal.json"
+      },
+      "contractValue": {
+        "oneOf": [
+          {
+            "type": "null"
+          },
+          {
+            "$ref": "positive-decimal.json"
+          }
+        ]
+      },
+      "expiry": {
+        "oneOf": [
+          {
+            "type": "null"
+          },
+          {
+            "$ref": "timestamp-ms.json"
+          }
+        ]
+      },
+      "marketId": {
+        "type": "string"
+      },
+      "tokens": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "outcome": {
+              "type": "string"
+            },
+            "tokenId": {
+              "type": "string"
+            },
+            "instrumentId": {
+              "type": "string"
+            }
+          },
+          "required": [
+            "outcome",
+            "tokenId",
+            "instrumentId"
+          ]
+        }
+      },
+      "negRisk": {
+        "type": "boolean"
+      },
+      "active": {
+        "type": "boolean"
+      }
+    },
+    "required": [
+      "instrumentId",
+      "symbol",
+      "tickSize",
+      "minSize"
+    ]
+  },
   "Order": {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": "order.json",
@@ -2212,6 +2826,48 @@ export const SCHEMAS = {
       "updatedAt"
     ]
   },
+  "PnlPoint": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "pnl-point.json",
+    "title": "PnlPoint",
+    "description": "One bucket of a PnL series: the bucket's start and the totals (as in PnlTotals) of the bots in scope.",
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "timestamp": {
+        "type": "string",
+        "description": "Bucket start, ISO 8601."
+      },
+      "realizedPnl": {
+        "$ref": "decimal.json"
+      },
+      "unrealizedPnl": {
+        "$ref": "decimal.json"
+      },
+      "totalPnl": {
+        "$ref": "decimal.json"
+      },
+      "fees": {
+        "$ref": "decimal.json"
+      },
+      "equity": {
+        "$ref": "decimal.json"
+      },
+      "bots": {
+        "type": "integer",
+        "minimum": 0
+      }
+    },
+    "required": [
+      "timestamp",
+      "realizedPnl",
+      "unrealizedPnl",
+      "totalPnl",
+      "fees",
+      "equity",
+      "bots"
+    ]
+  },
   "PnlSnapshot": {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": "pnl-snapshot.json",
@@ -2278,6 +2934,44 @@ export const SCHEMAS = {
       "fees",
       "equity",
       "timestamp"
+    ]
+  },
+  "PnlTotals": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "pnl-totals.json",
+    "title": "PnlTotals",
+    "description": "PnL summed over the bots in scope: each bot's last snapshot (in a bucket, or in the whole range), summed exactly in SQL NUMERIC.",
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "realizedPnl": {
+        "$ref": "decimal.json"
+      },
+      "unrealizedPnl": {
+        "$ref": "decimal.json"
+      },
+      "totalPnl": {
+        "$ref": "decimal.json"
+      },
+      "fees": {
+        "$ref": "decimal.json"
+      },
+      "equity": {
+        "$ref": "decimal.json"
+      },
+      "bots": {
+        "type": "integer",
+        "minimum": 0,
+        "description": "Bots with a snapshot in the bucket or range."
+      }
+    },
+    "required": [
+      "realizedPnl",
+      "unrealizedPnl",
+      "totalPnl",
+      "fees",
+      "equity",
+      "bots"
     ]
   },
   "Position": {

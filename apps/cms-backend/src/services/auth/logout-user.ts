@@ -7,6 +7,8 @@ import { hashRefresh } from './tokens.js';
 export async function logoutUser(ctx: AppContext, principal: Principal, refreshToken: string | undefined): Promise<void> {
   const ttl = Math.max(1, principal.exp - Math.floor(Date.now() / 1000));
   await ctx.redis.set(denylistKey(ctx, principal.jti), '1', 'EX', ttl);
+  // This instance refuses the token at once; the others on the message below (auth-cache.ts).
+  ctx.auth?.revoke(principal.jti, principal.exp * 1000);
   // Live sockets opened with this token are dropped too (realtime/socket-server.ts listens).
   await ctx.redis.publish(ctx.key(TOKEN_REVOKED_CHANNEL), principal.jti);
   if (refreshToken !== undefined) {

@@ -11,7 +11,8 @@ import { conflict, unprocessable } from '../../errors.js';
 import { parseBlob } from '../../crypto/credentials.js';
 import { recordAudit } from '../audit/record-audit.js';
 import type { Principal } from '../auth/principal.js';
-import { pickEngine, readRegistry } from '../engines/registry.js';
+import { publishInvalidation } from '../cache/live-sync.js';
+import { noteStart, pickEngine, readRegistry } from '../engines/registry.js';
 import { getWalletRow } from '../wallets/manage-wallets.js';
 import { toBot, type BotRow } from './bot-dto.js';
 import { getBotRow, getVisibleBot } from './manage-bots.js';
@@ -103,11 +104,15 @@ export async function controlBot(ctx: AppContext, actor: Principal, botId: strin
   if (action === 'start') {
     if (bot.status === 'PAUSED') return controlBot(ctx, actor, botId, 'resume', ip);
     await buildBotSpec(ctx, bot); // fail fast (422) before changing state
-    const engine = pickEngine(await readRegistry(ctx), bot.exchange as BotSpec['exchange']);
+    const registry = await readRegistry(ctx);
+    const engine = pickEngine(registry, bot.exchange as BotSpec['exchange']);
     const reason = engine ? null : `waiting for a live engine that supports ${bot.exchange}`;
     const moved = await ctx.db.transaction((q) => transitionBot(q, botId, FROM.start, 'STARTING', reason, 'cms', { engineId: engine?.engineId ?? null }));
     if (!moved) throw conflict(`cannot start a bot in status ${bot.status}`);
-    if (engine) await sendStart(ctx, { ...bot, assignedEngineId: engine.engineId }, engine, actor.userId);
+    if (engine) {
+      await noteStart(ctx, registry, engine.engineId, botId);
+      await sendStart(ctx, { ...bot, assignedEngineId: engine.engineId }, engine, actor.userId);
+    }
     result = { ok: true, botId, status: 'STARTING', engineId: engine?.engineId ?? null, queued: engine === null };
   } else if (action === 'stop' && bot.assignedEngineId === null) {
     // Queued start that never reached an engine: nothing to tell anyone.
@@ -146,6 +151,21 @@ export async function dispatchQueuedStarts(ctx: AppContext): Promise<number> {
   );
   if (waiting.length === 0) return 0;
   const registry = await readRegistry(ctx);
+  const progress = { claimed: 0 };
+  try {
+    return await dispatchTo(ctx, waiting, registry, progress);
+  } finally {
+    // This runs outside any API request (worker timer / engine appearance): cached bot lists must hear of it.
+    if (progress.claimed > 0) await publishInvalidation(ctx, ['bots']);
+  }
+}
+
+async function dispatchTo(
+  ctx: AppContext,
+  waiting: { bot_id: string }[],
+  registry: Awaited<ReturnType<typeof readRegistry>>,
+  progress: { claimed: number },
+): Promise<number> {
   let sent = 0;
   for (const { bot_id } of waiting) {
     const bot = await getBotRow(ctx, bot_id);
@@ -156,6 +176,8 @@ export async function dispatchQueuedStarts(ctx: AppContext): Promise<number> {
       [bot_id, engine.engineId],
     );
     if (claimed.length === 0) continue;
+    progress.claimed += 1;
+    await noteStart(ctx, registry, engine.engineId, bot_id);
     try {
       await sendStart(ctx, { ...bot, assignedEngineId: engine.engineId }, engine, null);
       sent += 1;

@@ -2,6 +2,10 @@
  * Reads the engine registry the engines maintain in Redis: zset te:registry (engineId → heartbeat ms) and
  * te:engine:<id> (EngineInfo JSON with a TTL). An engine is live when its info key exists and its heartbeat is
  * fresher than ENGINE_STALE_MS. Malformed entries are skipped, never trusted.
+ *
+ * An engine reports its load only once a heartbeat, so a burst of starts would all see the same figures and land
+ * on one engine. Every start the CMS sends is therefore also noted in te:recent-starts:<engineId> (shared by all
+ * backend instances), and the starts newer than the engine's last heartbeat are added to its reported load.
  */
 import { REDIS_KEYS, formatName, validate, type EngineInfo, type Exchange } from '@trading/shared-types';
 import type { AppContext } from '../../context.js';
@@ -24,6 +28,12 @@ export async function readRegistry(ctx: Pick<AppContext, 'redis' | 'key' | 'conf
   }
   const infos = await ctx.redis.mget(...names.map((engineId) => ctx.key(formatName(REDIS_KEYS.engineInfo, { engineId }))));
   const now = Date.now();
+  const pipeline = ctx.redis.pipeline();
+  const heartbeats = names.map((_, i) => heartbeatOf(infos[i]) ?? scores[i] ?? 0);
+  names.forEach((engineId, i) => {
+    pipeline.zcount(recentStartsKey(ctx, engineId), `(${String(heartbeats[i])}`, '+inf');
+  });
+  const pending = ((await pipeline.exec()) ?? []).map(([error, count]) => (error === null && typeof count === 'number' ? count : 0));
   names.forEach((engineId, i) => {
     const text = infos[i];
     if (typeof text !== 'string') return;
@@ -36,10 +46,41 @@ export async function readRegistry(ctx: Pick<AppContext, 'redis' | 'key' | 'conf
     const result = validate('EngineInfo', parsed);
     if (!result.ok || result.value.engineId !== engineId) return;
     const heartbeatMs = Math.max(scores[i] ?? 0, result.value.heartbeatAt);
-    entries.push({ info: result.value, heartbeatMs, live: now - heartbeatMs <= ctx.config.engineStaleMs && result.value.status !== 'offline' });
+    const info = { ...result.value, load: result.value.load + (pending[i] ?? 0) };
+    entries.push({ info, heartbeatMs, live: now - heartbeatMs <= ctx.config.engineStaleMs && result.value.status !== 'offline' });
   });
   return entries;
 }
+
+function recentStartsKey(ctx: Pick<AppContext, 'key'>, engineId: string): string {
+  return ctx.key(formatName(REDIS_KEYS.engineRecentStarts, { engineId }));
+}
+
+/** heartbeatAt of a registry info text, without trusting it further (a bad one is skipped by the caller). */
+function heartbeatOf(text: string | null | undefined): number | null {
+  const match = typeof text === 'string' ? /"heartbeatAt":\s*(\d+)/.exec(text) : null;
+  return match?.[1] === undefined ? null : Number(match[1]);
+}
+
+/**
+ * Notes a start sent to an engine (see the header). Also counts it in `entries` at once, so a caller that assigns
+ * several bots from one registry read spreads them too.
+ */
+export async function noteStart(ctx: Pick<AppContext, 'redis' | 'key'>, entries: RegistryEntry[] | null, engineId: string, botId: string): Promise<void> {
+  const key = recentStartsKey(ctx, engineId);
+  const now = Date.now();
+  await ctx.redis
+    .multi()
+    .zadd(key, now, botId)
+    .zremrangebyscore(key, '-inf', now - RECENT_STARTS_KEEP_MS)
+    .pexpire(key, RECENT_STARTS_KEEP_MS)
+    .exec();
+  const entry = entries?.find((e) => e.info.engineId === engineId);
+  if (entry) entry.info = { ...entry.info, load: entry.info.load + 1 };
+}
+
+/** Far longer than any heartbeat interval: older starts are in the engine's own load figure. */
+const RECENT_STARTS_KEEP_MS = 120_000;
 
 /** A live, non-draining engine that supports the exchange, least loaded first (load / capacity, then id). */
 export function pickEngine(entries: RegistryEntry[], exchange: Exchange): EngineInfo | null {

@@ -2,8 +2,9 @@
  * PnL time series for a bot, an exchange or the portfolio: the last snapshot of each bot in each bucket, summed
  * across bots, plus a summary of each bot's latest snapshot in the range. Sums are done in SQL NUMERIC (exact).
  */
-import type { PnlQuery } from '@trading/shared-types';
+import type { PnlQuery, PnlSeries, PnlTotals } from '@trading/shared-types';
 import type { AppContext } from '../../context.js';
+import type { Row } from '../../db/client.js';
 import { badRequest } from '../../errors.js';
 import { scopeExchanges, type Principal } from '../auth/principal.js';
 import { getVisibleBot } from '../bots/manage-bots.js';
@@ -12,25 +13,6 @@ import { parseTime } from '../lists/paginate.js';
 const BUCKETS: Record<NonNullable<PnlQuery['bucket']>, string> = {
   '1m': '1 minute', '5m': '5 minutes', '15m': '15 minutes', '1h': '1 hour', '4h': '4 hours', '1d': '1 day', '1w': '7 days',
 };
-
-export interface PnlPoint {
-  timestamp: string;
-  realizedPnl: string;
-  unrealizedPnl: string;
-  totalPnl: string;
-  fees: string;
-  equity: string;
-  bots: number;
-}
-
-export interface PnlSeries {
-  scope: 'bot' | 'exchange' | 'portfolio';
-  bucket: string;
-  from: string;
-  to: string;
-  series: PnlPoint[];
-  summary: Omit<PnlPoint, 'timestamp'>;
-}
 
 const SUMS = `coalesce(sum(realized_pnl),0)::text AS "realizedPnl", coalesce(sum(unrealized_pnl),0)::text AS "unrealizedPnl",
   coalesce(sum(total_pnl),0)::text AS "totalPnl", coalesce(sum(fees),0)::text AS fees, coalesce(sum(equity),0)::text AS equity,
@@ -64,7 +46,7 @@ export async function pnlSeries(ctx: AppContext, actor: Principal, query: PnlQue
   }
   params.push(BUCKETS[bucket]);
   const where = conds.join(' AND ');
-  const series = await ctx.db.query<Omit<PnlPoint, 'timestamp'> & { bucket: Date }>(
+  const series = await ctx.db.query<PnlTotals & Row & { bucket: Date }>(
     `WITH last AS (
        SELECT DISTINCT ON (bot_id, b) bot_id, b, realized_pnl, unrealized_pnl, total_pnl, fees, equity
        FROM (SELECT *, date_bin($${params.length}::interval, ts, TIMESTAMPTZ 'epoch') AS b FROM pnl_snapshots WHERE ${where}) s
@@ -72,7 +54,7 @@ export async function pnlSeries(ctx: AppContext, actor: Principal, query: PnlQue
      SELECT b AS bucket, ${SUMS} FROM last GROUP BY b ORDER BY b`,
     params,
   );
-  const [summary] = await ctx.db.query<Omit<PnlPoint, 'timestamp'>>(
+  const [summary] = await ctx.db.query<PnlTotals & Row>(
     `WITH last AS (SELECT DISTINCT ON (bot_id) * FROM pnl_snapshots WHERE ${where} ORDER BY bot_id, ts DESC) SELECT ${SUMS} FROM last`,
     params.slice(0, -1),
   );

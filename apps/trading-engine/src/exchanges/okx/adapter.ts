@@ -5,6 +5,7 @@
 import { pino, type Logger } from 'pino';
 import type { ExchangeStatus } from '@trading/shared-types';
 import type { ExchangeAdapter, ExchangeAdapterFactory, ExchangeAdapterOptions } from '../../ports/exchange.js';
+import type { InstrumentId } from '../../ports/instruments.js';
 import { OkxExecution } from './execution.js';
 import { OkxInstruments } from './instruments.js';
 import { OkxMarketData } from './market-data.js';
@@ -68,6 +69,10 @@ export class OkxAdapter implements ExchangeAdapter {
   onStatus(handler: (status: ExchangeStatus, reason: string) => void): () => void {
     this.statusListeners.add(handler);
     return () => this.statusListeners.delete(handler);
+  }
+
+  onBookResync(handler: (instrumentId: InstrumentId) => void): () => void {
+    return this.marketData.onResync(handler);
   }
 
   private setStatus(status: ExchangeStatus, reason: string): void {

@@ -32,6 +32,7 @@ interface BookState {
 export class OkxMarketData implements MarketDataPort {
   private readonly handlers = new Map<string, Set<Handler>>();
   private readonly books = new Map<string, BookState>();
+  private readonly resyncListeners = new Set<(instrumentId: InstrumentId) => void>();
 
   constructor(
     private readonly stream: OkxStream,
@@ -89,6 +90,12 @@ export class OkxMarketData implements MarketDataPort {
     return state?.book.isInitialized ? state.book.view() : undefined;
   }
 
+  /** Called once per book rebuilt from a fresh snapshot after a gap, checksum mismatch or reconnect (metrics). */
+  onResync(listener: (instrumentId: InstrumentId) => void): () => void {
+    this.resyncListeners.add(listener);
+    return () => this.resyncListeners.delete(listener);
+  }
+
   /** Number of resyncs of one book since it was first watched (observability and tests). */
   resyncCount(instrumentId: InstrumentId): number {
     return this.books.get(instIdOf(instrumentId))?.resyncs ?? 0;
@@ -120,10 +127,11 @@ export class OkxMarketData implements MarketDataPort {
       this.stream.resubscribe({ channel: 'books', instId: push.instId });
       return;
     }
-    const handlers = this.handlers.get(`books|${push.instId}`);
-    if (!handlers || handlers.size === 0) return;
     const resynced = push.action === 'snapshot' && state.resyncPending;
     if (push.action === 'snapshot') state.resyncPending = false;
+    if (resynced) for (const listener of this.resyncListeners) listener(state.book.instrumentId);
+    const handlers = this.handlers.get(`books|${push.instId}`);
+    if (!handlers || handlers.size === 0) return;
     const book = state.book;
     // The view is built only if a handler reads it (most updates are consumed through getOrderBook or not at all).
     const event: BookEvent = {

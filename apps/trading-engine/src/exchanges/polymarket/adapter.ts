@@ -7,6 +7,7 @@
  */
 import type { ExchangeStatus } from '@trading/shared-types';
 import type { ExchangeAdapter, ExchangeAdapterFactory, ExchangeAdapterOptions } from '../../ports/exchange.js';
+import type { InstrumentId } from '../../ports/instruments.js';
 import { POLYGON_CHAIN_ID, publicClient, resolveCreds, tradingClient, walletFromKey } from './client.js';
 import { PolymarketExecution } from './execution.js';
 import { PolymarketInstruments } from './instruments.js';
@@ -107,6 +108,10 @@ export class PolymarketAdapter implements ExchangeAdapter {
   onStatus(handler: (status: ExchangeStatus, reason: string) => void): () => void {
     this.listeners.add(handler);
     return () => this.listeners.delete(handler);
+  }
+
+  onBookResync(handler: (instrumentId: InstrumentId) => void): () => void {
+    return this.marketData.onResync(handler);
   }
 
   private onSocket(name: string, state: 'open' | 'reconnecting' | 'closed', reason: string): void {

@@ -41,6 +41,7 @@ export interface PolymarketMarketDataOptions {
 
 export class PolymarketMarketData implements MarketDataPort {
   private readonly tokens = new Map<string, TokenState>();
+  private readonly resyncListeners = new Set<(instrumentId: InstrumentId) => void>();
   private readonly ws: ReconnectingWs;
   dropped = 0;
 
@@ -117,6 +118,12 @@ export class PolymarketMarketData implements MarketDataPort {
   }
 
   /** Subscribed token ids (for tests and status). */
+  /** Called once per book rebuilt from a fresh snapshot after a reconnect (metrics). */
+  onResync(listener: (instrumentId: InstrumentId) => void): () => void {
+    this.resyncListeners.add(listener);
+    return () => this.resyncListeners.delete(listener);
+  }
+
   subscribed(): string[] {
     return [...this.tokens.keys()];
   }
@@ -147,6 +154,7 @@ export class PolymarketMarketData implements MarketDataPort {
     s.book.snapshot(bids, asks, ts);
     const resynced = s.resyncPending;
     s.resyncPending = false;
+    if (resynced) for (const listener of this.resyncListeners) listener(s.book.instrumentId);
     this.emitBook(s, resynced);
   }
 

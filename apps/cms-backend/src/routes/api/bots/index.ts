@@ -8,6 +8,8 @@ import { requestSchema } from '../../../plugins/validation.js';
 import { toBot, type BotRow } from '../../../services/bots/bot-dto.js';
 import { controlBot, type BotAction } from '../../../services/bots/control-bot.js';
 import { createBot, deleteBot, getVisibleBot, updateBot } from '../../../services/bots/manage-bots.js';
+import { cachedList } from '../../../services/cache/cached-list.js';
+import type { CachedResource } from '../../../services/cache/response-cache.js';
 import { listPage, serialize } from '../../../services/lists/paginate.js';
 import { pnlSeries } from '../../../services/pnl/pnl-series.js';
 import { guards, type RouteOptions } from '../../route-kit.js';
@@ -16,10 +18,11 @@ import { ORDER_LIST, FILL_LIST, POSITION_LIST } from '../orders/specs.js';
 export default function botRoutes(app: FastifyInstance, { ctx }: RouteOptions): void {
   const g = guards(app);
   const tags = ['bots'];
-  app.get<{ Querystring: ListQuery }>('/', { schema: requestSchema({ query: 'ListQuery', tags }), onRequest: g.anyone }, async (request) =>
-    listPage(
+  app.get<{ Querystring: ListQuery }>('/', { schema: requestSchema({ query: 'ListQuery', tags }), onRequest: g.anyone }, async (request, reply) => {
+    const principal = currentPrincipal(request);
+    return cachedList(ctx, request, reply, principal, ['bots'], () => listPage(
       ctx,
-      currentPrincipal(request),
+      principal,
       {
         table: bots,
         exchange: bots.exchange,
@@ -30,8 +33,8 @@ export default function botRoutes(app: FastifyInstance, { ctx }: RouteOptions): 
       },
       request.query,
       (row) => toBot(row as BotRow),
-    ),
-  );
+    ));
+  });
   app.post<{ Body: CreateBotRequest }>('/', { schema: requestSchema({ body: 'CreateBotRequest', tags }), onRequest: g.managers }, async (request, reply) => {
     reply.code(201);
     return createBot(ctx, currentPrincipal(request), request.body, request.ip);
@@ -55,20 +58,24 @@ export default function botRoutes(app: FastifyInstance, { ctx }: RouteOptions): 
   }
 
   // Per-bot sub-lists: the bot must be visible, then the usual list with botId pinned.
-  const sub = (path: string, spec: Parameters<typeof listPage>[2]) => {
+  // Cached ones depend on the bot too (its visibility), so a bot write drops them as well.
+  const sub = (path: string, spec: Parameters<typeof listPage>[2], cachedAs?: CachedResource) => {
     app.get<{ Params: IdParams; Querystring: ListQuery }>(
       `/:id/${path}`,
       { schema: requestSchema({ params: 'IdParams', query: 'ListQuery', tags }), onRequest: g.anyone },
-      async (request) => {
+      async (request, reply) => {
         const principal = currentPrincipal(request);
-        await getVisibleBot(ctx, principal, request.params.id);
-        return listPage(ctx, principal, spec, { ...request.query, botId: request.params.id }, serialize);
+        const compute = async () => {
+          await getVisibleBot(ctx, principal, request.params.id);
+          return listPage(ctx, principal, spec, { ...request.query, botId: request.params.id }, serialize);
+        };
+        return cachedAs === undefined ? compute() : cachedList(ctx, request, reply, principal, ['bots', cachedAs], compute);
       },
     );
   };
-  sub('orders', ORDER_LIST);
-  sub('trades', FILL_LIST);
-  sub('positions', POSITION_LIST);
+  sub('orders', ORDER_LIST, 'orders');
+  sub('trades', FILL_LIST, 'fills');
+  sub('positions', POSITION_LIST, 'positions');
   sub('logs', { table: botLogs, exchange: null, time: botLogs.timestamp, sort: { timestamp: botLogs.timestamp }, eq: { botId: botLogs.botId } });
   sub('history', { table: botStateHistory, exchange: null, time: botStateHistory.at, sort: { timestamp: botStateHistory.at }, eq: { botId: botStateHistory.botId } });
   app.get<{ Params: IdParams; Querystring: PnlQuery }>(

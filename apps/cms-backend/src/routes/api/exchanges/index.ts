@@ -1,6 +1,6 @@
 /**
  * /api/exchanges: connectivity status (last exchange-status-changed per exchange, kept by the worker in Redis)
- * and the tradable markets — a static catalogue of the simulator's markets (config/markets.json) for now.
+ * and the tradable markets, read live from the venue's public REST (services/exchanges/markets.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import type { ExchangeParams } from '@trading/shared-types';
@@ -22,9 +22,8 @@ export default function exchangeRoutes(app: FastifyInstance, { ctx }: RouteOptio
     assertExchange(currentPrincipal(request), request.params.exchange);
     return (await exchangeStatuses(ctx))[request.params.exchange];
   });
-  app.get<{ Params: ExchangeParams }>('/:exchange/markets', { schema: requestSchema({ params: 'ExchangeParams', tags }), onRequest: g.anyone }, (request) => {
+  app.get<{ Params: ExchangeParams }>('/:exchange/markets', { schema: requestSchema({ params: 'ExchangeParams', tags }), onRequest: g.anyone }, async (request) => {
     assertExchange(currentPrincipal(request), request.params.exchange);
-    const data = listMarkets(request.params.exchange, ctx.config.marketsFile);
-    return { exchange: request.params.exchange, source: 'static-catalogue', data };
+    return listMarkets(request.params.exchange, ctx.config);
   });
 }

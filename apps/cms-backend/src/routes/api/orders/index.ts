@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IdParams, ListQuery, ManualOrderRequest } from '@trading/shared-types';
 import { currentPrincipal } from '../../../plugins/auth.js';
 import { requestSchema } from '../../../plugins/validation.js';
+import { cachedList } from '../../../services/cache/cached-list.js';
 import { listPage, serialize } from '../../../services/lists/paginate.js';
 import { cancelOrder, getOrder, placeManualOrder } from '../../../services/orders/manual-order.js';
 import { guards, type RouteOptions } from '../../route-kit.js';
@@ -11,9 +12,10 @@ import { ORDER_LIST } from './specs.js';
 export default function orderRoutes(app: FastifyInstance, { ctx }: RouteOptions): void {
   const g = guards(app);
   const tags = ['orders'];
-  app.get<{ Querystring: ListQuery }>('/', { schema: requestSchema({ query: 'ListQuery', tags }), onRequest: g.anyone }, async (request) =>
-    listPage(ctx, currentPrincipal(request), ORDER_LIST, request.query, serialize),
-  );
+  app.get<{ Querystring: ListQuery }>('/', { schema: requestSchema({ query: 'ListQuery', tags }), onRequest: g.anyone }, async (request, reply) => {
+    const principal = currentPrincipal(request);
+    return cachedList(ctx, request, reply, principal, ['orders'], () => listPage(ctx, principal, ORDER_LIST, request.query, serialize));
+  });
   app.get<{ Params: IdParams }>('/:id', { schema: requestSchema({ params: 'IdParams', tags }), onRequest: g.anyone }, async (request) =>
     getOrder(ctx, currentPrincipal(request), request.params.id),
   );

@@ -1,57 +1,115 @@
 'use client';
 /**
- * Backtests on recorded data, against the proposed API (docs/dashboard.md): POST /api/backtests starts a run,
- * GET /api/backtests/:id reports progress, statistics and the equity curve. When the backend has no such route
- * (404) the page says so instead of failing.
+ * Backtests on the committed recorded data sets: pick a data set and a strategy (its config form, generated from
+ * the strategy's JSON Schema, starts from the data set's committed spec), run it (POST /api/backtests → 202), watch
+ * the progress bar move over Socket.IO (backtest-progress in the run's room), then read the equity curve and the
+ * statistics. Past runs are listed below; clicking one shows it.
  */
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState, type SyntheticEvent } from 'react';
-import { EXCHANGE_VALUES, type Exchange } from '@trading/shared-types/browser';
+import type { Backtest, BacktestDataset, BacktestStats } from '@trading/shared-types/browser';
 import { ConfigForm } from '@/components/trading/config-form';
 import { ErrorNote, PageHeader } from '@/components/trading/page-header';
-import { PnlChart, toChartPoints } from '@/components/trading/pnl-chart';
+import { PnlChart, type ChartPoint } from '@/components/trading/pnl-chart';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { Input, Label, Select } from '@/components/ui/input';
+import { EmptyRow, Table, TBody, TD, TH, THead, TR } from '@/components/ui/table';
 import { useApi, usePermissions } from '@/hooks/use-api';
 import { useStrategies } from '@/hooks/use-queries';
-import { ApiError } from '@/lib/api';
-import type { BacktestRun, Page } from '@/lib/api-types';
-import { buildConfig, fieldsFromSchema, initialValues, type FormValues } from '@/lib/schema-form';
+import { useBacktestRoom, useRealtime } from '@/hooks/use-realtime';
 import { useSchemaResolver } from '@/hooks/use-schema-resolver';
+import type { Page } from '@/lib/api-types';
+import { chartNumber, formatDecimal } from '@/lib/format';
+import { buildConfig, fieldsFromSchema, initialValues, type FormField, type FormValues } from '@/lib/schema-form';
 
+const STAT_ROWS: [keyof BacktestStats, string][] = [
+  ['totalPnl', 'Total PnL'],
+  ['returnPct', 'Return %'],
+  ['realizedPnl', 'Realized PnL'],
+  ['unrealizedPnl', 'Unrealized PnL'],
+  ['fees', 'Fees'],
+  ['funding', 'Funding'],
+  ['maxDrawdown', 'Max drawdown'],
+  ['maxDrawdownPct', 'Max drawdown %'],
+  ['sharpe', 'Sharpe'],
+  ['annualizedVolatilityPct', 'Volatility % (ann.)'],
+  ['trades', 'Trades'],
+  ['winRatePct', 'Win rate %'],
+  ['volume', 'Volume'],
+  ['turnover', 'Turnover ×'],
+  ['ordersPlaced', 'Orders placed'],
+  ['venueRejected', 'Venue rejects'],
+  ['startingEquity', 'Starting equity'],
+  ['endingEquity', 'Ending equity'],
+];
+
+/** Form values from a committed spec: exchange config first (venue ids), then the strategy config over it. */
+function valuesFrom(fields: FormField[], dataset: BacktestDataset | undefined, strategy: string): FormValues {
+  const values = initialValues(fields);
+  if (dataset === undefined) return values;
+  const source: Record<string, unknown> = { ...dataset.defaults.exchangeConfig, ...(strategy === dataset.strategy ? dataset.defaults.config : {}) };
+  for (const f of fields) {
+    const v = source[f.name];
+    if (typeof v === 'boolean') values[f.name] = v;
+    else if (Array.isArray(v)) values[f.name] = v.map(String).join(', ');
+    else if (typeof v === 'number' || typeof v === 'string') values[f.name] = String(v);
+  }
+  return values;
+}
+
+function statText(value: BacktestStats[keyof BacktestStats] | undefined): string {
+  if (value === undefined || value === null) return '—';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
 
 export default function BacktestsPage() {
   const api = useApi();
+  const qc = useQueryClient();
   const { canMutate } = usePermissions();
+  const { state: socketState } = useRealtime();
   const strategies = useStrategies();
   const resolve = useSchemaResolver();
-  const available = useQuery({
-    queryKey: ['backtests', 'list'],
-    queryFn: () => api.get<Page<BacktestRun>>('/api/backtests', { limit: 20 }),
-    retry: false,
-  });
-  const missing = available.error instanceof ApiError && available.error.status === 404;
-  const [exchange, setExchange] = useState<Exchange>('okx');
+  const datasets = useQuery({ queryKey: ['backtest-datasets'], queryFn: () => api.get<{ data: BacktestDataset[] }>('/api/backtests/datasets'), staleTime: Infinity });
+  const runs = useQuery({ queryKey: ['backtests', 'list'], queryFn: () => api.get<Page<Backtest>>('/api/backtests', { limit: 20 }) });
+  const [datasetId, setDatasetId] = useState('');
   const [strategy, setStrategy] = useState('');
-  const [from, setFrom] = useState(() => new Date(Date.now() - 86_400_000).toISOString().slice(0, 16));
-  const [to, setTo] = useState(() => new Date().toISOString().slice(0, 16));
-  const [balance, setBalance] = useState('10000');
+  const [balance, setBalance] = useState('');
   const [config, setConfig] = useState<FormValues>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [runId, setRunId] = useState<string | null>(null);
+  const dataset = datasets.data?.data.find((d) => d.id === datasetId);
+  const currency = Object.keys(dataset?.defaults.initialBalances ?? {})[0] ?? 'USDT';
   const chosen = strategies.data?.data.find((s) => s.name === strategy);
   const fields = useMemo(() => (chosen?.configSchema && resolve !== null ? fieldsFromSchema(chosen.configSchema, resolve) : []), [chosen, resolve]);
-  const start = useMutation({
-    mutationFn: (body: unknown) => api.send<BacktestRun>('POST', '/api/backtests', body),
-    onSuccess: (run) => { setRunId(run.backtestId); },
-  });
+
+  function choose(nextDataset: string, nextStrategy: string) {
+    setDatasetId(nextDataset);
+    setStrategy(nextStrategy);
+    const d = datasets.data?.data.find((x) => x.id === nextDataset);
+    setBalance(Object.values(d?.defaults.initialBalances ?? {})[0] ?? '10000');
+    const s = strategies.data?.data.find((x) => x.name === nextStrategy);
+    const f = s?.configSchema && resolve !== null ? fieldsFromSchema(s.configSchema, resolve) : [];
+    setConfig(valuesFrom(f, d, nextStrategy));
+    setErrors({});
+  }
+
+  useBacktestRoom(runId);
   const run = useQuery({
-    queryKey: ['backtests', runId],
-    queryFn: () => api.get<BacktestRun>(`/api/backtests/${runId ?? ''}`),
+    queryKey: ['backtest', runId],
+    queryFn: () => api.get<Backtest>(`/api/backtests/${runId ?? ''}`),
     enabled: runId !== null,
-    // Until the backend emits backtest progress over Socket.IO, a running backtest is re-read every 2 s.
-    refetchInterval: (q) => (q.state.data?.status === 'queued' || q.state.data?.status === 'running' ? 2000 : false),
+    // Progress comes over the socket; only while it is down is a running backtest re-read.
+    refetchInterval: (q) => (socketState !== 'connected' && (q.state.data?.status === 'queued' || q.state.data?.status === 'running') ? 2000 : false),
+  });
+  const start = useMutation({
+    mutationFn: (body: unknown) => api.send<Backtest>('POST', '/api/backtests', body),
+    onSuccess: (created) => {
+      qc.setQueryData(['backtest', created.backtestId], created);
+      setRunId(created.backtestId);
+      void qc.invalidateQueries({ queryKey: ['backtests'] });
+    },
   });
 
   function submit(e: SyntheticEvent) {
@@ -61,72 +119,90 @@ export default function BacktestsPage() {
       setErrors(cfg.errors);
       return;
     }
-    start.mutate({ exchange, strategy, config: cfg.value, from: new Date(from).getTime(), to: new Date(to).getTime(), initialBalance: balance });
-  }
-
-  if (missing || (start.error instanceof ApiError && start.error.status === 404)) {
-    return (
-      <div>
-        <PageHeader title="Backtests" />
-        <Card data-testid="backtests-unavailable">
-          <CardContent className="p-6 text-sm text-neutral-500">
-            Backtesting is not available on this backend yet (GET /api/backtests answered 404). The dashboard is ready for the
-            API described in docs/dashboard.md.
-          </CardContent>
-        </Card>
-      </div>
-    );
+    start.mutate({ strategy, datasetId, config: cfg.value, ...(balance.trim() === '' ? {} : { initialBalances: { [currency]: balance.trim() } }) });
   }
 
   const r = run.data;
+  const points: ChartPoint[] = (r?.equity ?? []).map((p) => ({ timestamp: p.time, equity: chartNumber(p.equity) }));
+  const percent = Math.round((r?.progress ?? 0) * 100);
   return (
     <div className="space-y-4">
-      <PageHeader title="Backtests" description="Replay recorded market data through a strategy and the paper matching engine." />
-      <ErrorNote error={available.error ?? start.error ?? run.error} />
+      <PageHeader title="Backtests" description="Replay a committed recorded data set through a strategy, the engine's risk rules and its paper matching engine." />
+      <ErrorNote error={datasets.error ?? runs.error ?? start.error ?? run.error} />
       {canMutate && (
         <Card>
           <CardHeader><CardTitle>New backtest</CardTitle></CardHeader>
           <CardContent>
-            <form className="space-y-3" onSubmit={submit}>
+            <form className="space-y-3" onSubmit={submit} data-testid="backtest-form">
               <div className="grid gap-3 sm:grid-cols-3">
-                <div className="space-y-1"><Label htmlFor="bt-ex">Exchange</Label>
-                  <Select id="bt-ex" value={exchange} onChange={(e) => { setExchange(e.target.value as Exchange); setStrategy(''); }}>
-                    {EXCHANGE_VALUES.map((x) => <option key={x} value={x}>{x}</option>)}
-                  </Select></div>
-                <div className="space-y-1"><Label htmlFor="bt-st">Strategy</Label>
-                  <Select id="bt-st" value={strategy} onChange={(e) => {
-                    setStrategy(e.target.value);
-                    const s = strategies.data?.data.find((x) => x.name === e.target.value);
-                    setConfig(initialValues(s?.configSchema && resolve !== null ? fieldsFromSchema(s.configSchema, resolve) : []));
-                  }}>
+                <div className="space-y-1"><Label htmlFor="bt-dataset">Recorded data</Label>
+                  <Select id="bt-dataset" value={datasetId} onChange={(e) => { const d = datasets.data?.data.find((x) => x.id === e.target.value); choose(e.target.value, d?.strategy ?? ''); }}>
                     <option value="">Choose…</option>
-                    {(strategies.data?.data ?? []).filter((s) => s.supportedExchanges.includes(exchange)).map((s) => <option key={s.name} value={s.name}>{s.displayName}</option>)}
+                    {(datasets.data?.data ?? []).map((d) => <option key={d.id} value={d.id}>{d.id} ({d.exchanges.join(' + ')}, {d.events} events)</option>)}
                   </Select></div>
-                <div className="space-y-1"><Label htmlFor="bt-bal">Initial balance</Label><Input id="bt-bal" value={balance} onChange={(e) => { setBalance(e.target.value); }} /></div>
-                <div className="space-y-1"><Label htmlFor="bt-from">From</Label><Input id="bt-from" type="datetime-local" value={from} onChange={(e) => { setFrom(e.target.value); }} /></div>
-                <div className="space-y-1"><Label htmlFor="bt-to">To</Label><Input id="bt-to" type="datetime-local" value={to} onChange={(e) => { setTo(e.target.value); }} /></div>
+                <div className="space-y-1"><Label htmlFor="bt-strategy">Strategy</Label>
+                  <Select id="bt-strategy" value={strategy} onChange={(e) => { choose(datasetId, e.target.value); }}>
+                    <option value="">Choose…</option>
+                    {(strategies.data?.data ?? []).filter((s) => dataset === undefined || dataset.exchanges.every((x) => s.supportedExchanges.includes(x))).map((s) => <option key={s.name} value={s.name}>{s.displayName}</option>)}
+                  </Select></div>
+                <div className="space-y-1"><Label htmlFor="bt-balance">Initial balance ({currency})</Label><Input id="bt-balance" value={balance} onChange={(e) => { setBalance(e.target.value); }} /></div>
               </div>
+              {dataset !== undefined && (
+                <p className="text-xs text-neutral-500">
+                  {new Date(dataset.startTime).toISOString().slice(0, 16).replace('T', ' ')} → {new Date(dataset.endTime).toISOString().slice(0, 16).replace('T', ' ')} UTC · {dataset.instruments.join(', ')} · recorded for {dataset.strategy}; risk limits as committed ({Object.entries(dataset.defaults.riskLimits).map(([k, v]) => `${k} ${String(v)}`).join(', ')})
+                </p>
+              )}
               {fields.length > 0 && <ConfigForm fields={fields} values={config} errors={errors} onChange={(v, e) => { setConfig(v); setErrors(e); }} idPrefix="bt" />}
-              <Button type="submit" disabled={strategy === '' || start.isPending}>Run backtest</Button>
+              <Button type="submit" disabled={datasetId === '' || strategy === '' || start.isPending} data-testid="run-backtest">Run backtest</Button>
             </form>
           </CardContent>
         </Card>
       )}
       {r !== undefined && (
-        <Card>
-          <CardHeader><CardTitle>Run {r.backtestId}: {r.status}</CardTitle></CardHeader>
+        <Card data-testid="backtest-run" data-status={r.status}>
+          <CardHeader><CardTitle>{r.strategy} on {r.datasetId}: {r.status}</CardTitle></CardHeader>
           <CardContent className="space-y-3">
-            <div className="h-2 rounded bg-neutral-200 dark:bg-neutral-800"><div className="h-2 rounded bg-sky-500" style={{ width: `${Math.min(100, Math.max(0, r.progress))}%` }} /></div>
-            {r.error !== undefined && r.error !== null && <ErrorNote error={r.error} />}
-            <PnlChart data={toChartPoints(r.equityCurve ?? [], ['equity'])} series={[{ key: 'equity', label: 'Equity' }]} emptyText="The equity curve appears as the run progresses." />
-            <dl className="grid grid-cols-2 gap-2 text-sm sm:grid-cols-4">
-              {Object.entries(r.stats ?? {}).map(([k, v]) => (
-                <div key={k}><dt className="text-xs text-neutral-500">{k}</dt><dd className="tabular-nums">{v ?? '—'}</dd></div>
-              ))}
-            </dl>
+            <div className="flex items-center gap-3">
+              <div className="h-2 flex-1 rounded bg-neutral-200 dark:bg-neutral-800" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} data-testid="backtest-progress">
+                <div className="h-2 rounded bg-sky-500 transition-[width]" style={{ width: `${String(percent)}%` }} />
+              </div>
+              <span className="w-12 text-right text-sm tabular-nums">{percent}%</span>
+            </div>
+            {r.error !== null && <ErrorNote error={r.error} />}
+            <PnlChart data={points} series={[{ key: 'equity', label: `Equity (${r.stats?.currency ?? ''})` }]} emptyText={r.status === 'done' ? 'No equity points.' : 'The equity curve appears when the run is done.'} />
+            {r.stats !== null && (
+              <dl className="grid grid-cols-2 gap-2 text-sm sm:grid-cols-4 lg:grid-cols-6" data-testid="backtest-stats">
+                {STAT_ROWS.map(([key, label]) => (
+                  <div key={key} data-stat={key}><dt className="text-xs text-neutral-500">{label}</dt><dd className="tabular-nums">{statText(r.stats?.[key])}</dd></div>
+                ))}
+              </dl>
+            )}
           </CardContent>
         </Card>
       )}
+      <Card>
+        <CardHeader><CardTitle>Past backtests</CardTitle></CardHeader>
+        <CardContent>
+          <Table data-testid="backtests-table">
+            <THead><TR><TH>Started</TH><TH>Strategy</TH><TH>Data</TH><TH>Status</TH><TH className="text-right">PnL</TH><TH className="text-right">Return %</TH><TH className="text-right">Max DD %</TH><TH className="text-right">Trades</TH></TR></THead>
+            <TBody>
+              {(runs.data?.data ?? []).length === 0 && <EmptyRow colSpan={8}>No backtests yet.</EmptyRow>}
+              {(runs.data?.data ?? []).map((b) => (
+                <TR key={b.backtestId} data-backtest-id={b.backtestId} className={b.backtestId === runId ? 'cursor-pointer bg-sky-50 dark:bg-sky-950/30' : 'cursor-pointer'} onClick={() => { setRunId(b.backtestId); }}>
+                  <TD>{new Date(b.createdAt).toLocaleString()}</TD>
+                  <TD>{b.strategy}</TD>
+                  <TD>{b.datasetId}</TD>
+                  <TD>{b.status}{b.status === 'running' ? ` ${String(Math.round(b.progress * 100))}%` : ''}</TD>
+                  <TD className="text-right">{b.stats ? `${formatDecimal(b.stats.totalPnl, 2, { sign: true })} ${b.stats.currency}` : '—'}</TD>
+                  <TD className="text-right">{b.stats?.returnPct ?? '—'}</TD>
+                  <TD className="text-right">{b.stats?.maxDrawdownPct ?? '—'}</TD>
+                  <TD className="text-right">{b.stats?.trades ?? '—'}</TD>
+                </TR>
+              ))}
+            </TBody>
+          </Table>
+        </CardContent>
+      </Card>
     </div>
   );
 }

@@ -5,23 +5,20 @@ import { ORDER_STATUS_VALUES, type Order } from '@trading/shared-types/browser';
 import { ExchangeBadge, ModeBadge, OrderStatusBadge, Price, SideBadge } from '@/components/trading/badges';
 import { PageHeader } from '@/components/trading/page-header';
 import { PagedList } from '@/components/trading/paged-list';
-import { Input, Select } from '@/components/ui/input';
+import { TradeFilterControls, useTradeFilters } from '@/components/trading/trade-filters';
+import { Select } from '@/components/ui/input';
 import { formatQuantity, formatTime, outcomeSuffix } from '@/lib/format';
 
 export default function OrdersPage() {
   const [status, setStatus] = useState('');
-  const [side, setSide] = useState('');
-  const [mode, setMode] = useState('');
-  const [botId, setBotId] = useState('');
-  const [instrumentId, setInstrumentId] = useState('');
-  const [from, setFrom] = useState('');
+  const filters = useTradeFilters();
   return (
     <div>
       <PageHeader title="Orders" />
       <PagedList<Order>
         resource="orders"
         testId="orders-table"
-        filters={{ status, side, mode, botId, instrumentId, from: from === '' ? undefined : new Date(from).getTime() }}
+        filters={{ status, ...filters.query }}
         rowKey={(o) => o.orderId}
         toolbar={
           <>
@@ -29,19 +26,7 @@ export default function OrdersPage() {
               <option value="">All statuses</option>
               {ORDER_STATUS_VALUES.map((s) => <option key={s}>{s}</option>)}
             </Select>
-            <Select className="w-28" value={side} onChange={(e) => { setSide(e.target.value); }} aria-label="Side">
-              <option value="">Both sides</option>
-              <option>BUY</option>
-              <option>SELL</option>
-            </Select>
-            <Select className="w-28" value={mode} onChange={(e) => { setMode(e.target.value); }} aria-label="Mode">
-              <option value="">Any mode</option>
-              <option>paper</option>
-              <option>live</option>
-            </Select>
-            <Input className="w-44" placeholder="Bot id" value={botId} onChange={(e) => { setBotId(e.target.value.trim()); }} aria-label="Bot id" />
-            <Input className="w-52" placeholder="okx:BTC-USDT-SWAP" value={instrumentId} onChange={(e) => { setInstrumentId(e.target.value.trim()); }} aria-label="Instrument" />
-            <Input className="w-48" type="datetime-local" value={from} onChange={(e) => { setFrom(e.target.value); }} aria-label="From" />
+            <TradeFilterControls filters={filters} />
           </>
         }
         columns={[

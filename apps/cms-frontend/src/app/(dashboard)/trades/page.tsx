@@ -1,44 +1,23 @@
 'use client';
 /** Trades (fills): server-side paginated with filters; CSV export keeps exact decimals. */
-import { useState } from 'react';
 import type { Fill } from '@trading/shared-types/browser';
 import { ExchangeBadge, ModeBadge, Pnl, Price, SideBadge } from '@/components/trading/badges';
 import { PageHeader } from '@/components/trading/page-header';
 import { PagedList } from '@/components/trading/paged-list';
-import { Input, Select } from '@/components/ui/input';
+import { TradeFilterControls, useTradeFilters } from '@/components/trading/trade-filters';
 import { formatDecimal, formatQuantity, formatTime, outcomeSuffix } from '@/lib/format';
 
 export default function TradesPage() {
-  const [side, setSide] = useState('');
-  const [mode, setMode] = useState('');
-  const [botId, setBotId] = useState('');
-  const [instrumentId, setInstrumentId] = useState('');
-  const [from, setFrom] = useState('');
+  const filters = useTradeFilters();
   return (
     <div>
       <PageHeader title="Trades" />
       <PagedList<Fill>
         resource="trades"
         testId="trades-table"
-        filters={{ side, mode, botId, instrumentId, from: from === '' ? undefined : new Date(from).getTime() }}
+        filters={filters.query}
         rowKey={(f) => f.fillId}
-        toolbar={
-          <>
-            <Select className="w-28" value={side} onChange={(e) => { setSide(e.target.value); }} aria-label="Side">
-              <option value="">Both sides</option>
-              <option>BUY</option>
-              <option>SELL</option>
-            </Select>
-            <Select className="w-28" value={mode} onChange={(e) => { setMode(e.target.value); }} aria-label="Mode">
-              <option value="">Any mode</option>
-              <option>paper</option>
-              <option>live</option>
-            </Select>
-            <Input className="w-44" placeholder="Bot id" value={botId} onChange={(e) => { setBotId(e.target.value.trim()); }} aria-label="Bot id" />
-            <Input className="w-52" placeholder="Instrument" value={instrumentId} onChange={(e) => { setInstrumentId(e.target.value.trim()); }} aria-label="Instrument" />
-            <Input className="w-48" type="datetime-local" value={from} onChange={(e) => { setFrom(e.target.value); }} aria-label="From" />
-          </>
-        }
+        toolbar={<TradeFilterControls filters={filters} />}
         columns={[
           { header: 'Time', cell: (f) => formatTime(f.timestamp) },
           { header: 'Exchange', cell: (f) => <ExchangeBadge exchange={f.exchange} /> },

@@ -1,0 +1,46 @@
+/** Runs one strategy live and paper on the same seed and builds the report (see session.ts for the two modes). */
+import { runSession, type SessionOptions } from './session.js';
+import { buildReport, type FidelityReport } from './report.js';
+import { FIDELITY_PRESETS } from './presets.js';
+
+export interface FidelityOptions {
+  strategy: string;
+  seed: number;
+  durationMs: number;
+  latencyMs?: number;
+  liveBookView?: 'public' | 'without-own';
+  printAllocation?: 'per-order' | 'shared';
+  feed?: 'books' | 'tick-by-tick';
+  liquidityMemory?: 'next-book' | 'while-shown';
+  /** Simulator levels resized (cancel + re-place) per step; default the generator's 3. */
+  churn?: number;
+  /** Overrides the preset's strategy config. */
+  config?: Record<string, unknown>;
+}
+
+export async function runFidelity(options: FidelityOptions): Promise<FidelityReport> {
+  const preset = FIDELITY_PRESETS[options.strategy];
+  if (!preset) throw new Error(`strategy: no fidelity preset for "${options.strategy}" (known: ${Object.keys(FIDELITY_PRESETS).join(', ')})`);
+  const latencyMs = options.latencyMs ?? 50;
+  const liveBookView = options.liveBookView ?? 'public';
+  const common: Omit<SessionOptions, 'mode'> = {
+    strategy: preset.strategy,
+    config: options.config ?? preset.config,
+    exchangeConfig: preset.exchangeConfig,
+    seed: options.seed,
+    durationMs: options.durationMs,
+    latencyMs,
+    liveBookView,
+    ...(options.printAllocation === undefined ? {} : { printAllocation: options.printAllocation }),
+    ...(options.feed === undefined ? {} : { feed: options.feed }),
+    ...(options.liquidityMemory === undefined ? {} : { liquidityMemory: options.liquidityMemory }),
+    ...(options.churn === undefined ? {} : { generator: { churn: options.churn } }),
+  };
+  const live = await runSession({ ...common, mode: 'live' });
+  const paper = await runSession({ ...common, mode: 'paper' });
+  return buildReport(
+    { strategy: options.strategy, seed: options.seed, durationMs: options.durationMs, latencyMs, liveBookView, printAllocation: options.printAllocation ?? 'per-order', liquidityMemory: options.liquidityMemory ?? 'next-book', feed: options.feed ?? 'books' },
+    live,
+    paper,
+  );
+}

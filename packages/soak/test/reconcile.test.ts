@@ -1,0 +1,149 @@
+// The reconciliation on hand-made ledgers: a clean soak passes, and each kind of damage is caught by its row.
+import { describe, expect, it } from 'vitest';
+import { validate, type EngineEvent } from '@trading/shared-types';
+import type { PgLedger, SimAccount } from '../src/ledgers.js';
+import { reconcile, type Observations } from '../src/reconcile.js';
+
+const BOT = 'bot-1';
+const INST = 'okx:BTC-USDT-SWAP';
+let seq = 0;
+
+/** A schema-valid engine event (the fixture fails loudly if it is not). */
+function event(type: string, payload: Record<string, unknown>, timestamp: number, engineId = 'te-a'): EngineEvent {
+  seq++;
+  const result = validate('EngineEvent', { eventId: `${engineId}-${seq}`, engineId, exchange: 'okx', botId: BOT, timestamp, seq, type, payload });
+  if (!result.ok) throw new Error(`fixture ${type}: ${result.issues.map((i) => i.message).join('; ')}`);
+  return result.value;
+}
+
+function order(clientOrderId: string, createdAt: number, status = 'OPEN', filledQuantity = '0') {
+  return {
+    orderId: clientOrderId, clientOrderId, exchange: 'okx', botId: BOT, instrumentId: INST, side: 'BUY', type: 'LIMIT', price: '100',
+    quantity: '2', filledQuantity, status, source: 'strategy', mode: 'paper', createdAt, updatedAt: createdAt,
+  };
+}
+
+function fill(fillId: string, clientOrderId: string, quantity: string, timestamp: number, exchangeTradeId: string | null = `t-${fillId}`) {
+  return {
+    fillId, orderId: clientOrderId, clientOrderId, exchangeTradeId, exchange: 'okx', botId: BOT, instrumentId: INST, side: 'BUY', price: '100',
+    quantity, fee: '0.01', feeCurrency: 'USDT', role: 'maker', mode: 'paper', timestamp,
+  };
+}
+
+function position(quantity: string, updatedAt: number) {
+  return {
+    exchange: 'okx', botId: BOT, instrumentId: INST, side: quantity.startsWith('-') ? 'SHORT' : 'LONG', quantity, averageEntryPrice: '100',
+    realizedPnl: '0', unrealizedPnl: '0', fees: '0.01', mode: 'paper', updatedAt,
+  };
+}
+
+/** A consistent soak: one order filled 2 in two fills, seen by the engine and stored in PostgreSQL. */
+function clean(): Observations {
+  const events = [
+    event('bot-state-changed', { from: 'STARTING', to: 'RUNNING', reason: 'started' }, 1_000),
+    event('order-updated', { order: order('c1', 1_100) }, 1_100),
+    event('order-filled', { order: order('c1', 1_100, 'PARTIALLY_FILLED', '1'), fill: fill('f1', 'c1', '1', 1_200) }, 1_200),
+    event('order-filled', { order: order('c1', 1_100, 'FILLED', '2'), fill: fill('f2', 'c1', '1', 1_300) }, 1_300),
+    event('position-updated', { position: position('2', 1_300) }, 1_300),
+  ];
+  const pg: PgLedger = {
+    orders: [{ orderId: 'c1', clientOrderId: 'c1', botId: BOT, instrumentId: INST, side: 'BUY', status: 'FILLED', statusReason: null, quantity: '2', filledQuantity: '2', mode: 'paper', exchange: 'okx', createdAt: 1_100 }],
+    fills: [
+      { fillId: 'f1', orderId: 'c1', exchangeTradeId: 't-f1', botId: BOT, instrumentId: INST, side: 'BUY', quantity: '1', mode: 'paper', timestamp: 1_200 },
+      { fillId: 'f2', orderId: 'c1', exchangeTradeId: 't-f2', botId: BOT, instrumentId: INST, side: 'BUY', quantity: '1', mode: 'paper', timestamp: 1_300 },
+    ],
+    positions: [{ botId: BOT, instrumentId: INST, outcome: '', side: 'LONG', quantity: '2', averageEntryPrice: '100', realizedPnl: '0', mode: 'paper' }],
+    bots: [],
+    processedEventIds: new Set(events.map((e) => e.eventId)),
+  };
+  return { events, pg, sim: [], liveBotIds: [], paperBotIds: [BOT], redisOutages: [], engineKills: [], restarts: [], liveRefusal: null };
+}
+
+function first<T>(items: T[]): T {
+  const item = items[0];
+  if (item === undefined) throw new Error('fixture: empty list');
+  return item;
+}
+
+const row = (obs: Observations, name: string) => reconcile(obs).rows.find((r) => r.name.startsWith(name));
+
+describe('reconcile', () => {
+  it('passes a consistent soak', () => {
+    const result = reconcile(clean());
+    expect(result.failed).toBe(false);
+    expect(row(clean(), 'fills lost')).toMatchObject({ value: '0', ok: true });
+    expect(row(clean(), 'positions that differ')?.value).toMatch(/^0 of 1 compared/);
+  });
+
+  it('a fill the engine reported and PostgreSQL does not have is lost', () => {
+    const obs = clean();
+    obs.pg.fills = obs.pg.fills.filter((f) => f.fillId !== 'f2');
+    expect(row(obs, 'fills lost')).toMatchObject({ value: '1', ok: false });
+    expect(reconcile(obs).details.join('\n')).toMatch(/fill lost: f2 of c1/);
+  });
+
+  it('an order stored as filled beyond its fills is a lost fill, counted once', () => {
+    const obs = clean();
+    obs.events = obs.events.filter((e) => e.type !== 'order-filled');
+    obs.pg.fills = [];
+    expect(row(obs, 'fills lost')).toMatchObject({ value: '1', ok: false });
+  });
+
+  it('one venue trade stored twice, or fills above the order size, is double-counted', () => {
+    const obs = clean();
+    obs.pg.fills.push({ ...first(obs.pg.fills), fillId: 'f1-again' });
+    expect(row(obs, 'fills double-counted')).toMatchObject({ ok: false });
+    expect(Number(row(obs, 'fills double-counted')?.value)).toBeGreaterThanOrEqual(2);
+  });
+
+  it('one client order id naming two orders is a duplicate, in the engine events and in PostgreSQL', () => {
+    const obs = clean();
+    obs.events.push(event('order-updated', { order: { ...order('c1', 5_000), side: 'SELL' } }, 5_000));
+    obs.pg.orders.push({ ...first(obs.pg.orders), orderId: 'c1-b' });
+    expect(row(obs, 'duplicate client order ids')).toMatchObject({ value: '2', ok: false });
+  });
+
+  it('the simulator matched more than PostgreSQL recorded: lost; a position that disagrees: differs', () => {
+    const obs = clean();
+    obs.liveBotIds = [BOT];
+    const account: SimAccount = {
+      botId: BOT,
+      apiKey: 'k',
+      orders: [{ ordId: '1', clOrdId: 'c1', instId: 'BTC-USDT-SWAP', side: 'buy', sz: '2', accFillSz: '2', state: 'filled', cTime: '1100' }],
+      positions: [{ instId: 'BTC-USDT-SWAP', pos: '2', avgPx: '100' }],
+      balances: {},
+    };
+    obs.sim = [account];
+    expect(reconcile(obs).failed).toBe(false);
+    account.orders[0] = { ...first(account.orders), accFillSz: '3' };
+    account.positions[0] = { instId: 'BTC-USDT-SWAP', pos: '3', avgPx: '100' };
+    expect(row(obs, 'fills lost')).toMatchObject({ value: '1', ok: false });
+    expect(row(obs, 'positions that differ')).toMatchObject({ ok: false });
+  });
+
+  it('the engine position differs from PostgreSQL; an adopted paper bot is left out', () => {
+    const obs = clean();
+    obs.pg.positions[0] = { ...first(obs.pg.positions), quantity: '1' };
+    expect(row(obs, 'positions that differ')).toMatchObject({ ok: false });
+    obs.engineKills = [{ engineId: 'te-a', killedAt: 2_000, botIds: [BOT] }];
+    expect(row(obs, 'positions that differ')).toMatchObject({ ok: true });
+  });
+
+  it('an order created more than 1 s after Redis stopped fails; gate-closed rejections do not count', () => {
+    const obs = clean();
+    obs.redisOutages = [{ stoppedAt: 10_000, restartedAt: 14_000 }];
+    obs.events.push(event('order-updated', { order: order('late', 11_500) }, 11_500));
+    expect(row(obs, 'seconds of trading after Redis loss')).toMatchObject({ value: '1.50', ok: false });
+    obs.events.push(
+      event('order-rejected', { clientOrderId: 'late', instrumentId: INST, side: 'BUY', price: '100', quantity: '2', source: 'engine', rule: 'gate-closed', message: 'order gate closed' }, 11_501),
+    );
+    expect(row(obs, 'seconds of trading after Redis loss')).toMatchObject({ value: '0.00', ok: true });
+  });
+
+  it('failover time: from the kill to the bot RUNNING again', () => {
+    const obs = clean();
+    obs.engineKills = [{ engineId: 'te-a', killedAt: 2_000, botIds: [BOT] }];
+    obs.events.push(event('bot-state-changed', { from: 'STARTING', to: 'RUNNING', reason: 'adopted' }, 9_500, 'te-b'));
+    expect(reconcile(obs).rows.find((r) => r.name === 'failover')?.value).toBe('te-a killed: its 1 bots RUNNING again, the last after 7.50 s');
+  });
+});
