@@ -74,7 +74,9 @@ async function main(): Promise<void> {
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const db = new pg.Client({ connectionString: DB_URL });
   try {
-    server = spawn(process.execPath, ['--import', 'tsx', join(here, '..', 'src', 'server.ts')], {
+    // BENCH_SERVER_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
+    const serverArgs = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+    server = spawn(process.execPath, [...serverArgs, '--import', 'tsx', join(here, '..', 'src', 'server.ts')], {
       env: {
         ...process.env,
         NODE_ENV: 'test',

@@ -4,7 +4,6 @@
  * OpenAPI at /api/docs, auth, routes). Socket.IO and the event workers are started by startServices().
  */
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -16,6 +15,7 @@ import { migrate } from './db/migrate.js';
 import { loggerOptions, type LogStream } from './logger.js';
 import { authPlugin } from './plugins/auth.js';
 import { errorsPlugin } from './plugins/errors.js';
+import { securityHeadersPlugin } from './plugins/security-headers.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { validationPlugin } from './plugins/validation.js';
 import { startRealtime, type Realtime } from './realtime/socket-server.js';
@@ -104,7 +104,7 @@ export async function buildApp(options: BuildOptions): Promise<Built> {
     );
   }
 
-  await app.register(helmet, { global: true });
+  await app.register(securityHeadersPlugin);
   await app.register(cors, { origin: config.corsOrigin, credentials: true });
   await app.register(rateLimit, {
     global: true,

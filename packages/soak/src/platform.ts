@@ -5,7 +5,8 @@
  * real kernel. TypeScript entry points run through tsx so a soak always runs the current source.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -59,6 +60,8 @@ export class Platform {
   backendPort = 0;
   enginePorts: [number, number] = [0, 0];
   private redis: ChildProcess | null = null;
+  /** The private Redis's AOF folder, kept across its restarts (a kill -9 then loses at most ~1 s of writes). */
+  private redisDir: string | null = null;
   private readonly children = new Map<PartName, ChildProcess>();
   private readonly generation = new Map<string, number>();
 
@@ -104,8 +107,12 @@ export class Platform {
 
   async startRedis(): Promise<void> {
     const fd = this.logFd('redis');
-    // No persistence at all: a restarted Redis is empty, the worst case for everything that keeps state there.
-    this.redis = spawn('redis-server', ['--port', String(this.redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    // As production (docker/database/redis/redis-entrypoint.sh): AOF with fsync every second, no RDB snapshots. The
+    // fault stays a kill -9, so a restart loses what was written in the last second before it (the engines replay
+    // their recent persisted events for that, docs/engine-service.md).
+    this.redisDir ??= mkdtempSync(join(tmpdir(), 'soak-redis-'));
+    const args = ['--port', String(this.redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec', '--dir', this.redisDir];
+    this.redis = spawn('redis-server', args, {
       stdio: ['ignore', fd, fd],
       detached: true,
     });
@@ -270,5 +277,7 @@ export class Platform {
     const order: PartName[] = ['engine-0', 'engine-1', 'workers', 'cms-backend', 'exchange-sim'];
     for (const name of order) await this.stopPart(name, 'SIGTERM');
     await this.stopRedis();
+    if (this.redisDir) rmSync(this.redisDir, { recursive: true, force: true });
+    this.redisDir = null;
   }
 }

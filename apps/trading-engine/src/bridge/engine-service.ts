@@ -105,7 +105,7 @@ export class EngineService {
     this.bull = new Redis(redisOptions(config, { maxRetriesPerRequest: null }));
     this.sub = new Redis(redisOptions(config));
     for (const client of [this.pub, this.bull, this.sub]) client.on('error', () => undefined); // health reports on this.redis
-    this.health = new RedisHealth(this.redis, config.redisPingMs);
+    this.health = new RedisHealth(this.redis, config.redisPingMs, config.redisPingFailures ?? 2);
     this.registry = new EngineRegistry(this.redis, this.keys, config.engineTtlMs);
     this.assignments = new AssignmentStore(this.redis, this.keys);
     this.leases = new LeaseManager(
@@ -133,6 +133,8 @@ export class EngineService {
       queue: this.eventsQueue,
       keys: this.keys,
       bufferMax: config.eventBufferMax,
+      ...(config.eventReplayWindowMs !== undefined ? { replayWindowMs: config.eventReplayWindowMs } : {}),
+      ...(config.eventReplayMax !== undefined ? { replayMax: config.eventReplayMax } : {}),
       metrics,
       log,
       isRedisUp: () => this.health.up,
@@ -378,6 +380,10 @@ export class EngineService {
       this.recoveredAt = Date.now();
       this.tradingAllowed = true;
       this.failClosedSince = null;
+      // Jobs Redis acknowledged just before it died may be gone (AOF everysec loses up to ~1 s; no persistence
+      // loses the queue): enqueue the replay window again, ahead of what was buffered during the outage.
+      const replayed = this.publisher.replayRecent();
+      if (replayed > 0) this.log.info({ replayed }, 'replaying recent persisted events after the Redis outage');
       this.publisher.kick();
       const resumable = [...this.pausedByFailClosed].filter((botId) => this.leases.fenceOf(botId) !== null);
       this.pausedByFailClosed = new Set();

@@ -8,6 +8,13 @@
  * The two paths are two lanes with their own in-order buffer, so a slow persistence batch never delays realtime
  * delivery. While Redis is down both lanes buffer (bounded) and flush in order afterwards; when a lane is full its
  * oldest event is dropped, with a metric and a log line.
+ *
+ * Replay window: a job Redis acknowledged can still be lost when Redis dies (production runs AOF with
+ * `appendfsync everysec`, so a crash loses up to ~1 s of writes; a Redis without persistence loses everything
+ * still queued). The publisher keeps the persistable events of the last `replayWindowMs` (at most `replayMax`)
+ * after they were enqueued, and `replayRecent()` — called once Redis is back and the engine re-registered —
+ * enqueues them again. Harmless when they survived: the job id is the event id (BullMQ ignores an existing id) and
+ * the CMS ingestion is idempotent by event id.
  */
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -32,7 +39,14 @@ export interface PublisherOptions {
   metrics: EngineMetrics;
   log: Logger;
   isRedisUp: () => boolean;
+  /** How long a persisted event stays replayable, measured back from the latest enqueue (default 10 s). */
+  replayWindowMs?: number;
+  /** At most this many events in the replay window (default 20 000). */
+  replayMax?: number;
 }
+
+export const DEFAULT_REPLAY_WINDOW_MS = 10_000;
+export const DEFAULT_REPLAY_MAX = 20_000;
 
 interface Pending {
   event: EngineEvent;
@@ -57,6 +71,15 @@ class Lane {
     private readonly metrics: EngineMetrics,
     private readonly log: Logger,
   ) {}
+
+  /** Puts events back at the head (replay after a Redis loss), keeping their order and skipping queued ones. */
+  requeue(pendings: Pending[]): number {
+    const queued = new Set(this.buffer);
+    const fresh = pendings.filter((pending) => !queued.has(pending));
+    this.buffer.unshift(...fresh);
+    while (this.buffer.length > this.max) this.dropOldest();
+    return fresh.length;
+  }
 
   get idle(): boolean {
     return this.buffer.length === 0 && !this.flushing;
@@ -161,9 +184,15 @@ export class EventPublisher implements EventSink {
   private seq = 0;
   private readonly realtime: Lane;
   private readonly persist: Lane;
+  /** Persisted events of the replay window, in enqueue order, with the time Redis acknowledged them. */
+  private readonly recent = new Map<string, { pending: Pending; at: number }>();
+  private readonly replayWindowMs: number;
+  private readonly replayMax: number;
 
   constructor(private readonly options: PublisherOptions) {
     const { redis, queue, keys, metrics, log, bufferMax, isRedisUp } = options;
+    this.replayWindowMs = options.replayWindowMs ?? DEFAULT_REPLAY_WINDOW_MS;
+    this.replayMax = options.replayMax ?? DEFAULT_REPLAY_MAX;
     this.realtime = new Lane(
       'realtime',
       bufferMax,
@@ -204,6 +233,7 @@ export class EventPublisher implements EventSink {
         ),
       (batch) => {
         for (const pending of batch) metrics.eventsPersisted.inc({ type: pending.event.type });
+        this.remember(batch);
         this.updateGauge();
       },
       isRedisUp,
@@ -262,6 +292,22 @@ export class EventPublisher implements EventSink {
     this.updateGauge();
   }
 
+  /** Events currently replayable (tests, health). */
+  get replayable(): number {
+    return this.recent.size;
+  }
+
+  /**
+   * Enqueues the replay window's events again (after Redis came back, before `kick`). They go ahead of the events
+   * buffered during the outage, so the CMS sees them in sequence order. Returns how many were re-queued.
+   */
+  replayRecent(): number {
+    const pendings = [...this.recent.values()].map((entry) => entry.pending);
+    const count = this.persist.requeue(pendings);
+    this.updateGauge();
+    return count;
+  }
+
   /** Start flushing now (after Redis came back). */
   kick(): void {
     this.realtime.kick();
@@ -285,6 +331,23 @@ export class EventPublisher implements EventSink {
   close(): void {
     this.realtime.close();
     this.persist.close();
+  }
+
+  /**
+   * The window is measured back from the latest acknowledged enqueue, not from the wall clock: nothing is pruned
+   * while Redis is down, so a long outage does not empty the window that covers the crash.
+   */
+  private remember(batch: Pending[]): void {
+    const now = Date.now();
+    for (const pending of batch) {
+      if (this.recent.has(pending.event.eventId)) continue; // a replayed event keeps its place
+      this.recent.set(pending.event.eventId, { pending, at: now });
+    }
+    const cutoff = now - this.replayWindowMs;
+    for (const [eventId, entry] of this.recent) {
+      if (entry.at >= cutoff && this.recent.size <= this.replayMax) break;
+      this.recent.delete(eventId);
+    }
   }
 
   private updateGauge(): void {

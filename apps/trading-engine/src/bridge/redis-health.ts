@@ -1,8 +1,13 @@
 /**
- * Redis health flag for fail-closed trading. Flips to down synchronously on a connection close/error event and when
- * a ping (every REDIS_PING_MS, timeout 2× that, at most 400 ms) fails; flips to up only after a ping answers. The
- * order gate reads `up` on every order, so the worst case from Redis loss to "no new orders" is one ping period +
- * one timeout, well under 1 s with the defaults.
+ * Redis health flag for fail-closed trading. Flips to down synchronously on a connection close/error event, and
+ * when `failuresToTrip` consecutive pings (every REDIS_PING_MS, timeout 2× that, at most 400 ms) go unanswered —
+ * after a failed ping the next one is sent at once. Flips to up only after a ping answers.
+ *
+ * Why two pings (REDIS_PING_FAILURES=2): on a CPU-starved host one ping timer can fire before the event loop read
+ * an answer that was already there, and a single late ping closed the gate with no Redis fault (docs/reliability.md
+ * finding 8). The trade-off: a Redis that dies *silently* (no socket close — a network partition, a frozen process)
+ * is noticed after one ping period + two timeouts (≤ 200 + 2 × 400 = 1 000 ms with the defaults instead of
+ * ≤ 600 ms). A crashed Redis or a broken connection closes the socket, and that event closes the gate at once.
  */
 import type { Redis } from 'ioredis';
 
@@ -14,10 +19,13 @@ export class RedisHealth {
   private inFlight = false;
   private readonly listeners: HealthListener[] = [];
   private readonly timeoutMs: number;
+  private failures = 0;
+  private readonly failureListeners: ((consecutive: number) => void)[] = [];
 
   constructor(
     private readonly redis: Redis,
     private readonly pingMs: number,
+    private readonly failuresToTrip = 2,
   ) {
     this.timeoutMs = Math.min(400, pingMs * 2);
     const down = (reason: string) => () => {
@@ -38,6 +46,15 @@ export class RedisHealth {
     this.listeners.push(listener);
   }
 
+  /** Called after every unanswered ping with the number of consecutive failures (tests, metrics). */
+  onPingFailure(listener: (consecutive: number) => void): void {
+    this.failureListeners.push(listener);
+  }
+
+  get consecutiveFailures(): number {
+    return this.failures;
+  }
+
   start(): void {
     if (this.timer) return;
     this.timer = setInterval(() => {
@@ -56,6 +73,7 @@ export class RedisHealth {
     if (this.inFlight) return this.healthy;
     this.inFlight = true;
     let timeout: NodeJS.Timeout | undefined;
+    let retry = false;
     try {
       await Promise.race([
         this.redis.ping(),
@@ -65,13 +83,22 @@ export class RedisHealth {
           }, this.timeoutMs);
         }),
       ]);
+      this.failures = 0;
       this.set(true, 'ping answered');
     } catch (error) {
-      this.set(false, error instanceof Error ? error.message : String(error));
+      this.failures += 1;
+      for (const listener of this.failureListeners) listener(this.failures);
+      if (this.failures >= this.failuresToTrip || !this.healthy) {
+        const message = error instanceof Error ? error.message : String(error);
+        this.set(false, `${String(this.failures)} consecutive pings failed (${message})`);
+      } else {
+        retry = this.timer !== null; // confirm at once instead of waiting a period
+      }
     } finally {
       clearTimeout(timeout);
       this.inFlight = false;
     }
+    if (retry) return this.probe();
     return this.healthy;
   }
 

@@ -11,6 +11,12 @@ export interface TrackedOrder {
   state: OrderState;
   source: OrderSource;
   reduceOnly: boolean;
+  /**
+   * What the fill reports booked so far. A venue may report the same execution twice — as the order's state
+   * (accumulated filled size, e.g. an OKX order push) and as a fill — so the filled quantity is the larger of the
+   * two sources, never their sum.
+   */
+  fills: { quantity: Decimal; value: Decimal; fee: Decimal };
 }
 
 /**
@@ -26,7 +32,8 @@ export class OrderTracker {
   private readonly finished: string[] = [];
 
   add(state: OrderState, source: OrderSource, reduceOnly: boolean): TrackedOrder {
-    const tracked = { state, source, reduceOnly };
+    const zero = new Decimal(0);
+    const tracked: TrackedOrder = { state, source, reduceOnly, fills: { quantity: zero, value: zero, fee: zero } };
     this.orders.set(state.clientOrderId, tracked);
     if (!isTerminalOrderStatus(state.status)) this.open.set(state.clientOrderId, tracked);
     return tracked;
@@ -79,16 +86,21 @@ export class OrderTracker {
     const tracked = this.orders.get(fill.clientOrderId);
     if (!tracked) return undefined;
     const state = tracked.state;
-    const filled = state.filledQuantity.add(fill.quantity);
-    const value = (state.averageFillPrice ?? new Decimal(0))
-      .mul(state.filledQuantity)
-      .add(fill.price.mul(fill.quantity));
+    const fills = {
+      quantity: tracked.fills.quantity.add(fill.quantity),
+      value: tracked.fills.value.add(fill.price.mul(fill.quantity)),
+      fee: tracked.fills.fee.add(fill.fee),
+    };
+    tracked.fills = fills;
+    // The order state may already carry this execution (state before fill): take the larger source, not the sum.
+    const byFills = fills.quantity.gte(state.filledQuantity);
+    const filled = byFills ? fills.quantity : state.filledQuantity;
     const status = filled.gte(state.quantity) ? 'FILLED' : 'PARTIALLY_FILLED';
     tracked.state = {
       ...state,
       filledQuantity: filled,
-      averageFillPrice: value.div(filled),
-      fee: state.fee.add(fill.fee),
+      averageFillPrice: byFills ? fills.value.div(fills.quantity) : state.averageFillPrice,
+      fee: byFills ? fills.fee : state.fee,
       status: canAdvanceOrderStatus(state.status, status) ? status : state.status,
       updatedAt: fill.timestamp,
     };

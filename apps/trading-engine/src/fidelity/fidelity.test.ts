@@ -36,7 +36,7 @@ describe('fidelity report', () => {
     const paper = await session('paper');
     expect(live.fills.length).toBeGreaterThan(0);
     expect(paper.fills.length).toBeGreaterThan(0);
-    const report = buildReport({ strategy: 'market-making', seed: 42, durationMs: 60_000, latencyMs: 50, liveBookView: 'public', printAllocation: 'shared', liquidityMemory: 'next-book', feed: 'books' }, live, paper);
+    const report = buildReport({ strategy: 'market-making', seed: 42, durationMs: 60_000, latencyMs: 50, liveBookView: 'public', printAllocation: 'shared', liquidityMemory: 'next-book', queueModel: 'ahead', feed: 'books' }, live, paper);
     for (const [mode, result] of [['live', live], ['paper', paper]] as const) {
       const sums = totals(result);
       const figures = report[mode];

@@ -2,6 +2,7 @@
 import { runSession, type SessionOptions } from './session.js';
 import { buildReport, type FidelityReport } from './report.js';
 import { FIDELITY_PRESETS } from './presets.js';
+import { DEFAULT_MATCHING, type QueueModel } from '../paper/matching-engine.js';
 
 export interface FidelityOptions {
   strategy: string;
@@ -12,6 +13,9 @@ export interface FidelityOptions {
   printAllocation?: 'per-order' | 'shared';
   feed?: 'books' | 'tick-by-tick';
   liquidityMemory?: 'next-book' | 'while-shown';
+  queueModel?: QueueModel;
+  /** Exponent of queueModel 'power'. */
+  queueExponent?: number;
   /** Simulator levels resized (cancel + re-place) per step; default the generator's 3. */
   churn?: number;
   /** Overrides the preset's strategy config. */
@@ -34,13 +38,20 @@ export async function runFidelity(options: FidelityOptions): Promise<FidelityRep
     ...(options.printAllocation === undefined ? {} : { printAllocation: options.printAllocation }),
     ...(options.feed === undefined ? {} : { feed: options.feed }),
     ...(options.liquidityMemory === undefined ? {} : { liquidityMemory: options.liquidityMemory }),
+    ...(options.queueModel === undefined ? {} : { queueModel: options.queueModel }),
+    ...(options.queueExponent === undefined ? {} : { queueExponent: options.queueExponent }),
     ...(options.churn === undefined ? {} : { generator: { churn: options.churn } }),
   };
   const live = await runSession({ ...common, mode: 'live' });
   const paper = await runSession({ ...common, mode: 'paper' });
   return buildReport(
-    { strategy: options.strategy, seed: options.seed, durationMs: options.durationMs, latencyMs, liveBookView, printAllocation: options.printAllocation ?? 'per-order', liquidityMemory: options.liquidityMemory ?? 'next-book', feed: options.feed ?? 'books' },
+    { strategy: options.strategy, seed: options.seed, durationMs: options.durationMs, latencyMs, liveBookView, printAllocation: options.printAllocation ?? DEFAULT_MATCHING.printAllocation, liquidityMemory: options.liquidityMemory ?? DEFAULT_MATCHING.liquidityMemory, queueModel: queueModelLabel(options.queueModel ?? DEFAULT_MATCHING.queueModel, options.queueExponent ?? DEFAULT_MATCHING.queueExponent), feed: options.feed ?? 'books' },
     live,
     paper,
   );
+}
+
+/** 'power k=2', 'log', 'ahead': the queue model as the report prints it. */
+export function queueModelLabel(model: QueueModel, exponent: number): string {
+  return model === 'power' ? `power k=${String(exponent)}` : model;
 }

@@ -32,6 +32,8 @@ export interface FidelityReport {
   printAllocation: 'per-order' | 'shared';
   /** Paper matcher's memory of taken liquidity. */
   liquidityMemory: 'next-book' | 'while-shown';
+  /** Paper matcher's queue-position model, e.g. 'power k=2'. */
+  queueModel: string;
   feed: 'books' | 'tick-by-tick';
   live: ModeFigures;
   paper: ModeFigures;
@@ -66,7 +68,7 @@ function within(value: number | null, target: number, liveZero: boolean, paperZe
 }
 
 export function buildReport(
-  meta: Pick<FidelityReport, 'strategy' | 'seed' | 'durationMs' | 'latencyMs' | 'liveBookView' | 'printAllocation' | 'liquidityMemory' | 'feed'>,
+  meta: Pick<FidelityReport, 'strategy' | 'seed' | 'durationMs' | 'latencyMs' | 'liveBookView' | 'printAllocation' | 'liquidityMemory' | 'queueModel' | 'feed'>,
   live: SessionResult,
   paper: SessionResult,
 ): FidelityReport {
@@ -100,7 +102,7 @@ function pct(value: number | null): string {
 export function formatReport(report: FidelityReport): string {
   const minutes = report.durationMs / 60_000;
   const lines = [
-    `${report.strategy} — seed ${String(report.seed)}, ${String(minutes)} min simulated, latency ${String(report.latencyMs)} ms, feed ${report.feed}, paper prints ${report.printAllocation}, liquidity memory ${report.liquidityMemory}, live book view ${report.liveBookView}`,
+    `${report.strategy} — seed ${String(report.seed)}, ${String(minutes)} min simulated, latency ${String(report.latencyMs)} ms, feed ${report.feed}, paper prints ${report.printAllocation}, liquidity memory ${report.liquidityMemory}, queue ${report.queueModel}, live book view ${report.liveBookView}`,
     '',
     '| figure | live | paper | paper vs live |',
     '|---|---:|---:|---:|',

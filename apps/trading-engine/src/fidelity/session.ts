@@ -21,6 +21,7 @@ import { ZERO } from '../core/decimal.js';
 import { InMemoryMarketData } from '../engines/in-memory-market-data.js';
 import { StaticInstruments } from '../engines/static-instruments.js';
 import { PaperVenue } from '../paper/paper-venue.js';
+import type { QueueModel } from '../paper/matching-engine.js';
 import { PaperExecution } from '../paper/paper-execution.js';
 import { BotLedger, type LedgerFigures } from '../portfolio/bot-ledger.js';
 import { parseRiskLimits } from '../risk/limits.js';
@@ -57,6 +58,9 @@ export interface SessionOptions {
   printAllocation?: 'per-order' | 'shared';
   /** Paper matcher's memory of taken liquidity (MatchingConfig.liquidityMemory); default the matcher's default. */
   liquidityMemory?: 'next-book' | 'while-shown';
+  /** Paper matcher's queue-position model (MatchingConfig.queueModel, queueExponent); default the matcher's default. */
+  queueModel?: QueueModel;
+  queueExponent?: number;
   /** Public feed granularity (SimMarketOptions.feed); default 'books'. */
   feed?: 'books' | 'tick-by-tick';
 }
@@ -106,6 +110,8 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
     latencyMs,
     ...(options.printAllocation === undefined ? {} : { printAllocation: options.printAllocation }),
     ...(options.liquidityMemory === undefined ? {} : { liquidityMemory: options.liquidityMemory }),
+    ...(options.queueModel === undefined ? {} : { queueModel: options.queueModel }),
+    ...(options.queueExponent === undefined ? {} : { queueExponent: options.queueExponent }),
   });
   venue.watch([id]);
   const live = options.mode === 'live' ? new SimExchangeExecution(market.exchange, instrument, () => clock.now(), latencyMs, { [currency]: balance }, leverage) : null;

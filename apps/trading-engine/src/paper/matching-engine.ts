@@ -31,6 +31,10 @@ export interface SimOrder {
   filled: Decimal;
   /** Size ahead of this order at its price level (resting orders only). */
   queueAhead: Decimal;
+  /** Displayed size of its level (without paper orders) at the last book the queue was estimated from. */
+  queueLevel: Decimal;
+  /** Trade quantity printed at its price since then that came off the displayed queue ahead of it. */
+  queueTraded: Decimal;
   /** Index of its price level in the last book it was looked up in: usually still there on the next update. */
   levelHint: number;
   /** True once it reached the venue (after latency). */
@@ -70,7 +74,29 @@ export interface MatchingConfig {
    * several updates is not taken twice.
    */
   liquidityMemory?: 'next-book' | 'while-shown';
+  /**
+   * Where size that leaves a resting order's level without a trade (cancellations) is assumed to have been
+   * (docs/paper-trading.md, "Queue position"):
+   * - 'ahead' (default, the historical, pessimistic model): all of it ahead of the order, so the queue ahead only
+   *   shrinks to the level's size;
+   * - 'power': spread over the queue in proportion to f(x) = x^k of the size ahead and behind (k =
+   *   `queueExponent`, default 2) — hftbacktest's ProbQueueModel with its power function;
+   * - 'log': the same with f(x) = ln(1 + x).
+   */
+  queueModel?: QueueModel;
+  /** Exponent k of queueModel 'power'; default 2. */
+  queueExponent?: number;
 }
+
+export type QueueModel = 'ahead' | 'power' | 'log';
+
+/** What an unset MatchingConfig option means (one place: the fidelity report labels its runs with these). */
+export const DEFAULT_MATCHING = {
+  printAllocation: 'per-order',
+  liquidityMemory: 'next-book',
+  queueModel: 'ahead',
+  queueExponent: 2,
+} as const satisfies Required<Pick<MatchingConfig, 'printAllocation' | 'liquidityMemory' | 'queueModel' | 'queueExponent'>>;
 
 /** The prints of one aggressor order so far: same instrument, timestamp and aggressor side. */
 interface Sweep {
@@ -124,7 +150,22 @@ export class MatchingEngine {
     private readonly config: MatchingConfig,
     private readonly books: BookSource,
     private readonly owners: (ownerId: string) => MatchOwner | undefined,
-  ) {}
+  ) {
+    const exponent = config.queueExponent;
+    if (exponent !== undefined && !(Number.isFinite(exponent) && exponent > 0))
+      throw new Error(`queueExponent: expected a positive number, got ${String(exponent)}`);
+    if (config.queueModel !== undefined && !['ahead', 'power', 'log'].includes(config.queueModel))
+      throw new Error(`queueModel: expected ahead, power or log, got "${String(config.queueModel)}"`);
+    this.queueExponent = new Decimal(exponent ?? DEFAULT_MATCHING.queueExponent);
+    this.printAllocation = config.printAllocation ?? DEFAULT_MATCHING.printAllocation;
+    this.liquidityMemory = config.liquidityMemory ?? DEFAULT_MATCHING.liquidityMemory;
+    this.queueModel = config.queueModel ?? DEFAULT_MATCHING.queueModel;
+  }
+
+  private readonly queueExponent: Decimal;
+  private readonly printAllocation: 'per-order' | 'shared';
+  private readonly liquidityMemory: 'next-book' | 'while-shown';
+  private readonly queueModel: QueueModel;
 
   submit(order: SimOrder, now: number): void {
     this.schedule({ kind: 'arrive', at: now + this.config.latencyMs, seq: this.seq++, order });
@@ -175,7 +216,7 @@ export class MatchingEngine {
 
   /** A public trade on `instrumentId`: fills resting orders on it and (mirrored) on its complement. */
   onTrade(trade: TradeEvent, instrument: Instrument): void {
-    if (this.config.printAllocation === 'shared') {
+    if (this.printAllocation === 'shared') {
       this.tradeAgainstShared(trade.instrumentId, trade.side, trade.price, trade.quantity, trade.timestamp);
       const complementShared = complementId(instrument);
       if (complementShared !== null)
@@ -252,7 +293,7 @@ export class MatchingEngine {
             return;
           }
           // A size increase loses queue priority on real venues; a decrease keeps it.
-          if (op.quantity.gt(order.quantity)) order.queueAhead = this.levelSize(order);
+          if (op.quantity.gt(order.quantity)) this.joinQueue(order);
           order.quantity = op.quantity;
         }
         if (op.price !== undefined) order.price = op.price;
@@ -297,7 +338,7 @@ export class MatchingEngine {
       );
       return;
     }
-    order.queueAhead = this.levelSize(order);
+    this.joinQueue(order);
     const list = this.resting.get(order.instrument.id) ?? [];
     list.push(order);
     this.resting.set(order.instrument.id, list);
@@ -386,7 +427,7 @@ export class MatchingEngine {
     ) {
       const previous = entry?.taken;
       entry = { book, sequence: book?.sequence ?? -1, timestamp: book?.timestamp ?? -1, taken: new Map() };
-      if (this.config.liquidityMemory === 'while-shown' && previous !== undefined && book !== undefined) {
+      if (this.liquidityMemory === 'while-shown' && previous !== undefined && book !== undefined) {
         for (const [key, quantity] of previous) {
           const shown = displayedAt(book, key);
           if (isPositive(shown)) entry.taken.set(key, Decimal.min(quantity, shown));
@@ -409,6 +450,53 @@ export class MatchingEngine {
     entry.taken.set(key, (entry.taken.get(key) ?? ZERO).add(quantity));
   }
 
+  /** The order joins the back of its level's queue: everything displayed there is ahead of it. */
+  private joinQueue(order: SimOrder): void {
+    const level = this.levelSize(order);
+    order.queueAhead = level;
+    order.queueLevel = level;
+    order.queueTraded = ZERO;
+  }
+
+  /**
+   * A book update shows `level` at the order's price. What left the level since the last update beyond the prints
+   * that ate the queue ahead (`cancelled`) was cancelled somewhere in the queue; queueModel says where. New size
+   * joins behind us, so growth never moves us back. With 'power'/'log' (hftbacktest's ProbQueueModel) the part ahead
+   * is cancelled·f(ahead)/(f(ahead) + f(behind)); what exceeds the size behind must have been ahead too. The estimate
+   * is rounded up to a lot, so fills stay whole lots, and never exceeds the level.
+   */
+  private updateQueue(order: SimOrder, level: Decimal): void {
+    const model = this.queueModel;
+    if (model === 'ahead') {
+      if (compareDecimals(level, order.queueAhead) < 0) order.queueAhead = level;
+      return;
+    }
+    const previous = order.queueLevel;
+    const traded = order.queueTraded;
+    order.queueLevel = level;
+    order.queueTraded = ZERO;
+    const ahead = order.queueAhead;
+    const cancelled = previous.sub(traded).sub(level);
+    if (!isPositive(cancelled) || ahead.isZero()) {
+      if (compareDecimals(level, ahead) < 0) order.queueAhead = level;
+      return;
+    }
+    const behind = Decimal.max(ZERO, previous.sub(traded).sub(ahead));
+    const weightAhead = this.queueWeight(ahead, model);
+    const weightBehind = this.queueWeight(behind, model);
+    const total = weightAhead.add(weightBehind);
+    const cancelledAhead = total.isZero() ? cancelled : cancelled.mul(weightAhead).div(total);
+    const beyondBehind = Decimal.max(ZERO, cancelled.sub(cancelledAhead).sub(behind));
+    let estimate = Decimal.max(ZERO, ahead.sub(cancelledAhead).sub(beyondBehind));
+    const lot = order.instrument.lotSize;
+    if (isPositive(lot)) estimate = estimate.div(lot).toDecimalPlaces(0, Decimal.ROUND_UP).mul(lot);
+    order.queueAhead = Decimal.min(estimate, level, ahead);
+  }
+
+  private queueWeight(size: Decimal, model: 'power' | 'log'): Decimal {
+    return model === 'log' ? size.add(ONE).ln() : size.pow(this.queueExponent);
+  }
+
   private tradeAgainst(
     instrumentId: InstrumentId,
     aggressor: OrderSide,
@@ -428,6 +516,7 @@ export class MatchingEngine {
       if (at) {
         if (compareDecimals(order.queueAhead, quantity) >= 0) {
           order.queueAhead = order.queueAhead.sub(quantity);
+          order.queueTraded = order.queueTraded.add(quantity);
           continue;
         }
         fillable = quantity.sub(order.queueAhead);
@@ -492,6 +581,7 @@ export class MatchingEngine {
     for (const order of at) {
       if (order.done || order.price === null) continue;
       const fillable = print.sub(order.queueAhead).sub(takenAt);
+      order.queueTraded = order.queueTraded.add(Decimal.min(order.queueAhead, print));
       order.queueAhead = Decimal.max(ZERO, order.queueAhead.sub(print));
       if (!isPositive(fillable)) continue;
       const owner = this.owners(order.ownerId);
@@ -517,7 +607,7 @@ export class MatchingEngine {
       // A level never has negative size, so an order at the front of its queue has nothing to shrink.
       if (!order.queueAhead.isZero()) {
         const level = own === null ? this.levelSize(order) : sizeAt(buy ? bids : asks, order, order.price, buy);
-        if (compareDecimals(level, order.queueAhead) < 0) order.queueAhead = level;
+        this.updateQueue(order, level);
       }
       if (own !== null) {
         // The common case, answered from one level: the opposite touch is on the far side of our price.
@@ -536,10 +626,7 @@ export class MatchingEngine {
   private fillCrossedResting(orders: SimOrder[]): void {
     for (const [position, order] of orders.entries()) {
       if (order.done || order.price === null) continue;
-      if (position > 0 && !order.queueAhead.isZero()) {
-        const level = this.levelSize(order);
-        if (compareDecimals(level, order.queueAhead) < 0) order.queueAhead = level;
-      }
+      if (position > 0 && !order.queueAhead.isZero()) this.updateQueue(order, this.levelSize(order));
       const crossing = this.crossingLevels(order);
       if (crossing.length === 0) continue;
       const owner = this.owners(order.ownerId);

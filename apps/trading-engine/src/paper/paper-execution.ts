@@ -114,6 +114,8 @@ export class PaperExecution implements ExecutionPort, VenueListener {
       quantity: request.quantity,
       filled: ZERO,
       queueAhead: ZERO,
+      queueLevel: ZERO,
+      queueTraded: ZERO,
       levelHint: 0,
       active: false,
       done: false,

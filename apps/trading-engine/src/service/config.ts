@@ -63,6 +63,9 @@ const EnvSchema = z
     LEASE_TTL_MS: int(300).default(10_000),
     REDIS_PING_MS: int(50).default(200),
     EVENT_BUFFER_MAX: int(100).default(100_000),
+    EVENT_REPLAY_WINDOW_MS: int(0).default(10_000),
+    EVENT_REPLAY_MAX: int(0).default(20_000),
+    REDIS_PING_FAILURES: int(1).default(2),
     ENCRYPTION_KEY: z.string().regex(KEY_HEX_RE, 'must be 64 hex characters (32 bytes)').optional(),
     // Comma list of retired keys still accepted for decryption during a rotation (same variable as the CMS).
     ENCRYPTION_KEYS_PREVIOUS: z
@@ -126,6 +129,12 @@ export interface EngineConfig {
   leaseTtlMs: number;
   redisPingMs: number;
   eventBufferMax: number;
+  /** Persisted events re-enqueued after a Redis loss: the last this many ms of them (0 = off). */
+  eventReplayWindowMs?: number;
+  /** At most this many events in the replay window. */
+  eventReplayMax?: number;
+  /** Consecutive unanswered pings before fail-closed (a socket close/error closes the gate at once). */
+  redisPingFailures?: number;
   /**
    * Keys that open live bots' encryptedCredentials: ENCRYPTION_KEY (or, outside production, the CMS's demo key when
    * it is unset) first, then ENCRYPTION_KEYS_PREVIOUS. Empty in production without ENCRYPTION_KEY: live starts are
@@ -201,6 +210,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     leaseTtlMs: e.LEASE_TTL_MS,
     redisPingMs: e.REDIS_PING_MS,
     eventBufferMax: e.EVENT_BUFFER_MAX,
+    eventReplayWindowMs: e.EVENT_REPLAY_WINDOW_MS,
+    eventReplayMax: e.EVENT_REPLAY_MAX,
+    redisPingFailures: e.REDIS_PING_FAILURES,
     encryptionKeys: [
       ...(e.ENCRYPTION_KEY !== undefined
         ? [e.ENCRYPTION_KEY.toLowerCase()]
