@@ -4,10 +4,13 @@
  * empty scope sees nothing (empty means no exchange, not all).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, type RunningSimulator } from '@trading/exchange-sim';
 import { login, startTestApp, type TestApp } from './helpers.js';
 
 type Role = 'admin' | 'operator' | 'viewer';
 let t: TestApp;
+// The markets route reads the venues' public REST: a simulator stands in for them.
+let sim: RunningSimulator;
 const tokens: Record<Role | 'nobody', string> = { admin: '', operator: '', viewer: '', nobody: '' };
 let okxBot = '';
 let pmBot = '';
@@ -18,7 +21,8 @@ async function call(method: string, url: string, token: string | null, payload?:
 }
 
 beforeAll(async () => {
-  t = await startTestApp({ logLevel: 'warn' });
+  sim = await startSimulator();
+  t = await startTestApp({ logLevel: 'warn', env: { OKX_REST_URL: sim.url, POLYMARKET_CLOB_URL: `${sim.url}/polymarket` } });
   tokens.admin = (await login(t.app)).token;
   for (const [email, role, allowedExchanges] of [
     ['op@example.com', 'operator', ['okx']],
@@ -39,6 +43,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t.close();
+  await sim.close();
 });
 
 const ALL: Role[] = ['admin', 'operator', 'viewer'];

@@ -96,6 +96,30 @@ describe('OKX simulator trading', () => {
     expect(cashDelta).toBeCloseTo(Number(o.fee), 8);
     expect(after.positions.find((p) => p.instId === 'BTC-USDT-SWAP')?.pos).toBe('1');
   });
+
+  it('reports an order\'s executions on GET trade/fills and fills-history (newest first, by ordId, paged by billId)', async () => {
+    const r = await signed('POST', '/api/v5/trade/order', { instId: 'BTC-USDT-SWAP', tdMode: 'cross', side: 'sell', ordType: 'market', sz: '3', clOrdId: 'fills1' });
+    const ordId = String(r.body.data[0]?.ordId);
+    const order = (await signed('GET', '/api/v5/trade/order?instId=BTC-USDT-SWAP&clOrdId=fills1')).body.data[0] ?? {};
+    const fills = await signed('GET', `/api/v5/trade/fills?ordId=${ordId}`);
+    expect(fills.body.code).toBe('0');
+    const rows = fills.body.data;
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row).toMatchObject({ ordId, clOrdId: 'fills1', instId: 'BTC-USDT-SWAP', side: 'sell', instType: 'SWAP' });
+    // The executions add up to the order's filled size and fee.
+    expect(rows.reduce((sum, row) => sum + Number(row.fillSz), 0)).toBe(Number(order.accFillSz));
+    expect(rows.reduce((sum, row) => sum + Number(row.fee), 0)).toBeCloseTo(Number(order.fee), 8);
+    const billIds = rows.map((row) => Number(row.billId));
+    expect([...billIds].sort((a, b) => b - a)).toEqual(billIds);
+    expect(new Set(rows.map((row) => row.tradeId)).size).toBe(rows.length);
+    // Paging: `after` a billId gives only older executions; limit caps the page.
+    const older = await signed('GET', `/api/v5/trade/fills?limit=1&after=${String(billIds[0])}`);
+    expect(older.body.data).toHaveLength(1);
+    expect(Number(older.body.data[0]?.billId)).toBeLessThan(billIds[0] ?? 0);
+    // fills-history needs instType, as at OKX.
+    expect((await signed('GET', '/api/v5/trade/fills-history?ordId=1')).body.code).toBe('50014');
+    expect((await signed('GET', `/api/v5/trade/fills-history?instType=SWAP&ordId=${ordId}`)).body.data).toHaveLength(rows.length);
+  });
 });
 
 describe('OKX simulator WS', () => {

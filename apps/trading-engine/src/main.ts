@@ -8,7 +8,7 @@ import { EngineService } from './bridge/engine-service.js';
 import type { EngineKernel } from './bridge/engine-kernel.js';
 import { RealKernel } from './bridge/kernel-adapter.js';
 import { createRedis, KeySpace } from './bridge/redis-connection.js';
-import { RedisOrderIdStore } from './bridge/redis-order-id-store.js';
+import { RedisOrderIdStore, polymarketOrderIdsKey } from './bridge/redis-order-id-store.js';
 import { subscribeSignals, type SignalSubscriber } from './bridge/signal-subscriber.js';
 import { StandaloneKernel } from './bridge/standalone-kernel.js';
 import { ConfigError, loadConfig, type EngineConfig } from './service/config.js';
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     const orderIdRedis = createRedis(config, { maxRetriesPerRequest: 1 });
     orderIdRedis.on('error', () => undefined);
     const wired = wireRealKernel({
-      orderIdStore: (botId) => new RedisOrderIdStore(orderIdRedis, keySpace.key(`te:pm-oid:${botId}`)),
+      orderIdStore: (botId) => new RedisOrderIdStore(orderIdRedis, polymarketOrderIdsKey(keySpace, botId)),
       engineId: config.engineId,
       supportedExchanges: config.supportedExchanges,
       endpoints: config.endpoints,

@@ -11,6 +11,9 @@ import type { OkxAccount, OkxExchangeListener, OkxOrder, OkxPosition, OkxPublicT
 
 const ZERO = new Decimal(0);
 /** Owner of the generator's background liquidity (not an account). */
+
+/** Executions kept per account for GET /api/v5/trade/fills (oldest dropped first). */
+const MAX_ACCOUNT_FILLS = 20_000;
 export const BACKGROUND_OWNER = '__background__';
 const DEFAULT_LEVERAGE = 10;
 const CL_ORD_ID = /^[A-Za-z0-9]{1,32}$/;
@@ -76,6 +79,7 @@ export class OkxExchange {
   private readonly listeners: OkxExchangeListener[] = [];
   private nextOrdId = 1;
   private nextTradeId = 1;
+  private nextBillId = 1;
   private nextBgId = 1;
   /** Fault: the next order placement is rejected with this sCode. */
   rejectNext: { sCode: string; sMsg: string } | null = null;
@@ -104,7 +108,7 @@ export class OkxExchange {
   addAccount(key: OkxApiKey, balances: Record<string, string>): OkxAccount {
     const account: OkxAccount = {
       key, cash: new Map(Object.entries(balances).map(([ccy, v]) => [ccy, new Decimal(v)])),
-      positions: new Map(), leverage: new Map(), orders: new Map(), byClOrdId: new Map(),
+      positions: new Map(), leverage: new Map(), orders: new Map(), byClOrdId: new Map(), fills: [],
     };
     this.accounts.set(key.apiKey, account);
     this.keys.set(key.apiKey, key);
@@ -457,6 +461,8 @@ export class OkxExchange {
     order.fee = order.fee.minus(fee);
     order.uTime = ts;
     order.lastFill = { px, sz: qty, tradeId, fee: fee.neg(), feeCcy: order.feeCcy, execType, ts };
+    account.fills.push({ billId: String(this.nextBillId++), order, fill: order.lastFill });
+    if (account.fills.length > MAX_ACCOUNT_FILLS) account.fills.splice(0, account.fills.length - MAX_ACCOUNT_FILLS);
     const filledAll = this.bookQuantity(order).lte(order.accFillSz);
     order.state = filledAll ? 'filled' : 'partially_filled';
     this.refreeze(order);

@@ -13,6 +13,7 @@ import { instrumentToOkx } from './instruments.js';
 import type { OkxAccount } from './types.js';
 import {
   balanceToOkx,
+  fillToOkx,
   fundingToOkx,
   markToOkx,
   orderToOkx,
@@ -324,6 +325,42 @@ async function handlePrivate(
           tag: '',
         },
       ]);
+      return;
+    }
+    case 'GET /api/v5/trade/fills':
+    case 'GET /api/v5/trade/fills-history': {
+      // OKX: newest first, at most `limit` (≤ 100); `after`/`before` page by billId, `begin`/`end` by time (ms).
+      const instType = q.get('instType');
+      if (route.endsWith('fills-history') && !instType) {
+        fail(res, '50014', 'Parameter instType can not be empty.', 400);
+        return;
+      }
+      const instId = q.get('instId');
+      const ordId = q.get('ordId');
+      const num = (name: string): number | null => {
+        const raw = q.get(name);
+        return raw === null || raw === '' || !Number.isFinite(Number(raw)) ? null : Number(raw);
+      };
+      const after = num('after');
+      const before = num('before');
+      const begin = num('begin');
+      const end = num('end');
+      const limit = Math.min(100, Math.max(1, num('limit') ?? 100));
+      const rows: Record<string, string>[] = [];
+      for (let i = account.fills.length - 1; i >= 0 && rows.length < limit; i--) {
+        const record = account.fills[i];
+        if (record === undefined) continue;
+        const billId = Number(record.billId);
+        if (after !== null && billId >= after) continue;
+        if (before !== null && billId <= before) break;
+        if (begin !== null && record.fill.ts < begin) break;
+        if (end !== null && record.fill.ts > end) continue;
+        if (instType && record.order.def.instType !== instType) continue;
+        if (instId && record.order.def.instId !== instId) continue;
+        if (ordId && record.order.ordId !== ordId) continue;
+        rows.push(fillToOkx(record));
+      }
+      ok(res, rows);
       return;
     }
     case 'GET /api/v5/trade/order': {

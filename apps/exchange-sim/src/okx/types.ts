@@ -75,6 +75,15 @@ export interface OkxAccount {
   leverage: Map<string, number>;
   orders: Map<string, OkxOrder>;
   byClOrdId: Map<string, string>;
+  /** The account's executions, oldest first (GET /api/v5/trade/fills, fills-history); the newest 20 000 kept. */
+  fills: OkxFillRecord[];
+}
+
+/** One execution of an account's order, as `trade/fills` reports it. */
+export interface OkxFillRecord {
+  billId: string;
+  order: OkxOrder;
+  fill: OkxFillInfo;
 }
 
 export interface OkxPublicTrade {

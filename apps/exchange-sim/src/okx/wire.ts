@@ -1,7 +1,7 @@
 /** Conversion of the simulator's state to OKX's wire objects (all values strings, "" when not applicable). */
 import { Decimal } from 'decimal.js';
 import type { InstrumentMarket, OkxExchange } from './exchange.js';
-import type { OkxAccount, OkxOrder, OkxPosition } from './types.js';
+import type { OkxAccount, OkxFillRecord, OkxOrder, OkxPosition } from './types.js';
 
 const ZERO = new Decimal(0);
 
@@ -43,6 +43,38 @@ export function orderToOkx(order: OkxOrder): Record<string, string> {
     msg: '',
     cTime: String(order.cTime),
     uTime: String(order.uTime),
+  };
+}
+
+/** One row of GET /api/v5/trade/fills (OKX field names; fee in OKX sign, negative = charged). */
+export function fillToOkx(record: OkxFillRecord): Record<string, string> {
+  const { order, fill } = record;
+  return {
+    instType: order.def.instType,
+    instId: order.def.instId,
+    tradeId: fill.tradeId,
+    ordId: order.ordId,
+    clOrdId: order.clOrdId,
+    billId: record.billId,
+    subType: order.side === 'buy' ? '1' : '2',
+    tag: order.tag,
+    fillPx: fill.px.toFixed(order.def.tickSz.decimalPlaces()),
+    fillSz: fill.sz.toFixed(),
+    fillIdxPx: '',
+    fillPnl: '0',
+    fillPxVol: '',
+    fillPxUsd: '',
+    fillMarkVol: '',
+    fillFwdPx: '',
+    fillMarkPx: '',
+    side: order.side,
+    posSide: order.def.instType === 'SPOT' ? '' : 'net',
+    execType: fill.execType,
+    feeCcy: fill.feeCcy,
+    fee: fill.fee.toFixed(),
+    ts: String(fill.ts),
+    fillTime: String(fill.ts),
+    feeRate: '',
   };
 }
 

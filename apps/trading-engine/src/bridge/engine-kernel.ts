@@ -13,7 +13,13 @@ import type { EventSink } from '../core/bus.js';
  * engine, or the token is stale.
  */
 export interface OrderGate {
+  /** Asked when an order is handed to the venue adapter; counts it as an order out when it passes. */
   canSendOrder(botId: string, fence: number): boolean;
+  /**
+   * The same check again right before the adapter sends (`beforeSend`), without counting the order a second
+   * time. Absent: `canSendOrder` is asked again.
+   */
+  canStillSend?(botId: string, fence: number): boolean;
 }
 
 export interface KernelBot {
@@ -47,10 +53,12 @@ export interface EngineKernel {
   placeOrder(botId: string, order: ManualOrder): Promise<void>;
   cancelOrder(botId: string, clientOrderId: string): Promise<void>;
   /**
-   * The lease is gone (another engine may own the bot): stop trading it at once and drop it without touching the
-   * venue — the new owner reconciles the orders.
+   * The lease is gone (another engine may own the bot): stop trading it at once and drop it. A live bot's open
+   * orders *of this run* are cancelled at the venue first (cancels are always safe; if no engine adopts the bot
+   * its quotes must not keep trading unwatched) unless `cancelLive: false` (tests: a crashed engine cancels
+   * nothing). The new owner reconciles anyway (fence).
    */
-  abandonBot(botId: string, reason: string): Promise<void>;
+  abandonBot(botId: string, reason: string, options?: { cancelLive?: boolean }): Promise<void>;
   /** Fail-closed: cancel live orders (paper orders are frozen) and move every bot to PAUSED with this reason. */
   pauseAllForFailClosed(reason: string): Promise<void>;
   /** After fail-closed: reconcile the bot with its venue by client order id, then resume it. */

@@ -163,21 +163,27 @@ export class EngineService {
       log,
     });
     kernel.setEventSink(this.publisher);
+    const gateOpen = (botId: string, fence: number): boolean => {
+      if (!this.tradingAllowed || !this.health.up) {
+        metrics.ordersBlocked.inc({ reason: FAIL_CLOSED_REASON });
+        return false;
+      }
+      if (!this.leases.canTrade(botId, fence)) {
+        metrics.ordersBlocked.inc({ reason: 'lease' });
+        return false;
+      }
+      return true;
+    };
     kernel.setOrderGate({
       canSendOrder: (botId, fence) => {
-        if (!this.tradingAllowed || !this.health.up) {
-          metrics.ordersBlocked.inc({ reason: FAIL_CLOSED_REASON });
-          return false;
-        }
-        if (!this.leases.canTrade(botId, fence)) {
-          metrics.ordersBlocked.inc({ reason: 'lease' });
-          return false;
-        }
+        if (!gateOpen(botId, fence)) return false;
         metrics.ordersOut.inc({
           exchange: kernel.listBots().find((bot) => bot.botId === botId)?.exchange ?? 'unknown',
         });
         return true;
       },
+      // Right before the send: blocked orders are counted, passing ones were counted when handed over.
+      canStillSend: gateOpen,
     });
   }
 
@@ -358,7 +364,12 @@ export class EngineService {
       return;
     }
     if (this.stopped) return;
-    this.log.warn({ reason }, 'Redis reachable again: re-registering and re-validating leases');
+    // Jobs Redis acknowledged just before it died may be gone (AOF everysec loses up to ~1 s; no persistence loses
+    // the queue): the replay window goes back into the persist lane now — synchronously, before anything is flushed
+    // to the Redis that answers again (re-registering publishes too) — so it keeps its place ahead of the events
+    // buffered during the outage and the queue stays in seq order.
+    const replayed = this.publisher.replayRecent();
+    this.log.warn({ reason, replayed }, 'Redis reachable again: replaying recent events, re-registering and re-validating leases');
     void this.recover();
   }
 
@@ -380,10 +391,6 @@ export class EngineService {
       this.recoveredAt = Date.now();
       this.tradingAllowed = true;
       this.failClosedSince = null;
-      // Jobs Redis acknowledged just before it died may be gone (AOF everysec loses up to ~1 s; no persistence
-      // loses the queue): enqueue the replay window again, ahead of what was buffered during the outage.
-      const replayed = this.publisher.replayRecent();
-      if (replayed > 0) this.log.info({ replayed }, 'replaying recent persisted events after the Redis outage');
       this.publisher.kick();
       const resumable = [...this.pausedByFailClosed].filter((botId) => this.leases.fenceOf(botId) !== null);
       this.pausedByFailClosed = new Set();

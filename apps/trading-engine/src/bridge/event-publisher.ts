@@ -338,6 +338,7 @@ export class EventPublisher implements EventSink {
    * while Redis is down, so a long outage does not empty the window that covers the crash.
    */
   private remember(batch: Pending[]): void {
+    if (this.replayWindowMs === 0 || this.replayMax === 0) return; // replay off
     const now = Date.now();
     for (const pending of batch) {
       if (this.recent.has(pending.event.eventId)) continue; // a replayed event keeps its place

@@ -77,4 +77,64 @@ describe('gatedExecution', () => {
       ['bot-1', 4],
     ]);
   });
+
+  it('checks the gate again right before the adapter sends (beforeSend): a gate closed meanwhile stops the send', async () => {
+    const sent: string[] = [];
+    let open = true;
+    let release: () => void = () => undefined;
+    const waiting = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // An adapter that waits (rate limit, a store write) between taking the order and sending it.
+    const slow: ExecutionPort = {
+      ...recordingPort([]),
+      createOrder: async (request) => {
+        await waiting;
+        request.beforeSend?.();
+        sent.push(request.clientOrderId);
+        return {} as OrderState;
+      },
+    };
+    const port = gatedExecution(slow, { canSendOrder: () => open }, 'bot-1', () => 1);
+    const placing = port.createOrder({
+      clientOrderId: 'late',
+      instrumentId: 'okx:BTC-USDT-SWAP',
+      side: 'BUY',
+      type: 'MARKET',
+      quantity: new Decimal('1'),
+    });
+    open = false; // Redis lost while the adapter waited
+    release();
+    await expect(placing).rejects.toSatisfy((error) => error instanceof OrderRejectedError && error.code === GATE_CLOSED);
+    expect(sent).toEqual([]);
+  });
+
+  it('asks canStillSend at send time when the gate has it (the order is counted once)', async () => {
+    const asked: string[] = [];
+    const slow: ExecutionPort = {
+      ...recordingPort([]),
+      createOrder: (request) => {
+        request.beforeSend?.();
+        return Promise.resolve({} as OrderState);
+      },
+    };
+    const gate = {
+      canSendOrder: () => {
+        asked.push('handover');
+        return true;
+      },
+      canStillSend: () => {
+        asked.push('send');
+        return true;
+      },
+    };
+    await gatedExecution(slow, gate, 'bot-1', () => 1).createOrder({
+      clientOrderId: 'once',
+      instrumentId: 'okx:BTC-USDT-SWAP',
+      side: 'BUY',
+      type: 'MARKET',
+      quantity: new Decimal('1'),
+    });
+    expect(asked).toEqual(['handover', 'send']);
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * The order gate on the execution port: wraps a bot's ExecutionPort so createOrder and amendOrder ask
  * `gate.canSendOrder(botId, fence)` first and refuse (OrderRejectedError code `gate-closed`) without touching the
- * venue when Redis is down, the engine is fail-closed or the lease/fence is not current. Cancels and reads always
+ * venue when Redis is down, the engine is fail-closed or the lease/fence is not current — when the order is handed
+ * over and again immediately before the adapter sends it. Cancels and reads always
  * pass: reducing risk is allowed while closed. Meant for the real kernel's VenueBinding.executionFor.
  */
 import { OrderRejectedError, type ExecutionPort } from '../ports/execution.js';
@@ -15,8 +16,9 @@ export function gatedExecution(
   botId: string,
   fence: () => number,
 ): ExecutionPort {
-  const check = (clientOrderId: string): void => {
-    if (!gate.canSendOrder(botId, fence())) {
+  const check = (clientOrderId: string, atSend = false): void => {
+    const open = atSend && gate.canStillSend ? gate.canStillSend(botId, fence()) : gate.canSendOrder(botId, fence());
+    if (!open) {
       throw new OrderRejectedError(
         GATE_CLOSED,
         'order gate closed: Redis unavailable or bot lease not held',
@@ -25,13 +27,29 @@ export function gatedExecution(
     }
   };
   return {
+    // Checked when the order is handed over and again right before it leaves (`beforeSend`, called by the
+    // adapter after its own waits): under CPU starvation the two can be a second apart.
     createOrder: async (request) => {
       check(request.clientOrderId);
-      return port.createOrder(request);
+      const outer = request.beforeSend;
+      return port.createOrder({
+        ...request,
+        beforeSend: () => {
+          check(request.clientOrderId, true);
+          outer?.();
+        },
+      });
     },
     amendOrder: async (instrumentId, clientOrderId, changes) => {
       check(clientOrderId);
-      return port.amendOrder(instrumentId, clientOrderId, changes);
+      const outer = changes.beforeSend;
+      return port.amendOrder(instrumentId, clientOrderId, {
+        ...changes,
+        beforeSend: () => {
+          check(clientOrderId, true);
+          outer?.();
+        },
+      });
     },
     cancelOrder: (instrumentId, clientOrderId) => port.cancelOrder(instrumentId, clientOrderId),
     cancelAllOrders: (instrumentId) => port.cancelAllOrders(instrumentId),
@@ -42,5 +60,6 @@ export function gatedExecution(
     fetchPositions: (instrumentId) => port.fetchPositions(instrumentId),
     setLeverage: (instrumentId, leverage, marginMode) => port.setLeverage(instrumentId, leverage, marginMode),
     onExecution: (handler) => port.onExecution(handler),
+    ...(port.fetchFills ? { fetchFills: port.fetchFills.bind(port) } : {}),
   };
 }

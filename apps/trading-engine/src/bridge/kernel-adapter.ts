@@ -21,6 +21,7 @@ import { createKernel, type Kernel, type VenueSources } from '../kernel.js';
 import type { PaperVenueConfig } from '../paper/paper-venue.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { InstrumentId } from '../ports/instruments.js';
+import type { ExecutionPort, OrderState } from '../ports/execution.js';
 import { defaultStrategies, type StrategyRegistry } from '../strategies/index.js';
 import { mergeBotConfig } from '../strategies/strategy-kit.js';
 import { toSignalEvent } from '../strategies/signal-event.js';
@@ -43,6 +44,12 @@ export interface RealKernelOptions {
   liveAccounts?: LiveAccounts;
   /** Tick-to-order latency in seconds (the service histogram). */
   observeTickToOrder?: (seconds: number) => void;
+  /**
+   * How far back an adoption reads a live bot's venue fills (ms, default 15 min): the fills of the dead run's
+   * orders made while no engine watched the account, plus any the dead engine could not publish. Older fills were
+   * reported by the run that saw them; re-reporting one is harmless (the CMS ingests fills by fill id).
+   */
+  adoptFillLookbackMs?: number;
 }
 
 const openGate: OrderGate = { canSendOrder: () => true };
@@ -144,7 +151,7 @@ export class RealKernel implements EngineKernel {
 
   async adoptBot(spec: BotSpec, lease: { fence: number; resume: boolean; reason: string }): Promise<void> {
     await this.create(spec, lease.fence);
-    await this.reconcile(spec.botId);
+    await this.reconcile(spec.botId, { recoverFills: true });
     await this.start(spec.botId, lease.reason);
     if (!lease.resume) await this.engine.pauseBot(spec.botId, `${lease.reason} (adopted paused)`);
   }
@@ -236,12 +243,40 @@ export class RealKernel implements EngineKernel {
     await this.engine.cancelBotOrder(botId, clientOrderId);
   }
 
-  async abandonBot(botId: string, reason: string): Promise<void> {
+  async abandonBot(botId: string, reason: string, options: { cancelLive?: boolean } = {}): Promise<void> {
     if (!this.specs.has(botId)) return;
     this.unfreezeAccount(botId);
+    const bot = this.engine.bot(botId);
+    const port = bot.execution.port;
+    const live = !bot.execution.exclusive;
+    const runPrefix = bot.ids.runPrefix;
+    // No intent of the strategy after this point; the venue is told afterwards.
     this.engine.detachBot(botId, reason);
+    if (live && options.cancelLive !== false) await this.cancelRunOrders(botId, port, runPrefix, reason);
     this.forget(botId);
-    return Promise.resolve();
+  }
+
+  /**
+   * Cancels the open orders of one run (client order ids `<bot><run>o…`) at the venue: a lost lease must not leave
+   * quotes trading when no engine adopts the bot, and a newer owner's orders (another run nonce) are not touched.
+   */
+  private async cancelRunOrders(botId: string, port: ExecutionPort, runPrefix: string, reason: string): Promise<void> {
+    const spec = this.specs.get(botId);
+    try {
+      const open = await port.fetchOpenOrders();
+      let cancelled = 0;
+      for (const order of open) {
+        if (!order.clientOrderId.startsWith(runPrefix)) continue;
+        await port.cancelOrder(order.instrumentId, order.clientOrderId).then(
+          () => (cancelled += 1),
+          () => undefined, // already filled or gone: nothing to cancel
+        );
+      }
+      if (spec) this.log(spec, `dropped (${reason}): cancelled ${String(cancelled)} open orders of this run at the venue`);
+    } catch (error) {
+      if (spec)
+        this.log(spec, `dropped (${reason}): could not cancel the open orders at the venue (${error instanceof Error ? error.message : String(error)}); the next owner reconciles them`);
+    }
   }
 
   /**
@@ -314,7 +349,12 @@ export class RealKernel implements EngineKernel {
   private createInEngine(spec: BotSpec, fence: number): void {
     const merged: BotSpec = { ...spec, config: this.mergedConfig(spec.strategy, spec.config, spec.exchangeConfig) };
     const botId = spec.botId;
-    const gate: OrderGate = { canSendOrder: (id, token) => this.gate.canSendOrder(id, token) };
+    // Late-bound: the service sets the gate after the kernel was built.
+    const gate: OrderGate = {
+      canSendOrder: (id, token) => this.gate.canSendOrder(id, token),
+      canStillSend: (id, token) =>
+        this.gate.canStillSend ? this.gate.canStillSend(id, token) : this.gate.canSendOrder(id, token),
+    };
     this.fences.set(botId, fence);
     try {
       this.engine.createBot(merged, {
@@ -363,7 +403,7 @@ export class RealKernel implements EngineKernel {
    * carries this bot's prefix is cancelled (the strategy re-quotes under the new run nonce), and positions are
    * reported in the bot log (the engine reads them at start).
    */
-  private async reconcile(botId: string): Promise<void> {
+  private async reconcile(botId: string, options: { recoverFills?: boolean } = {}): Promise<void> {
     const bot = this.engine.bot(botId);
     const spec = this.need(botId);
     if (bot.execution.exclusive) {
@@ -380,12 +420,34 @@ export class RealKernel implements EngineKernel {
       await bot.execution.port.cancelOrder(order.instrumentId, order.clientOrderId);
       cancelled += 1;
     }
+    // After the cancels (nothing fills any more): the dead run's fills nobody reported.
+    const recovered = options.recoverFills ? await this.recoverFills(botId, prefix) : 0;
     const positions = await bot.execution.port.fetchPositions();
     const held = positions.filter((position) => bot.instrumentIds.includes(position.instrumentId));
     this.log(
       spec,
-      `reconciled by client order id: cancelled ${String(cancelled)} open orders of a previous run, ${String(held.length)} positions held`,
+      `reconciled by client order id: cancelled ${String(cancelled)} open orders of a previous run, ${String(held.length)} positions held` +
+        (options.recoverFills ? `, ${String(recovered)} venue fills of previous runs reported` : ''),
     );
+  }
+
+  /**
+   * Reads the venue fills of the bot's client order ids over the lookback and reports them (`order-filled`, fill id
+   * = venue trade id, so those the dead run did report are dropped by the CMS as duplicates). Each filled order's
+   * venue state goes with its fills.
+   */
+  private async recoverFills(botId: string, prefix: string): Promise<number> {
+    const port = this.engine.bot(botId).execution.port;
+    if (!port.fetchFills) return 0;
+    const since = Date.now() - (this.options.adoptFillLookbackMs ?? 15 * 60_000);
+    const fills = await port.fetchFills({ since, clientOrderIdPrefix: prefix });
+    const orders = new Map<string, OrderState>();
+    for (const fill of fills) {
+      if (orders.has(fill.clientOrderId)) continue;
+      const state = await port.fetchOrderByClientId(fill.instrumentId, fill.clientOrderId).catch(() => null);
+      if (state) orders.set(fill.clientOrderId, state);
+    }
+    return this.engine.reportRecoveredFills(botId, fills, orders);
   }
 
   /** Reduce-only market orders closing the bot's positions. */

@@ -1,7 +1,8 @@
 /**
  * The Polymarket client-order-id ↔ order-hash map of one live bot, in Redis, so that the engine that adopts the bot
  * after a failover knows the dead run's orders by their client order ids (the venue has no client-id field) and its
- * reconciliation by client order id prefix can cancel them. Keys (under the deployment prefix):
+ * reconciliation by client order id prefix can cancel them. Keys (under the deployment prefix; the base is
+ * REDIS_KEYS.polymarketOrderIds from schemas/constants/redis-keys.json):
  *   te:pm-oid:<botId>:cid:<clientOrderId>  the record JSON
  *   te:pm-oid:<botId>:hash:<orderHash>      the client order id
  *   te:pm-oid:<botId>:pending               set of client order ids written before posting and not answered yet
@@ -9,7 +10,14 @@
  * anyway, so no order goes out unrecorded.
  */
 import type { Redis } from 'ioredis';
+import { REDIS_KEYS, formatName } from '@trading/shared-types';
 import type { OrderIdRecord, OrderIdStore } from '../exchanges/polymarket/order-id-store.js';
+import type { KeySpace } from './redis-connection.js';
+
+/** `<prefix>:te:pm-oid:<botId>`: the base key of one bot's store. */
+export function polymarketOrderIdsKey(keys: KeySpace, botId: string): string {
+  return keys.key(formatName(REDIS_KEYS.polymarketOrderIds, { botId }));
+}
 
 const TTL_SECONDS = 7 * 24 * 3600;
 

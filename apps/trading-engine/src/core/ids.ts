@@ -16,6 +16,11 @@ export class ClientOrderIdGenerator {
     this.prefix = `${sanitizeIdPart(botId, 16)}${sanitizeIdPart(String(runNonce), 4)}o`;
   }
 
+  /** What every id of this run starts with (`<bot><run>o`). */
+  get runPrefix(): string {
+    return this.prefix;
+  }
+
   next(): string {
     this.counter += 1;
     return `${this.prefix}${this.counter.toString(36)}`.slice(-32);

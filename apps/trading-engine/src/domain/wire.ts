@@ -139,6 +139,7 @@ export function toWirePnl(figures: LedgerFigures, scope: WireScope, now: number)
     tradeCount: figures.tradeCount,
     // A display percentage, not money: a float is fine on the wire here.
     drawdownPct: Number(figures.drawdownPct.toDecimalPlaces(6).toFixed()),
+    exposure: str(figures.exposure.abs()),
     timestamp: ms(now),
   };
 }

@@ -327,6 +327,46 @@ export class TradingEngine {
   }
 
   /**
+   * Reports venue fills of orders this run does not know — a dead run's orders that filled while no engine watched
+   * the account (adoption) — as `order-filled` events, so the CMS ledger (folded from fills, idempotent by fill id)
+   * matches the venue. `orders` gives the venue's state of each order (the fill's order otherwise). The bot's own
+   * ledger is not touched: it starts from the adoption (the venue positions are logged by the reconciliation).
+   * Fills of orders the tracker knows are skipped (they come through the execution stream). Returns how many were
+   * reported.
+   */
+  reportRecoveredFills(botId: string, fills: readonly FillReport[], orders: ReadonlyMap<string, OrderState>): number {
+    const bot = this.bot(botId);
+    let reported = 0;
+    for (const fill of fills) {
+      if (bot.tracker.get(fill.clientOrderId) !== undefined) continue;
+      const instrument = this.venue(bot, fill.instrumentId).instruments.getInstrument(fill.instrumentId);
+      if (!instrument) continue;
+      const state: OrderState = orders.get(fill.clientOrderId) ?? {
+        clientOrderId: fill.clientOrderId,
+        exchangeOrderId: fill.exchangeOrderId,
+        instrumentId: fill.instrumentId,
+        side: fill.side,
+        type: 'LIMIT',
+        price: fill.price,
+        quantity: fill.quantity,
+        filledQuantity: fill.quantity,
+        averageFillPrice: fill.price,
+        status: 'FILLED',
+        fee: fill.fee,
+        feeCurrency: fill.feeCurrency,
+        createdAt: fill.timestamp,
+        updatedAt: fill.timestamp,
+      };
+      this.emitter.emit('order-filled', this.scope(bot), {
+        fill: toWireFill(fill, this.wire(bot, instrument), ZERO, instrument),
+        order: toWireOrder(state, this.wire(bot, instrument), 'strategy', instrument),
+      });
+      reported += 1;
+    }
+    return reported;
+  }
+
+  /**
    * Places a manual order for a RUNNING or PAUSED bot (source `manual`). The bot's pre-trade risk checks apply, as
    * to its strategy's orders: a violation throws ManualOrderRiskError naming the rule and nothing is sent.
    * `preTradeRisk: false` is for the engine's own reduce-only closing orders (stop with flatten), which must not be

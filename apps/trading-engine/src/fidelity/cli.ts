@@ -1,7 +1,7 @@
 /**
  * `npm run fidelity -w @trading/trading-engine -- [--strategy market-making|grid|all] [--seed 42] [--minutes 60]
  *   [--latency 50] [--prints shared|per-order] [--memory while-shown|next-book] [--churn 3]
- *   [--queue ahead|power|log] [--queue-exponent 2] [--feed books|tick-by-tick] [--live-book public|without-own] [--json]`
+ *   [--queue ahead|power|log] [--queue-exponent 2] [--counts] [--feed books|tick-by-tick] [--live-book public|without-own] [--json]`
  *
  * Paper-vs-live fidelity (docs/paper-trading.md): runs each strategy on the exchange simulator's seeded market
  * twice — live (the simulator's matching engine) and paper (the engine's paper matcher on the simulator's feed) —
@@ -34,6 +34,7 @@ async function main(): Promise<void> {
       churn: { type: 'string' },
       queue: { type: 'string' },
       'queue-exponent': { type: 'string' },
+      counts: { type: 'boolean' },
       json: { type: 'boolean' },
     },
   });
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
   const reports = [];
   for (const strategy of strategies) {
     const started = performance.now();
-    const report = await runFidelity({ strategy, seed, durationMs: Math.round(minutes * 60_000), latencyMs: latency, liveBookView: view, printAllocation: prints, liquidityMemory: memory, feed, ...(churn === undefined ? {} : { churn }), ...(queue === undefined ? {} : { queueModel: queue }), ...(queueExponent === undefined ? {} : { queueExponent }) });
+    const report = await runFidelity({ strategy, seed, durationMs: Math.round(minutes * 60_000), latencyMs: latency, liveBookView: view, printAllocation: prints, liquidityMemory: memory, feed, ...(churn === undefined ? {} : { churn }), ...(queue === undefined ? {} : { queueModel: queue }), ...(queueExponent === undefined ? {} : { queueExponent }), ...(values.counts === true ? { orderCounts: true } : {}) });
     reports.push(report);
     if (values.json !== true) process.stdout.write(`${formatReport(report)}\n(${((performance.now() - started) / 1000).toFixed(1)} s wall)\n\n`);
   }

@@ -36,7 +36,7 @@ describe('fidelity report', () => {
     const paper = await session('paper');
     expect(live.fills.length).toBeGreaterThan(0);
     expect(paper.fills.length).toBeGreaterThan(0);
-    const report = buildReport({ strategy: 'market-making', seed: 42, durationMs: 60_000, latencyMs: 50, liveBookView: 'public', printAllocation: 'shared', liquidityMemory: 'next-book', queueModel: 'ahead', feed: 'books' }, live, paper);
+    const report = buildReport({ strategy: 'market-making', seed: 42, durationMs: 60_000, latencyMs: 50, liveBookView: 'public', printAllocation: 'shared', liquidityMemory: 'next-book', queueModel: 'ahead', orderCounts: false, feed: 'books' }, live, paper);
     for (const [mode, result] of [['live', live], ['paper', paper]] as const) {
       const sums = totals(result);
       const figures = report[mode];
@@ -92,6 +92,18 @@ describe('fidelity report', () => {
       touched.step(now);
       expect(touched.mark().toFixed()).toBe(plain.mark().toFixed());
     }
+  });
+});
+
+describe('order counts in the feed', () => {
+  it('books carry each level\'s background order count only with orderCounts', () => {
+    const counted = new SimMarket({ seed: 42, instId: 'BTC-USDT-SWAP', clock: () => 0, orderCounts: true }).bookEvent(0).book;
+    const plain = new SimMarket({ seed: 42, instId: 'BTC-USDT-SWAP', clock: () => 0 }).bookEvent(0).book;
+    // The generator keeps one background order per level.
+    expect(counted.bids.length).toBeGreaterThan(0);
+    expect(counted.bids.every((level) => level.length === 3 && level[2] === 1)).toBe(true);
+    expect(plain.bids.every((level) => level.length === 2)).toBe(true);
+    expect(plain.bids.map(([price, size]) => `${price.toFixed()}:${size.toFixed()}`)).toEqual(counted.bids.map(([price, size]) => `${price.toFixed()}:${size.toFixed()}`));
   });
 });
 

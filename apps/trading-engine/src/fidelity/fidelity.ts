@@ -14,6 +14,8 @@ export interface FidelityOptions {
   feed?: 'books' | 'tick-by-tick';
   liquidityMemory?: 'next-book' | 'while-shown';
   queueModel?: QueueModel;
+  /** Books carry per-level order counts (as OKX `books` does; the engine's adapter drops them today). */
+  orderCounts?: boolean;
   /** Exponent of queueModel 'power'. */
   queueExponent?: number;
   /** Simulator levels resized (cancel + re-place) per step; default the generator's 3. */
@@ -40,12 +42,13 @@ export async function runFidelity(options: FidelityOptions): Promise<FidelityRep
     ...(options.liquidityMemory === undefined ? {} : { liquidityMemory: options.liquidityMemory }),
     ...(options.queueModel === undefined ? {} : { queueModel: options.queueModel }),
     ...(options.queueExponent === undefined ? {} : { queueExponent: options.queueExponent }),
+    ...(options.orderCounts === undefined ? {} : { orderCounts: options.orderCounts }),
     ...(options.churn === undefined ? {} : { generator: { churn: options.churn } }),
   };
   const live = await runSession({ ...common, mode: 'live' });
   const paper = await runSession({ ...common, mode: 'paper' });
   return buildReport(
-    { strategy: options.strategy, seed: options.seed, durationMs: options.durationMs, latencyMs, liveBookView, printAllocation: options.printAllocation ?? DEFAULT_MATCHING.printAllocation, liquidityMemory: options.liquidityMemory ?? DEFAULT_MATCHING.liquidityMemory, queueModel: queueModelLabel(options.queueModel ?? DEFAULT_MATCHING.queueModel, options.queueExponent ?? DEFAULT_MATCHING.queueExponent), feed: options.feed ?? 'books' },
+    { strategy: options.strategy, seed: options.seed, durationMs: options.durationMs, latencyMs, liveBookView, printAllocation: options.printAllocation ?? DEFAULT_MATCHING.printAllocation, liquidityMemory: options.liquidityMemory ?? DEFAULT_MATCHING.liquidityMemory, queueModel: queueModelLabel(options.queueModel ?? DEFAULT_MATCHING.queueModel, options.queueExponent ?? DEFAULT_MATCHING.queueExponent), orderCounts: options.orderCounts ?? false, feed: options.feed ?? 'books' },
     live,
     paper,
   );

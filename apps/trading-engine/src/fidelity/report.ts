@@ -34,6 +34,8 @@ export interface FidelityReport {
   liquidityMemory: 'next-book' | 'while-shown';
   /** Paper matcher's queue-position model, e.g. 'power k=2'. */
   queueModel: string;
+  /** Whether the books carried per-level order counts. */
+  orderCounts: boolean;
   feed: 'books' | 'tick-by-tick';
   live: ModeFigures;
   paper: ModeFigures;
@@ -68,7 +70,7 @@ function within(value: number | null, target: number, liveZero: boolean, paperZe
 }
 
 export function buildReport(
-  meta: Pick<FidelityReport, 'strategy' | 'seed' | 'durationMs' | 'latencyMs' | 'liveBookView' | 'printAllocation' | 'liquidityMemory' | 'queueModel' | 'feed'>,
+  meta: Pick<FidelityReport, 'strategy' | 'seed' | 'durationMs' | 'latencyMs' | 'liveBookView' | 'printAllocation' | 'liquidityMemory' | 'queueModel' | 'orderCounts' | 'feed'>,
   live: SessionResult,
   paper: SessionResult,
 ): FidelityReport {
@@ -102,7 +104,7 @@ function pct(value: number | null): string {
 export function formatReport(report: FidelityReport): string {
   const minutes = report.durationMs / 60_000;
   const lines = [
-    `${report.strategy} — seed ${String(report.seed)}, ${String(minutes)} min simulated, latency ${String(report.latencyMs)} ms, feed ${report.feed}, paper prints ${report.printAllocation}, liquidity memory ${report.liquidityMemory}, queue ${report.queueModel}, live book view ${report.liveBookView}`,
+    `${report.strategy} — seed ${String(report.seed)}, ${String(minutes)} min simulated, latency ${String(report.latencyMs)} ms, feed ${report.feed}, paper prints ${report.printAllocation}, liquidity memory ${report.liquidityMemory}, queue ${report.queueModel}${report.orderCounts ? ' with order counts' : ''}, live book view ${report.liveBookView}`,
     '',
     '| figure | live | paper | paper vs live |',
     '|---|---:|---:|---:|',

@@ -61,6 +61,8 @@ export interface SessionOptions {
   /** Paper matcher's queue-position model (MatchingConfig.queueModel, queueExponent); default the matcher's default. */
   queueModel?: QueueModel;
   queueExponent?: number;
+  /** Books carry per-level order counts (SimMarketOptions.orderCounts); default false. */
+  orderCounts?: boolean;
   /** Public feed granularity (SimMarketOptions.feed); default 'books'. */
   feed?: 'books' | 'tick-by-tick';
 }
@@ -100,7 +102,7 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
   if (!Number.isInteger(options.seed)) throw new Error('seed: must be an integer');
   if (!(options.durationMs > 0)) throw new Error('durationMs: must be positive');
   const clock = new SimulatedClock(SESSION_START);
-  const market = new SimMarket({ seed: options.seed, instId, clock: () => clock.now(), bookView: options.liveBookView ?? 'public', feed: options.feed ?? 'books', ...(options.generator ? { generator: options.generator } : {}) });
+  const market = new SimMarket({ seed: options.seed, instId, clock: () => clock.now(), bookView: options.liveBookView ?? 'public', feed: options.feed ?? 'books', orderCounts: options.orderCounts ?? false, ...(options.generator ? { generator: options.generator } : {}) });
   const instrument = market.instrument;
   const id: InstrumentId = instrument.id;
   const currency = instrument.settleCurrency;

@@ -28,6 +28,11 @@ export interface SimMarketOptions {
    * the trades that order printed. Default 'books'.
    */
   feed?: 'books' | 'tick-by-tick';
+  /**
+   * Carry each level's order count (OKX `books` levels have it; the engine's OKX adapter does not keep it yet).
+   * Default false: the book as the adapter delivers it.
+   */
+  orderCounts?: boolean;
 }
 
 type FeedEvent = TradeEvent | BookEvent;
@@ -163,20 +168,25 @@ export class SimMarket {
     this.dirty = false;
     const book = this.exchange.market(this.options.instId)?.book;
     const own = new Map<string, Decimal>();
+    const ownCount = new Map<string, number>();
     if (book && this.options.bookView === 'without-own') {
       for (const order of book.orders()) {
         if (order.owner === BACKGROUND_OWNER) continue;
         const key = `${order.side}:${order.price.toFixed()}`;
         own.set(key, (own.get(key) ?? ZERO).plus(order.remaining));
+        ownCount.set(key, (ownCount.get(key) ?? 0) + 1);
       }
     }
     const toLevels = (side: 'buy' | 'sell'): BookLevel[] => {
       if (!book) return [];
       const levels: BookLevel[] = [];
-      for (const [price, size] of book.depth(side)) {
-        const mine = own.size === 0 ? undefined : own.get(`${side}:${price.toFixed()}`);
+      // With the order count per level, as OKX `books` levels carry it.
+      for (const [price, size, count] of book.depth(side)) {
+        const key = `${side}:${price.toFixed()}`;
+        const mine = own.size === 0 ? undefined : own.get(key);
         const shown = mine === undefined ? size : size.minus(mine);
-        if (shown.gt(0)) levels.push([price, shown]);
+        if (!shown.gt(0)) continue;
+        levels.push(this.options.orderCounts === true ? [price, shown, count - (ownCount.get(key) ?? 0)] : [price, shown]);
       }
       return levels;
     };

@@ -9,7 +9,8 @@
  * - A resting order joins the back of the queue at its price: `queueAhead` = the size shown at that level when it
  *   arrived. Trades at its price first eat the queue ahead, the excess fills the order (maker, at its price). A
  *   trade through its price (better for the aggressor's counterparty) fills it up to the trade size. A book update
- *   that shrinks its level shrinks the queue ahead (cancellations ahead of us). A book that crosses its price
+ *   that shrinks its level shrinks the queue ahead: by default all cancellations are assumed ahead of us; the
+ *   probabilistic queueModel spreads them over the queue (and reads order counts). A book that crosses its price
  *   fills it as maker at its price, up to the crossing size.
  * - Polymarket YES/NO complement: an order on one token also sees the other token's book and trades mirrored
  *   (price 1 − p, opposite side), so a BUY YES at p can match a BUY NO at 1 − p.
@@ -35,6 +36,8 @@ export interface SimOrder {
   queueLevel: Decimal;
   /** Trade quantity printed at its price since then that came off the displayed queue ahead of it. */
   queueTraded: Decimal;
+  /** Order count of its level at that book, when the feed carries counts (BookLevel's third element). */
+  queueOrders: number | undefined;
   /** Index of its price level in the last book it was looked up in: usually still there on the next update. */
   levelHint: number;
   /** True once it reached the venue (after latency). */
@@ -82,6 +85,9 @@ export interface MatchingConfig {
    * - 'power': spread over the queue in proportion to f(x) = x^k of the size ahead and behind (k =
    *   `queueExponent`, default 2) — hftbacktest's ProbQueueModel with its power function;
    * - 'log': the same with f(x) = ln(1 + x).
+   * 'power' and 'log' also read per-level order counts when the book carries them: a level that kept its order
+   * count but grew without a trade had one of its n orders re-entered larger (an amend up or a cancel-and-replace;
+   * both lose priority), which moves the order forward by ahead/n in expectation.
    */
   queueModel?: QueueModel;
   /** Exponent k of queueModel 'power'; default 2. */
@@ -155,7 +161,7 @@ export class MatchingEngine {
     if (exponent !== undefined && !(Number.isFinite(exponent) && exponent > 0))
       throw new Error(`queueExponent: expected a positive number, got ${String(exponent)}`);
     if (config.queueModel !== undefined && !['ahead', 'power', 'log'].includes(config.queueModel))
-      throw new Error(`queueModel: expected ahead, power or log, got "${String(config.queueModel)}"`);
+      throw new Error(`queueModel: expected ahead, power or log, got "${config.queueModel}"`);
     this.queueExponent = new Decimal(exponent ?? DEFAULT_MATCHING.queueExponent);
     this.printAllocation = config.printAllocation ?? DEFAULT_MATCHING.printAllocation;
     this.liquidityMemory = config.liquidityMemory ?? DEFAULT_MATCHING.liquidityMemory;
@@ -456,6 +462,16 @@ export class MatchingEngine {
     order.queueAhead = level;
     order.queueLevel = level;
     order.queueTraded = ZERO;
+    // Only the probabilistic models read counts: the default keeps its one lookup per arrival.
+    order.queueOrders = this.queueModel === 'ahead' ? undefined : this.levelOrders(order);
+  }
+
+  /** The order count of the order's level, when the book carries counts (never for merged Polymarket levels). */
+  private levelOrders(order: SimOrder): number | undefined {
+    if (order.price === null || complementId(order.instrument) !== null) return undefined;
+    const buy = order.request.side === 'BUY';
+    const level = levelAt(this.books(order.instrument.id)?.[buy ? 'bids' : 'asks'] ?? NO_LEVELS, order, order.price, buy);
+    return level?.length === 3 ? level[2] : undefined;
   }
 
   /**
@@ -473,10 +489,24 @@ export class MatchingEngine {
     }
     const previous = order.queueLevel;
     const traded = order.queueTraded;
+    const previousOrders = order.queueOrders;
+    const orders = this.levelOrders(order);
     order.queueLevel = level;
     order.queueTraded = ZERO;
+    order.queueOrders = orders;
     const ahead = order.queueAhead;
     const cancelled = previous.sub(traded).sub(level);
+    if (
+      orders !== undefined &&
+      orders > 0 &&
+      orders === previousOrders &&
+      traded.isZero() &&
+      compareDecimals(level, previous) > 0
+    ) {
+      // Same orders, more size, no trade: one of the n was re-entered larger at the back of the queue.
+      this.setQueueEstimate(order, ahead.sub(ahead.div(orders)), level);
+      return;
+    }
     if (!isPositive(cancelled) || ahead.isZero()) {
       if (compareDecimals(level, ahead) < 0) order.queueAhead = level;
       return;
@@ -487,10 +517,15 @@ export class MatchingEngine {
     const total = weightAhead.add(weightBehind);
     const cancelledAhead = total.isZero() ? cancelled : cancelled.mul(weightAhead).div(total);
     const beyondBehind = Decimal.max(ZERO, cancelled.sub(cancelledAhead).sub(behind));
-    let estimate = Decimal.max(ZERO, ahead.sub(cancelledAhead).sub(beyondBehind));
+    this.setQueueEstimate(order, ahead.sub(cancelledAhead).sub(beyondBehind), level);
+  }
+
+  /** An estimated queue ahead, rounded up to a lot (fills stay whole lots; never optimistic), within [0, level]. */
+  private setQueueEstimate(order: SimOrder, estimate: Decimal, level: Decimal): void {
+    let rounded = Decimal.max(ZERO, estimate);
     const lot = order.instrument.lotSize;
-    if (isPositive(lot)) estimate = estimate.div(lot).toDecimalPlaces(0, Decimal.ROUND_UP).mul(lot);
-    order.queueAhead = Decimal.min(estimate, level, ahead);
+    if (isPositive(lot)) rounded = rounded.div(lot).toDecimalPlaces(0, Decimal.ROUND_UP).mul(lot);
+    order.queueAhead = Decimal.min(rounded, level, order.queueAhead);
   }
 
   private queueWeight(size: Decimal, model: 'power' | 'log'): Decimal {
@@ -659,17 +694,22 @@ function displayedAt(book: OrderBookView, key: string): Decimal {
  * once past the price.
  */
 function sizeAt(levels: readonly BookLevel[], order: SimOrder, limit: Decimal, bids: boolean): Decimal {
+  return levelAt(levels, order, limit, bids)?.[1] ?? ZERO;
+}
+
+/** The level at the order's price `limit` (see sizeAt), undefined if none. */
+function levelAt(levels: readonly BookLevel[], order: SimOrder, limit: Decimal, bids: boolean): BookLevel | undefined {
   const hinted = levels[order.levelHint];
-  if (hinted !== undefined && compareDecimals(hinted[0], limit) === 0) return hinted[1];
+  if (hinted !== undefined && compareDecimals(hinted[0], limit) === 0) return hinted;
   for (let index = 0; index < levels.length; index += 1) {
     const level = levels[index];
     if (level === undefined) break;
     const diff = compareDecimals(level[0], limit);
     if (diff === 0) {
       order.levelHint = index;
-      return level[1];
+      return level;
     }
-    if (bids ? diff < 0 : diff > 0) return ZERO;
+    if (bids ? diff < 0 : diff > 0) return undefined;
   }
-  return ZERO;
+  return undefined;
 }

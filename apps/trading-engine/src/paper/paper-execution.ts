@@ -116,6 +116,7 @@ export class PaperExecution implements ExecutionPort, VenueListener {
       queueAhead: ZERO,
       queueLevel: ZERO,
       queueTraded: ZERO,
+      queueOrders: undefined,
       levelHint: 0,
       active: false,
       done: false,

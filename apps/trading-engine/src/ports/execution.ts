@@ -20,6 +20,12 @@ export interface OrderRequest {
   reduceOnly?: boolean;
   marginMode?: MarginMode;
   outcome?: Outcome;
+  /**
+   * Called synchronously right before the request leaves for the venue (after rate-limit waits and any other
+   * await of the adapter), for every attempt; throwing aborts the send. The order gate uses it so that nothing
+   * leaves after the gate closed, however long the adapter took to get there.
+   */
+  beforeSend?: () => void;
 }
 
 export interface OrderState {
@@ -118,7 +124,7 @@ export interface ExecutionPort {
   amendOrder(
     instrumentId: InstrumentId,
     clientOrderId: string,
-    changes: { price?: Decimal; quantity?: Decimal },
+    changes: { price?: Decimal; quantity?: Decimal; beforeSend?: () => void },
   ): Promise<OrderState>;
   cancelOrder(instrumentId: InstrumentId, clientOrderId: string): Promise<OrderState>;
   /** Cancels every open order (of one instrument, or all); resolves with what was cancelled. */
@@ -128,6 +134,11 @@ export interface ExecutionPort {
   fetchBalances(): Promise<BalanceState[]>;
   fetchPositions(instrumentId?: InstrumentId): Promise<PositionState[]>;
   setLeverage(instrumentId: InstrumentId, leverage: number, marginMode: MarginMode): Promise<void>;
+  /**
+   * Live venues: the account's executions since `since` (ms), oldest first, optionally only of client order ids
+   * starting with a prefix (a bot's). An adopting engine reports those of the dead run (fill id = venue trade id).
+   */
+  fetchFills?(options: { since: number; clientOrderIdPrefix?: string }): Promise<FillReport[]>;
   /** Private stream: order updates, fills, balances, positions. Returns an unsubscribe function. */
   onExecution(handler: (event: ExecutionEvent) => void): () => void;
 }

@@ -6,8 +6,11 @@ import type { Decimal } from 'decimal.js';
 import type { OrderSide } from '@trading/shared-types';
 import type { InstrumentId } from './instruments.js';
 
-/** [price, size]; bids best (highest) first, asks best (lowest) first. */
-export type BookLevel = readonly [price: Decimal, size: Decimal];
+/**
+ * [price, size] or [price, size, orders]: `orders` = how many orders make up the level, when the feed says (OKX
+ * `books` levels carry it). Bids best (highest) first, asks best (lowest) first.
+ */
+export type BookLevel = readonly [price: Decimal, size: Decimal] | readonly [price: Decimal, size: Decimal, orders: number];
 
 export interface OrderBookView {
   instrumentId: InstrumentId;

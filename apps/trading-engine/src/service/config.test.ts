@@ -22,6 +22,9 @@ describe('loadConfig', () => {
       supportedExchanges: ['okx', 'polymarket'],
       autoResumeAfterRedis: false,
       logLevel: 'info',
+      eventReplayWindowMs: 10_000,
+      eventReplayMax: 20_000,
+      redisPingFailures: 2,
     });
     expect(config.endpoints.okxRestUrl).toBe('http://127.0.0.1:8100');
   });
@@ -34,6 +37,8 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'loud',
       OKX_WS_PUBLIC_URL: 'http://x',
       ENCRYPTION_KEY: 'abc',
+      EVENT_REPLAY_WINDOW_MS: '-5',
+      REDIS_PING_FAILURES: '0',
     });
     for (const name of [
       'ENGINE_ID',
@@ -42,6 +47,8 @@ describe('loadConfig', () => {
       'LOG_LEVEL',
       'OKX_WS_PUBLIC_URL',
       'ENCRYPTION_KEY',
+      'EVENT_REPLAY_WINDOW_MS',
+      'REDIS_PING_FAILURES',
     ]) {
       expect(
         found.some((problem) => problem.startsWith(name)),

@@ -176,6 +176,8 @@ describe('bot lifecycle in the engine', () => {
       role: 'taker',
       fee: '0.001001',
     });
+    // The PnL snapshot carries the open notional maxExposure limits: 2 contracts × 0.01 BTC at the mark (mid 100).
+    expect(rig.sink.ofType('pnl-updated').at(-1)?.payload.pnl.exposure).toBe('2');
     expectSchemaValid(rig.sink.events);
   });
 

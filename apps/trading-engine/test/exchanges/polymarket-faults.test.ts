@@ -10,6 +10,7 @@ import type { PolymarketAdapter } from '../../src/exchanges/polymarket/adapter.j
 import type { ExecutionEvent, ExecutionPort } from '../../src/ports/execution.js';
 import type { BookEvent, MarketEvent } from '../../src/ports/market-data.js';
 import type { InstrumentId } from '../../src/ports/instruments.js';
+import { InMemoryOrderIdStore } from '../../src/exchanges/polymarket/order-id-store.js';
 import { ADDRESS_A, KEY_A, KEY_B, adapterFor, admin, startPolymarketSim, waitFor, type CapturedLog, captureLog } from './polymarket-helpers.js';
 
 const d = (v: string | number) => new Decimal(v);
@@ -153,6 +154,31 @@ describe('Polymarket adapter under faults', () => {
     await waitFor(() => log.lines.some((l) => l.msg.includes('FAILED')), 3000, 'FAILED logged');
     const after = (await exA.fetchBalances())[0]?.total ?? d(0);
     expect(after.toString()).toBe(before.toString());
+  });
+
+  it('fetchFills: an adopting adapter finds the fills a dead run’s order got, by client order id (order map in the store)', async () => {
+    const store = new InMemoryOrderIdStore();
+    const since = Date.now() - 1000;
+    const dead = adapterFor(sim, KEY_A, { orderIdStore: store });
+    await dead.connect();
+    await dead.execution?.createOrder({ clientOrderId: 'adoptme1', instrumentId: quietYes, side: 'BUY', type: 'LIMIT', price: d('0.62'), quantity: d(10) });
+    await dead.close(); // the run dies with its bid resting
+    // While nobody watches A, B buys NO at 0.38 (the complement of the YES bid at 0.62): A's bid fills.
+    await exB.createOrder({ clientOrderId: 'adoptb1', instrumentId: quietNo, side: 'BUY', type: 'LIMIT', price: d('0.38'), quantity: d(10) });
+    const adopter = adapterFor(sim, KEY_A, { orderIdStore: store });
+    await adopter.connect();
+    try {
+      const fills = await waitFor(async () => {
+        const found = (await adopter.execution?.fetchFills({ since, clientOrderIdPrefix: 'adoptme' })) ?? [];
+        return found.length > 0 ? found : undefined;
+      }, 5000, 'the dead run’s fill');
+      expect(fills.map((f) => [f.clientOrderId, f.side, f.quantity.toString(), f.price.toString()])).toEqual([['adoptme1', 'BUY', '10', '0.62']]);
+      expect(fills[0]?.instrumentId).toBe(quietYes);
+      // Another prefix finds nothing of it.
+      expect(await adopter.execution?.fetchFills({ since, clientOrderIdPrefix: 'other' })).toEqual([]);
+    } finally {
+      await adopter.close();
+    }
   });
 
   it('resolution: market_resolved reaches watchers and winning shares pay 1', async () => {

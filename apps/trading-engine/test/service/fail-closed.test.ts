@@ -119,5 +119,13 @@ describe('fail-closed on Redis loss', () => {
     ]);
     const seqs = persisted.filter((event) => event.engineId === 'fc-stay').map((event) => event.seq ?? 0);
     expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+    // Redis came back empty, yet the events persisted before the kill are queued again (replay window): the bots'
+    // starts, from the engine's first seq on.
+    const started = persisted.filter(
+      (event) =>
+        event.type === 'bot-state-changed' && event.engineId === 'fc-stay' && event.payload.to === 'RUNNING',
+    );
+    expect(started.map((event) => event.botId).sort()).toEqual(['s1', 's2']);
+    expect(seqs[0]).toBe(1_000_000_000);
   });
 });

@@ -15,7 +15,7 @@ import { encryptCredentials, keyId } from '@trading/credentials';
 import { startSimulator, type RunningSimulator } from '@trading/exchange-sim';
 import type { BotSpec, EngineEvent } from '@trading/shared-types';
 import { EngineService } from '../../src/bridge/engine-service.js';
-import { RedisOrderIdStore } from '../../src/bridge/redis-order-id-store.js';
+import { RedisOrderIdStore, polymarketOrderIdsKey } from '../../src/bridge/redis-order-id-store.js';
 import { KeySpace } from '../../src/bridge/redis-connection.js';
 import { startHttpServer } from '../../src/service/http-server.js';
 import { createMetrics, type EngineMetrics } from '../../src/service/metrics.js';
@@ -68,7 +68,7 @@ function okxSpec(botId: string, mode: 'live' | 'paper', encryptedCredentials: st
   };
 }
 
-const orderIdStore = (botId: string) => new RedisOrderIdStore(redis, keys.key(`te:pm-oid:${botId}`));
+const orderIdStore = (botId: string) => new RedisOrderIdStore(redis, polymarketOrderIdsKey(keys, botId));
 
 function pmSpec(botId: string): BotSpec {
   return {
@@ -265,9 +265,17 @@ describe('live bots on the real kernel', () => {
       },
     } as never);
     expect(await ack(ok)).toMatchObject({ accepted: true });
-    await waitFor('manual fill', () =>
+    const filled = await waitFor('manual fill', () =>
       of('order-filled', 'okx-live').find((event) => event.payload.fill.clientOrderId === 'manualok'),
     );
+    // The order push and the fill report the same execution: counted once (was "2").
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const fills = of('order-filled', 'okx-live').filter((event) => event.payload.fill.clientOrderId === 'manualok');
+    const total = fills.reduce((sum, event) => sum + Number(event.payload.fill.quantity), 0);
+    expect(total).toBe(1);
+    expect(filled.payload.order.filledQuantity).toBe(String(total));
+    for (const event of of('order-updated', 'okx-live'))
+      if (event.payload.order.orderId === 'manualok') expect(Number(event.payload.order.filledQuantity)).toBeLessThanOrEqual(1);
   }, 30_000);
 
   it('trades a live Polymarket bot (private key, derived API creds) at the simulator', async () => {
@@ -332,15 +340,27 @@ describe('live bots on the real kernel', () => {
     expect(Number(sum?.split(' ')[1])).toBeGreaterThan(0);
   }, 30_000);
 
-  it('adopts a live bot: the dead run’s orders are cancelled at the venue by client order id', async () => {
-    // The owner loses the bot without cancelling (as when its lease moved away): its quotes stay at the venue.
+  it('adopts a live bot: the dead run’s orders are cancelled and its unreported venue fills reported', async () => {
+    // The owner dies without cancelling (a crashed engine): its quotes stay at the venue.
     const spec = okxSpec('okx-live', 'live', okxBlob(KEY_OLD));
     const before = simOpenOrders().filter((order) => order.clOrdId?.startsWith('okxlive'));
     expect(before.length).toBeGreaterThan(0);
-    await wired.kernel.abandonBot('okx-live', 'lease lost (test)');
+    await wired.kernel.abandonBot('okx-live', 'engine crashed (test)', { cancelLive: false });
     expect(simOpenOrders().filter((order) => order.clOrdId?.startsWith('okxlive')).length).toBe(
       before.length,
     );
+    // While no engine watches the account, a taker sweeps the book through the dead run's bid.
+    sim.okx.addLiquidity('BTC-USDT-SWAP', 'sell', undefined, '20000');
+    const swept = await waitFor('a dead-run quote filled at the venue', () => {
+      const open = new Set(simOpenOrders().map((order) => order.clOrdId));
+      const gone = before.filter((order) => !open.has(order.clOrdId) && order.side === 'buy');
+      return gone.length > 0 ? gone : undefined;
+    });
+    const filledAtVenue = sim.okx.account(sim.okx.defaultKey.apiKey).orders.filter(
+      (order) => swept.some((old) => old.clOrdId === order.clOrdId) && Number(order.accFillSz ?? '0') > 0,
+    );
+    expect(filledAtVenue.length).toBeGreaterThan(0);
+    const reportedBefore = new Set(of('order-filled', 'okx-live').map((event) => event.payload.fill.fillId));
 
     const adopter = wireRealKernel({
       engineId: 'eng-adopter',
@@ -350,15 +370,25 @@ describe('live bots on the real kernel', () => {
       metrics: createMetrics(false),
     });
     const logs: string[] = [];
+    const recovered: Extract<EngineEvent, { type: 'order-filled' }>[] = [];
     adopter.kernel.setEventSink({
       publish: (event) => {
         if (event.type === 'bot-log') logs.push(event.payload.message);
+        if (event.type === 'order-filled') recovered.push(event);
       },
     });
     try {
       await adopter.venues.connect();
       await adopter.kernel.adoptBot(spec, { fence: 99, resume: false, reason: 'adopted (test)' });
-      expect(logs.some((line) => line.includes(`cancelled ${String(before.length)} open orders`))).toBe(true);
+      expect(logs.some((line) => line.includes(`cancelled ${String(before.length - swept.length)} open orders`))).toBe(true);
+      // Every execution of the swept orders is reported once, under the venue's trade id, with the venue's order.
+      for (const order of filledAtVenue) {
+        const fills = recovered.filter((event) => event.payload.fill.clientOrderId === order.clOrdId);
+        expect(fills.reduce((sum, event) => sum + Number(event.payload.fill.quantity), 0)).toBe(Number(order.accFillSz));
+        expect(new Set(fills.map((event) => event.payload.fill.fillId)).size).toBe(fills.length);
+        expect(fills.every((event) => !reportedBefore.has(event.payload.fill.fillId))).toBe(true);
+        expect(fills[0]?.payload.order).toMatchObject({ orderId: order.clOrdId, status: 'FILLED' });
+      }
       await waitFor('the dead run’s orders cancelled at the simulator', () =>
         simOpenOrders().every((order) => !before.some((old) => old.clOrdId === order.clOrdId)),
       );
@@ -367,6 +397,19 @@ describe('live bots on the real kernel', () => {
       await adopter.kernel.close();
       await adopter.venues.close();
     }
+  }, 40_000);
+
+  it('a lost lease cancels the live bot’s open orders of its run at the venue before dropping it', async () => {
+    const spec = okxSpec('okx-lease', 'live', okxBlob(KEY_OLD));
+    expect(await ack(await sender.startBot(ENGINE, spec))).toMatchObject({ accepted: true });
+    const mine = () => simOpenOrders().filter((order) => order.clOrdId?.startsWith('okxlease'));
+    await waitFor('quotes of the bot at the simulator', () => (mine().length >= 2 ? true : undefined), 20_000);
+    await wired.kernel.abandonBot('okx-lease', 'bot lease lost (test)');
+    expect(wired.kernel.listBots().some((bot) => bot.botId === 'okx-lease')).toBe(false);
+    expect(mine()).toEqual([]);
+    await waitFor('the cancel logged', () =>
+      of('bot-log', 'okx-lease').find((event) => /^dropped \(bot lease lost \(test\)\): cancelled [1-9]\d* open orders of this run/.test(event.payload.message)),
+    );
   }, 40_000);
 
   it('adopts a live Polymarket bot: its order map is in Redis, so the dead run’s orders are cancelled', async () => {
@@ -380,7 +423,7 @@ describe('live bots on the real kernel', () => {
       },
       20_000,
     );
-    await wired.kernel.abandonBot('pm-adopt', 'lease lost (test)');
+    await wired.kernel.abandonBot('pm-adopt', 'engine crashed (test)', { cancelLive: false });
     expect(pmOpenAtVenue().length).toBe(before.length);
 
     const adopter = wireRealKernel({

@@ -104,5 +104,6 @@ export const REDIS_KEYS = {
   "botAssignment": "te:assign:bot:{botId}",
   "commandSeen": "te:command-seen:{engineId}:{commandId}",
   "engineSeq": "te:seq:{engineId}",
-  "engineRecentStarts": "te:recent-starts:{engineId}"
+  "engineRecentStarts": "te:recent-starts:{engineId}",
+  "polymarketOrderIds": "te:pm-oid:{botId}"
 } as const;

@@ -1821,6 +1821,10 @@ export const SCHEMAS = {
       "engineRecentStarts": {
         "const": "te:recent-starts:{engineId}",
         "description": "Zset botId -> ms of the starts the CMS sent an engine; those newer than its last heartbeat count as load it has not reported yet."
+      },
+      "polymarketOrderIds": {
+        "const": "te:pm-oid:{botId}",
+        "description": "Key prefix of a live Polymarket bot's client-order-id <-> order-hash records (<prefix>:cid:<clientOrderId>, :hash:<orderHash>, :pending; 7 days), read by an adopting engine."
       }
     },
     "required": [
@@ -1831,7 +1835,8 @@ export const SCHEMAS = {
       "botAssignment",
       "commandSeen",
       "engineSeq",
-      "engineRecentStarts"
+      "engineRecentStarts",
+      "polymarketOrderIds"
     ]
   },
   "BacktestDataset": {
@@ -2918,6 +2923,10 @@ export const SCHEMAS = {
       "drawdownPct": {
         "type": "number",
         "minimum": 0
+      },
+      "exposure": {
+        "$ref": "non-negative-decimal.json",
+        "description": "Open notional of the bot's positions at mark, in the settle currency: what maxExposure limits."
       },
       "timestamp": {
         "$ref": "timestamp-ms.json"

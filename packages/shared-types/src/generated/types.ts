@@ -691,6 +691,10 @@ export interface RedisKeys {
    * Zset botId -> ms of the starts the CMS sent an engine; those newer than its last heartbeat count as load it has not reported yet.
    */
   engineRecentStarts: "te:recent-starts:{engineId}";
+  /**
+   * Key prefix of a live Polymarket bot's client-order-id <-> order-hash records (<prefix>:cid:<clientOrderId>, :hash:<orderHash>, :pending; 7 days), read by an adopting engine.
+   */
+  polymarketOrderIds: "te:pm-oid:{botId}";
 }
 /**
  * A committed recorded data set a backtest can run on (apps/trading-engine/data/), with the spec it was committed with.
@@ -968,6 +972,7 @@ export interface PnlSnapshot {
   volume?: NonNegativeDecimal;
   tradeCount?: number;
   drawdownPct?: number;
+  exposure?: NonNegativeDecimal;
   timestamp: TimestampMs;
 }
 /**

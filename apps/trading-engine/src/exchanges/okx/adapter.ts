@@ -57,6 +57,7 @@ export class OkxAdapter implements ExchangeAdapter {
   }
 
   async close(): Promise<void> {
+    this.execution?.stop();
     this.stream.close();
     this.setStatus('disconnected', 'closed');
     await Promise.resolve();

@@ -30,6 +30,7 @@ export const OKX_RATE_LIMITS: Readonly<Record<string, { limit: number; windowMs:
   'trade/amend-order': { limit: 60, windowMs: 2000 },
   'trade/order:get': { limit: 60, windowMs: 2000 },
   'trade/orders-pending': { limit: 60, windowMs: 2000 },
+  'trade/fills': { limit: 60, windowMs: 2000 },
   'account/balance': { limit: 10, windowMs: 2000 },
   'account/positions': { limit: 10, windowMs: 2000 },
   'account/set-leverage': { limit: 20, windowMs: 2000 },

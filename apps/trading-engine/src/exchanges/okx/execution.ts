@@ -3,6 +3,12 @@
  * channels. Every order carries a clOrdId; a placement that got no answer is reconciled by clOrdId before any
  * retry, and a retry reuses the clOrdId (OKX refuses a duplicate with 51016, which we also reconcile), so a
  * retry can never double an order. Order states only move forwards.
+ *
+ * Fills: normally each arrives on the `orders` push that reports it. When the adapter learns that an order filled
+ * from its *state* instead — the late answer of a timed-out placement, a REST lookup, the resync after a private
+ * WebSocket drop — the pushes of those executions are lost, so it reads the order's executions from
+ * GET /api/v5/trade/fills and emits the ones not reported yet (fill id = OKX tradeId, so a fill that does arrive
+ * on the push as well is dropped as a duplicate, here and in the engine).
  */
 import type { Logger } from 'pino';
 import { canAdvanceOrderStatus, isTerminalOrderStatus, type MarginMode, type OrderType } from '@trading/shared-types';
@@ -13,6 +19,7 @@ import {
   type BalanceState,
   type ExecutionEvent,
   type ExecutionPort,
+  type FillReport,
   type OrderRequest,
   type OrderState,
   type PositionState,
@@ -21,17 +28,34 @@ import type { InstrumentId } from '../../ports/instruments.js';
 import type { Decimal } from 'decimal.js';
 import { OKX_CODES } from './constants.js';
 import type { OkxInstruments } from './instruments.js';
-import { instIdOf, parseBalances, parseOrder, parsePosition } from './parse.js';
+import { instIdOf, parseBalances, parseFillRow, parseOrder, parsePosition } from './parse.js';
 import { OkxRequestError, type OkxRest } from './rest.js';
 import type { OkxStream } from './ws.js';
 
 const CL_ORD_ID = /^[A-Za-z0-9]{1,32}$/;
 const ORD_TYPES: Record<OrderType, OkxOrderRequest['ordType']> = { LIMIT: 'limit', MARKET: 'market', POST_ONLY: 'post_only', IOC: 'ioc', FOK: 'fok' };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Executions per trade/fills page (OKX's maximum). */
+const FILLS_PAGE = 100;
+/** Most pages read for one recovery (10 000 executions). */
+const MAX_FILL_PAGES = 100;
+
+export interface OkxExecutionOptions {
+  /**
+   * How long to wait for the push of an execution the order state already shows before reading it over REST
+   * (the push normally trails a REST answer by a few ms). Default 300 ms.
+   */
+  fillRecoveryDelayMs?: number;
+}
 
 export class OkxExecution implements ExecutionPort {
   private readonly orders = new Map<string, OrderState>();
   private readonly seenFills = new Set<string>();
+  /** Σ quantity of the fills emitted per clOrdId (compared with the order's accFillSz). */
+  private readonly reportedFilled = new Map<string, Decimal>();
+  /** Orders whose missing fills are being read (value: read once more when done). */
+  private readonly recovering = new Map<string, boolean>();
+  private closed = false;
   private readonly handlers = new Set<(event: ExecutionEvent) => void>();
   private started = false;
 
@@ -40,7 +64,42 @@ export class OkxExecution implements ExecutionPort {
     private readonly stream: OkxStream,
     private readonly instruments: OkxInstruments,
     private readonly logger: Logger,
+    private readonly options: OkxExecutionOptions = {},
   ) {}
+
+  /** Stops scheduling fill recoveries (the adapter is closing). */
+  stop(): void {
+    this.closed = true;
+  }
+
+  /**
+   * The account's executions since `since` (ms) whose clOrdId starts with `clientOrderIdPrefix`, oldest first,
+   * read from GET /api/v5/trade/fills (OKX keeps 3 days there). For an adopting engine: the fills a dead run's
+   * orders got while no engine watched the account.
+   */
+  async fetchFills(options: { since: number; clientOrderIdPrefix?: string }): Promise<FillReport[]> {
+    const out: FillReport[] = [];
+    let after: string | undefined;
+    for (let page = 0; page < MAX_FILL_PAGES; page++) {
+      const rows: unknown[] = await this.rest.call('trade/fills', (c) =>
+        c.getFills({ begin: String(options.since), limit: String(FILLS_PAGE), ...(after !== undefined ? { after } : {}) }),
+      );
+      for (const row of rows) {
+        const fill = parseFillRow(row);
+        if (!fill) {
+          this.logger.warn({ row }, 'okx: malformed fill row dropped');
+          continue;
+        }
+        after = fill.billId;
+        if (fill.timestamp < options.since) continue;
+        if (options.clientOrderIdPrefix !== undefined && !fill.clientOrderId.startsWith(options.clientOrderIdPrefix)) continue;
+        const { billId: _billId, ...report } = fill;
+        out.push(report);
+      }
+      if (rows.length < FILLS_PAGE) break;
+    }
+    return out.reverse();
+  }
 
   /** Logs in on the private connection and subscribes orders, positions and account. */
   async start(): Promise<void> {
@@ -104,7 +163,7 @@ export class OkxExecution implements ExecutionPort {
     };
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        const rows = await this.rest.call('trade/order', (c) => c.submitOrder(body));
+        const rows = await this.rest.call('trade/order', (c) => c.submitOrder(body), request.beforeSend);
         const ordId = rows[0]?.ordId ?? null;
         return this.acknowledged(request, ordId);
       } catch (error) {
@@ -125,7 +184,7 @@ export class OkxExecution implements ExecutionPort {
     throw new OrderRejectedError('placement-unconfirmed', 'order placement could not be confirmed', request.clientOrderId);
   }
 
-  async amendOrder(instrumentId: InstrumentId, clientOrderId: string, changes: { price?: Decimal; quantity?: Decimal }): Promise<OrderState> {
+  async amendOrder(instrumentId: InstrumentId, clientOrderId: string, changes: { price?: Decimal; quantity?: Decimal; beforeSend?: () => void }): Promise<OrderState> {
     const instId = instIdOf(instrumentId);
     try {
       await this.rest.call('trade/amend-order', (c) =>
@@ -135,6 +194,7 @@ export class OkxExecution implements ExecutionPort {
           ...(changes.price ? { newPx: changes.price.toFixed() } : {}),
           ...(changes.quantity ? { newSz: changes.quantity.toFixed() } : {}),
         }),
+        changes.beforeSend,
       );
     } catch (error) {
       if (!(error instanceof OkxRequestError) || !error.ambiguous) throw this.rejection(error, clientOrderId);
@@ -313,6 +373,7 @@ export class OkxExecution implements ExecutionPort {
     }
     this.orders.set(next.clientOrderId, next);
     this.emit({ type: 'order', order: next });
+    this.checkFills(next);
     return next;
   }
 
@@ -323,16 +384,63 @@ export class OkxExecution implements ExecutionPort {
       return;
     }
     this.remember(parsed.order);
-    const fill = parsed.fill;
-    if (fill) {
-      const key = `${fill.exchangeOrderId ?? ''}:${fill.fillId}`;
-      if (this.seenFills.has(key)) return;
-      this.seenFills.add(key);
-      if (this.seenFills.size > 100_000) {
-        const oldest = this.seenFills.values().next().value;
-        if (oldest !== undefined) this.seenFills.delete(oldest);
+    if (parsed.fill) this.emitFill(parsed.fill);
+  }
+
+  /** Emits a fill once per (ordId, tradeId) and counts it towards its order. */
+  private emitFill(fill: FillReport): boolean {
+    const key = `${fill.exchangeOrderId ?? ''}:${fill.fillId}`;
+    if (this.seenFills.has(key)) return false;
+    this.seenFills.add(key);
+    if (this.seenFills.size > 100_000) {
+      const oldest = this.seenFills.values().next().value;
+      if (oldest !== undefined) this.seenFills.delete(oldest);
+    }
+    const id = fill.clientOrderId;
+    this.reportedFilled.set(id, (this.reportedFilled.get(id) ?? fill.quantity.mul(0)).add(fill.quantity));
+    this.emit({ type: 'fill', fill });
+    return true;
+  }
+
+  /** The order state shows more filled than its reported fills: read the executions after a short wait. */
+  private checkFills(order: OrderState): void {
+    if (this.closed || order.filledQuantity.isZero()) return;
+    const reported = this.reportedFilled.get(order.clientOrderId);
+    if (reported !== undefined && reported.gte(order.filledQuantity)) return;
+    if (this.recovering.has(order.clientOrderId)) {
+      this.recovering.set(order.clientOrderId, true);
+      return;
+    }
+    this.recovering.set(order.clientOrderId, false);
+    void this.recoverOrderFills(order.clientOrderId);
+  }
+
+  private async recoverOrderFills(clientOrderId: string): Promise<void> {
+    try {
+      await sleep(this.options.fillRecoveryDelayMs ?? 300);
+      for (;;) {
+        this.recovering.set(clientOrderId, false);
+        const order = this.orders.get(clientOrderId);
+        if (this.closed || !order?.exchangeOrderId) return;
+        const reported = this.reportedFilled.get(clientOrderId);
+        if (reported !== undefined && reported.gte(order.filledQuantity)) return;
+        const ordId = order.exchangeOrderId;
+        const rows: unknown[] = await this.rest.call('trade/fills', (c) => c.getFills({ ordId, limit: String(FILLS_PAGE) }));
+        const fills = rows.map((row) => parseFillRow(row)).filter((fill) => fill !== null && fill.exchangeOrderId === ordId);
+        let emitted = 0;
+        // The venue lists newest first: report in execution order.
+        for (const fill of fills.reverse()) {
+          if (fill === null) continue;
+          const { billId: _billId, ...report } = fill;
+          if (this.emitFill(report)) emitted += 1;
+        }
+        if (emitted > 0) this.logger.info({ clOrdId: clientOrderId, ordId, emitted }, 'okx: fills recovered from trade/fills (their pushes were missed)');
+        if (this.recovering.get(clientOrderId) !== true) return;
       }
-      this.emit({ type: 'fill', fill });
+    } catch (error) {
+      this.logger.warn({ err: error, clOrdId: clientOrderId }, 'okx: reading the fills of an order failed');
+    } finally {
+      this.recovering.delete(clientOrderId);
     }
   }
 

@@ -45,7 +45,7 @@ describe('OKX parse (recorded OKX payloads)', () => {
     const parsed = parseOrder(firstRow('orders-fill.json'));
     expect(parsed?.order).toMatchObject({ clientOrderId: 'bot1abc', exchangeOrderId: '452197707845865472', status: 'PARTIALLY_FILLED', side: 'BUY', type: 'LIMIT', instrumentId: 'okx:BTC-USDT-SWAP' });
     expect(parsed?.order.fee.toString()).toBe('0.15');
-    expect(parsed?.fill).toMatchObject({ fillId: '242589207', role: 'taker', feeCurrency: 'USDT' });
+    expect(parsed?.fill).toMatchObject({ fillId: '242589207:452197707845865472', role: 'taker', feeCurrency: 'USDT' });
     expect(parsed?.fill?.quantity.toString()).toBe('0.5');
     expect(parseOrder({ ...(firstRow('orders-fill.json') as object), sz: 'abc' })).toBeNull();
   });

@@ -231,7 +231,7 @@ export function parseOrder(row: unknown): ParsedOrder | null {
   let fill: FillReport | null = null;
   if (o.tradeId && o.fillSz && o.fillSz !== '' && o.fillPx && o.fillPx !== '' && !new Decimal(o.fillSz).isZero()) {
     fill = {
-      fillId: o.tradeId,
+      fillId: okxFillId(o.tradeId, o.ordId),
       clientOrderId: o.clOrdId,
       exchangeOrderId: o.ordId,
       instrumentId,
@@ -245,6 +245,54 @@ export function parseOrder(row: unknown): ParsedOrder | null {
     };
   }
   return { order, fill };
+}
+
+const fillRowSchema = z.object({
+  instId: z.string(),
+  tradeId: z.string().min(1),
+  ordId: z.string(),
+  clOrdId: z.string(),
+  billId: z.string(),
+  fillPx: dec,
+  fillSz: dec,
+  side: z.enum(['buy', 'sell']),
+  execType: z.string(),
+  fee: optDec,
+  feeCcy: z.string(),
+  ts: ms,
+  fillTime: z.string().optional(),
+});
+
+/**
+ * The fill id of one order's part of an OKX trade. The maker and the taker of a trade share its tradeId, so two of
+ * our accounts trading with each other would report the same tradeId twice (and the CMS keeps fill ids unique);
+ * the order id makes it one per side. Order pushes and fill rows use the same id, so a recovered fill dedupes.
+ */
+export function okxFillId(tradeId: string, ordId: string): string {
+  return `${tradeId}:${ordId}`;
+}
+
+/** One row of GET /api/v5/trade/fills as the port's fill (the same fill id as the order pushes give). */
+export function parseFillRow(row: unknown): (FillReport & { billId: string }) | null {
+  const r = fillRowSchema.safeParse(row);
+  if (!r.success) return null;
+  const f = r.data;
+  if (new Decimal(f.fillSz).isZero()) return null;
+  return {
+    billId: f.billId,
+    fillId: okxFillId(f.tradeId, f.ordId),
+    clientOrderId: f.clOrdId,
+    exchangeOrderId: f.ordId,
+    instrumentId: okxInstrumentId(f.instId),
+    side: f.side === 'buy' ? 'BUY' : 'SELL',
+    price: toDec(f.fillPx),
+    quantity: toDec(f.fillSz),
+    // OKX reports fees negative when charged; the port counts fees paid as positive.
+    fee: f.fee === '' ? new Decimal(0) : toDec(f.fee).neg(),
+    feeCurrency: f.feeCcy,
+    role: f.execType === 'M' ? 'maker' : 'taker',
+    timestamp: f.fillTime !== undefined && f.fillTime !== '' ? Number(f.fillTime) : Number(f.ts),
+  };
 }
 
 const positionSchema = z.object({

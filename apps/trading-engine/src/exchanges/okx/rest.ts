@@ -61,11 +61,15 @@ export class OkxRest {
     );
   }
 
-  /** Runs one SDK call under the endpoint's rate limit; throws OkxRequestError. */
-  async call<T>(endpoint: string, fn: (client: RestClient) => Promise<T>): Promise<T> {
+  /**
+   * Runs one SDK call under the endpoint's rate limit; throws OkxRequestError. `beforeSend` runs right before each
+   * attempt leaves (after the rate-limit wait); what it throws is thrown as is and nothing is sent.
+   */
+  async call<T>(endpoint: string, fn: (client: RestClient) => Promise<T>, beforeSend?: () => void): Promise<T> {
     const maxRetries = this.config.maxRateLimitRetries ?? 5;
     for (let attempt = 0; ; attempt++) {
       await this.limiter.acquire(endpoint);
+      beforeSend?.();
       try {
         return await fn(this.client);
       } catch (error) {

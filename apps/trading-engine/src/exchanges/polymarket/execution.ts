@@ -55,6 +55,18 @@ interface Tracked {
   fillQty: Decimal;
 }
 
+/** One of this account's fills within a venue trade. */
+interface TradeFill {
+  fillId: string;
+  orderId: string;
+  side: 'BUY' | 'SELL';
+  price: Decimal;
+  qty: Decimal;
+  fee: Decimal;
+  role: 'maker' | 'taker';
+  token: string;
+}
+
 export class PolymarketExecution implements ExecutionPort {
   private readonly handlers = new Set<(e: ExecutionEvent) => void>();
   private readonly orders = new Map<string, Tracked>();
@@ -197,7 +209,7 @@ export class PolymarketExecution implements ExecutionPort {
     };
     await this.o.store.put(record);
     const tracked = this.track(record, request.type);
-    return this.post(tracked, signed, negRisk);
+    return this.post(tracked, signed, negRisk, request.beforeSend);
   }
 
   private async sign(tokenId: string, side: 'BUY' | 'SELL', price: Decimal, size: Decimal, tick: Decimal, negRisk: boolean, cid: string) {
@@ -251,7 +263,7 @@ export class PolymarketExecution implements ExecutionPort {
     return t;
   }
 
-  private async post(t: Tracked, signed: SignedOrder, negRisk: boolean): Promise<OrderState> {
+  private async post(t: Tracked, signed: SignedOrder, negRisk: boolean, beforeSend?: () => void): Promise<OrderState> {
     const record = t.record;
     if (record === null) throw new Error('untracked order');
     const cid = record.clientOrderId;
@@ -259,8 +271,19 @@ export class PolymarketExecution implements ExecutionPort {
     let lastError = '';
     let rateLimited = 0;
     for (let attempt = 0; attempt < attempts; attempt++) {
+      await this.o.limiter.take('order');
+      // The gate, right before the order leaves (the store write and the rate limit above may have waited long).
       try {
-        await this.o.limiter.take('order');
+        beforeSend?.();
+      } catch (blocked) {
+        if (attempt === 0 && rateLimited === 0) {
+          // Never sent: the order is rejected; the store record is settled when Redis answers again.
+          void this.o.store.put({ ...record, state: 'rejected' }).catch(() => undefined);
+          this.advance(t, 'REJECTED', blocked instanceof OrderRejectedError ? blocked.code : 'gate-closed');
+        }
+        throw blocked;
+      }
+      try {
         await withTimeout(this.client.postOrder(signed, venueOrderType(record.orderType), record.postOnly, true), this.timeoutMs, 'POST /order');
         await this.o.store.put({ ...record, state: 'acked' });
         this.advance(t, 'OPEN');
@@ -290,7 +313,7 @@ export class PolymarketExecution implements ExecutionPort {
             t.record = updated;
             t.state = { ...t.state, exchangeOrderId: resigned.hash };
             this.byHash.set(resigned.hash.toLowerCase(), t);
-            return await this.post(t, resigned.signed, negRisk);
+            return await this.post(t, resigned.signed, negRisk, beforeSend);
           }
           case 'rejected':
             return this.reject(t, venueCode(lastError), lastError);
@@ -501,17 +524,9 @@ export class PolymarketExecution implements ExecutionPort {
     this.applyOpenOrder(t, e);
   }
 
-  /** Fills from one trade: our taker order and/or our maker orders in it. Deduplicated by fill id. */
-  private async onTrade(tr: PolymarketTrade): Promise<void> {
-    this.lastTradeSec = Math.max(this.lastTradeSec, Number(tr.match_time ?? tr.matchtime ?? 0));
-    if (tr.status === 'FAILED') {
-      if (this.seenFills.has(tr.id) || tr.maker_orders.some((m) => this.seenFills.has(`${tr.id}:${m.order_id}`))) {
-        this.o.log.warn({ tradeId: tr.id }, 'trade settlement FAILED on chain; balances revert');
-        await this.emitBalance();
-      }
-      return;
-    }
-    const fills: { fillId: string; orderId: string; side: 'BUY' | 'SELL'; price: Decimal; qty: Decimal; fee: Decimal; role: 'maker' | 'taker'; token: string }[] = [];
+  /** This account's fills in one trade: the taker side when the order is ours, each maker order of ours. */
+  private fillsOfTrade(tr: PolymarketTrade): TradeFill[] {
+    const fills: TradeFill[] = [];
     const mineTaker = this.byHash.get(tr.taker_order_id.toLowerCase()) ?? (tr.owner === this.creds.key && tr.trader_side !== 'MAKER' ? undefined : null);
     if (mineTaker !== null) {
       const price = new Decimal(tr.price);
@@ -531,6 +546,42 @@ export class PolymarketExecution implements ExecutionPort {
         token: m.asset_id,
       });
     }
+    return fills;
+  }
+
+  /**
+   * The account's fills since `since` (ms) from GET /data/trades, oldest first, resolved to client order ids through
+   * the order-id store (the venue has none), optionally only those starting with a prefix. For an adopting engine.
+   */
+  async fetchFills(options: { since: number; clientOrderIdPrefix?: string }): Promise<FillReport[]> {
+    const trades = await this.call('other', () => this.client.getTrades({ after: String(Math.floor(options.since / 1000)) }), 'GET /data/trades');
+    const out: FillReport[] = [];
+    for (const raw of trades) {
+      const parsed = tradeSchema.safeParse(raw);
+      if (!parsed.success || parsed.data.status === 'FAILED') continue;
+      const tr = parsed.data;
+      const timestamp = Number(tr.match_time ?? tr.matchtime ?? 0) * 1000;
+      for (const f of this.fillsOfTrade(tr)) {
+        const clientOrderId = this.byHash.get(f.orderId.toLowerCase())?.state.clientOrderId ?? (await this.o.store.byHash(f.orderId))?.clientOrderId;
+        if (clientOrderId === undefined) continue;
+        if (options.clientOrderIdPrefix !== undefined && !clientOrderId.startsWith(options.clientOrderIdPrefix)) continue;
+        out.push({ fillId: f.fillId, clientOrderId, exchangeOrderId: f.orderId, instrumentId: instrumentId(f.token), side: f.side, price: f.price, quantity: f.qty, fee: f.fee, feeCurrency: 'USDC', role: f.role, timestamp });
+      }
+    }
+    return out.sort((x, y) => x.timestamp - y.timestamp);
+  }
+
+  /** Fills from one trade: our taker order and/or our maker orders in it. Deduplicated by fill id. */
+  private async onTrade(tr: PolymarketTrade): Promise<void> {
+    this.lastTradeSec = Math.max(this.lastTradeSec, Number(tr.match_time ?? tr.matchtime ?? 0));
+    if (tr.status === 'FAILED') {
+      if (this.seenFills.has(tr.id) || tr.maker_orders.some((m) => this.seenFills.has(`${tr.id}:${m.order_id}`))) {
+        this.o.log.warn({ tradeId: tr.id }, 'trade settlement FAILED on chain; balances revert');
+        await this.emitBalance();
+      }
+      return;
+    }
+    const fills = this.fillsOfTrade(tr);
     let any = false;
     for (const f of fills) {
       if (this.seenFills.has(f.fillId)) continue;

@@ -200,7 +200,7 @@ export default function BotDetailPage() {
                   <Usage label="Daily loss" used={dailyLoss} limit={b.riskLimits.maxDailyLoss} />
                   <Usage label="Drawdown" used={lastPnl?.drawdownPct !== undefined ? String(lastPnl.drawdownPct) : null} limit={b.riskLimits.maxDrawdown} unit="%" />
                   <Usage label="Position size" used={String(maxPos)} limit={b.riskLimits.maxPositionSize} />
-                  <Usage label="Exposure" used={null} limit={b.riskLimits.maxExposure} />
+                  <Usage label="Exposure" used={lastPnl?.exposure ?? null} limit={b.riskLimits.maxExposure} />
                   <div className="text-xs text-neutral-500 sm:col-span-2">
                     Other limits: {Object.entries(b.riskLimits).filter(([k]) => !['maxDailyLoss', 'maxDrawdown', 'maxPositionSize', 'maxExposure'].includes(k)).map(([k, v]) => `${k} ${String(v)}`).join(' · ') || 'none'}
                   </div>

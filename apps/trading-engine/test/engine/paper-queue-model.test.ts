@@ -1,0 +1,131 @@
+/**
+ * MatchingConfig.queueModel (docs/paper-trading.md, "Queue position"): where size that leaves a resting order's level
+ * without a trade is assumed to have been cancelled. 'ahead' (all of it in front of us) only shrinks the queue to
+ * the level; 'power' / 'log' spread it over the queue in proportion to f(ahead) and f(behind) (hftbacktest's
+ * ProbQueueModel). Expected values are worked out by hand in each case.
+ */
+import { describe, expect, it } from 'vitest';
+import { BTC_SWAP, book, d, fills, paperRig, record, trade } from './fixtures.js';
+import type { MatchingConfig } from '../../src/paper/matching-engine.js';
+import type { OrderRequest } from '../../src/ports/execution.js';
+import type { BookEvent } from '../../src/ports/market-data.js';
+
+const BTC = BTC_SWAP.id;
+
+function bid(id: string, price: string, quantity: string): OrderRequest {
+  return { clientOrderId: id, instrumentId: BTC, side: 'BUY', type: 'LIMIT', price: d(price), quantity: d(quantity) };
+}
+
+/**
+ * We join a bid level of 6 (6 ahead), 4 more join behind us (level 10), then 3 are cancelled without a trade
+ * (level 7). Returns the queue ahead of us after each book.
+ */
+async function cancelAfterGrowth(config: Partial<MatchingConfig>): Promise<string[]> {
+  const rig = paperRig(config);
+  rig.feed.publish(book(BTC, [[99, 6]], [[100, 5]], 1_000));
+  const account = rig.account('a', { USDT: '100000' }, { leverage: 10 });
+  await account.createOrder(bid('b1', '99', '2'));
+  const ahead = (): string => rig.venue.matching.restingOrders(BTC)[0]?.queueAhead.toFixed() ?? 'gone';
+  const seen = [ahead()];
+  rig.feed.publish(book(BTC, [[99, 10]], [[100, 5]], 1_001));
+  seen.push(ahead());
+  rig.feed.publish(book(BTC, [[99, 7]], [[100, 5]], 1_002));
+  seen.push(ahead());
+  return seen;
+}
+
+/** A book whose bid level at 99 carries an order count, as OKX `books` levels do. */
+function countedBook(size: number, orders: number, timestamp: number): BookEvent {
+  const base = book(BTC, [[99, size]], [[100, 5]], timestamp);
+  return { ...base, book: { ...base.book, bids: [[d(99), d(size), orders]] } };
+}
+
+describe('paper queue model', () => {
+  it("'ahead' (the default) assumes every cancellation was ahead: the queue only shrinks to the level", async () => {
+    expect(await cancelAfterGrowth({})).toEqual(['6', '6', '6']);
+    expect(await cancelAfterGrowth({ queueModel: 'ahead' })).toEqual(['6', '6', '6']);
+  });
+
+  it("'power' moves the order forward by cancelled × ahead^k / (ahead^k + behind^k), rounded up to a lot", async () => {
+    // k = 1: 3 × 6 / (6 + 4) = 1.8 of the cancelled 3 were ahead → 6 − 1.8 = 4.2.
+    expect(await cancelAfterGrowth({ queueModel: 'power', queueExponent: 1 })).toEqual(['6', '6', '4.2']);
+    // k = 2 (the default exponent): 3 × 36 / 52 = 2.0769… → 3.923… → 3.93 (lot 0.01, rounded up: never optimistic).
+    expect(await cancelAfterGrowth({ queueModel: 'power' })).toEqual(['6', '6', '3.93']);
+    // k = 3: 3 × 216 / 280 = 2.314… → 3.6857… → 3.69.
+    expect(await cancelAfterGrowth({ queueModel: 'power', queueExponent: 3 })).toEqual(['6', '6', '3.69']);
+  });
+
+  it("'log' weighs the queue by ln(1 + size)", async () => {
+    // 3 × ln 7 / (ln 7 + ln 5) = 1.6419… → 4.3580… → 4.36.
+    expect(await cancelAfterGrowth({ queueModel: 'log' })).toEqual(['6', '6', '4.36']);
+  });
+
+  it('with nothing behind us every cancellation is ahead, whatever the model', async () => {
+    const rig = paperRig({ queueModel: 'power', queueExponent: 1 });
+    rig.feed.publish(book(BTC, [[99, 6]], [[100, 5]], 1_000));
+    const account = rig.account('a', { USDT: '100000' }, { leverage: 10 });
+    await account.createOrder(bid('b1', '99', '2'));
+    rig.feed.publish(book(BTC, [[99, 4]], [[100, 5]], 1_001));
+    expect(rig.venue.matching.restingOrders(BTC)[0]?.queueAhead.toFixed()).toBe('4');
+  });
+
+  it('a cancellation larger than the size behind us takes the excess from ahead of us', async () => {
+    // Ahead 2, behind 4 (level 6) → 0.5: 5.5 cancelled; k = 2 puts 5.5 × 16/20 = 4.4 behind, but only 4 are there,
+    // so 1.1 + 0.4 come from ahead → 0.5 = the whole remaining level.
+    const rig = paperRig({ queueModel: 'power' });
+    rig.feed.publish(book(BTC, [[99, 2]], [[100, 5]], 1_000));
+    const account = rig.account('a', { USDT: '100000' }, { leverage: 10 });
+    await account.createOrder(bid('b1', '99', '2'));
+    rig.feed.publish(book(BTC, [[99, 6]], [[100, 5]], 1_001));
+    rig.feed.publish(book(BTC, [[99, 0.5]], [[100, 5]], 1_002));
+    expect(rig.venue.matching.restingOrders(BTC)[0]?.queueAhead.toFixed()).toBe('0.5');
+  });
+
+  it('size that left the level by trading is not counted again as a cancellation', async () => {
+    const rig = paperRig({ queueModel: 'power', queueExponent: 1 });
+    rig.feed.publish(book(BTC, [[99, 6]], [[100, 5]], 1_000));
+    const account = rig.account('a', { USDT: '100000' }, { leverage: 10 });
+    const events = record(account);
+    await account.createOrder(bid('b1', '99', '2'));
+    rig.feed.publish(book(BTC, [[99, 10]], [[100, 5]], 1_001)); // 6 ahead, 4 behind
+    rig.feed.publish(trade(BTC, 'SELL', '99', '3', 1_002)); // eats 3 of the 6 ahead
+    rig.feed.publish(book(BTC, [[99, 7]], [[100, 5]], 1_003)); // 10 − 3 traded = 7: nothing was cancelled
+    expect(rig.venue.matching.restingOrders(BTC)[0]?.queueAhead.toFixed()).toBe('3');
+    // Then 2 cancelled (7 → 5): 2 × 3 / (3 + 4) = 0.857… ahead → 2.142… → 2.15.
+    rig.feed.publish(book(BTC, [[99, 5]], [[100, 5]], 1_004));
+    expect(rig.venue.matching.restingOrders(BTC)[0]?.queueAhead.toFixed()).toBe('2.15');
+    // A print of 3 at our price eats the 2.15 ahead and fills us with the remaining 0.85.
+    rig.feed.publish(trade(BTC, 'SELL', '99', '3', 1_005));
+    expect(fills(events).map((fill) => [fill.price.toFixed(), fill.quantity.toFixed(), fill.role])).toEqual([
+      ['99', '0.85', 'maker'],
+    ]);
+  });
+
+  it('with order counts, a level that grew without a trade and kept its count had an order re-entered behind us', async () => {
+    // One order of 6 ahead of us; the book then shows 9 in still one order, nothing traded: that order was replaced
+    // (or amended up) and lost its priority → 6 − 6/1 = 0 ahead. With three orders: 6 − 6/3 = 4 in expectation.
+    async function regrow(config: Partial<MatchingConfig>, orders: number): Promise<string> {
+      const rig = paperRig(config);
+      rig.feed.publish(countedBook(6, orders, 1_000));
+      const account = rig.account('a', { USDT: '100000' }, { leverage: 10 });
+      await account.createOrder(bid('b1', '99', '2'));
+      rig.feed.publish(countedBook(9, orders, 1_001));
+      return rig.venue.matching.restingOrders(BTC)[0]?.queueAhead.toFixed() ?? 'gone';
+    }
+    expect(await regrow({ queueModel: 'power' }, 1)).toBe('0');
+    expect(await regrow({ queueModel: 'log' }, 3)).toBe('4');
+    // One more order (a new one behind us) or the pessimistic model: nothing moves.
+    expect(await regrow({ queueModel: 'ahead' }, 1)).toBe('6');
+    const rig = paperRig({ queueModel: 'power' });
+    rig.feed.publish(countedBook(6, 1, 1_000));
+    const account = rig.account('a', { USDT: '100000' }, { leverage: 10 });
+    await account.createOrder(bid('b1', '99', '2'));
+    rig.feed.publish(countedBook(9, 2, 1_001));
+    expect(rig.venue.matching.restingOrders(BTC)[0]?.queueAhead.toFixed()).toBe('6');
+  });
+
+  it('refuses a bad exponent or model name with the field named', () => {
+    expect(() => paperRig({ queueModel: 'power', queueExponent: 0 })).toThrow(/queueExponent/);
+    expect(() => paperRig({ queueModel: 'front' as MatchingConfig['queueModel'] })).toThrow(/queueModel/);
+  });
+});
