@@ -108,9 +108,24 @@ export function reconcile(obs: Observations): Reconciliation {
   // ---- duplicate client order ids: one id naming two different orders, in any ledger
   let duplicates = 0;
   for (const [clientOrderId, events] of group(orderEvents, (e) => e.payload.order.clientOrderId)) {
-    const identities = new Set(events.map((e) => `${e.payload.order.botId}|${e.payload.order.side}|${e.payload.order.instrumentId}|${e.payload.order.createdAt}`));
-    if (identities.size > 1) {
-      duplicates += identities.size - 1;
+    // createdAt is each engine process's own observation (its clock at submission; the venue's time for an order an
+    // adopting engine learns from the venue), so it tells orders apart only within one process's events.
+    const identities = new Set(
+      events.map((e) => `${e.payload.order.botId}|${e.payload.order.side}|${e.payload.order.instrumentId}`),
+    );
+    let extra = identities.size - 1;
+    // One engine process: an engine restarted under the same id starts a new sequence epoch (seq / 10^9, see
+    // apps/trading-engine/src/bridge/event-publisher.ts), and adopts its former self's bots like any other engine.
+    for (const [engineId, ofEngine] of group(events, (e) => `${e.engineId}#${String(Math.floor((e.seq ?? 0) / 1_000_000_000))}`)) {
+      const created = new Set(ofEngine.map((e) => e.payload.order.createdAt));
+      // Within one engine a second creation time is a second order.
+      if (created.size - 1 > extra) {
+        extra = created.size - 1;
+        identities.add(`${engineId} created at ${[...created].join(', ')}`);
+      }
+    }
+    if (extra > 0) {
+      duplicates += extra;
       note('duplicate-engine', `duplicate client order id in engine events: ${clientOrderId} (${[...identities].join(' / ')})`);
     }
   }

@@ -103,6 +103,19 @@ describe('reconcile', () => {
     expect(row(obs, 'duplicate client order ids')).toMatchObject({ value: '2', ok: false });
   });
 
+  it('an order an adopting engine learns from the venue (venue creation time) is the same order, not a duplicate', () => {
+    const obs = clean();
+    // The adopting engine re-reports fill f2 (same id: idempotent) with the order as the venue knows it.
+    obs.events.push(event('order-updated', { order: order('c1', 1_137, 'FILLED', '2') }, 6_000, 'te-other'));
+    expect(row(obs, 'duplicate client order ids')).toMatchObject({ value: '0', ok: true });
+    // The same engine id restarted (a new sequence epoch) is another process: the same holds.
+    obs.events.push({ ...event('order-updated', { order: order('c1', 1_180, 'FILLED', '2') }, 7_000), seq: 2_000_000_001 });
+    expect(row(obs, 'duplicate client order ids')).toMatchObject({ value: '0', ok: true });
+    // The same engine process reporting a second creation time for one id is still a duplicate.
+    obs.events.push(event('order-updated', { order: order('c1', 9_000) }, 9_000));
+    expect(row(obs, 'duplicate client order ids')).toMatchObject({ value: '1', ok: false });
+  });
+
   it('the simulator matched more than PostgreSQL recorded: lost; a position that disagrees: differs', () => {
     const obs = clean();
     obs.liveBotIds = [BOT];
