@@ -551,7 +551,8 @@ export class MatchingEngine {
       if (at) {
         if (compareDecimals(order.queueAhead, quantity) >= 0) {
           order.queueAhead = order.queueAhead.sub(quantity);
-          order.queueTraded = order.queueTraded.add(quantity);
+          // Only the probabilistic models read it; the default skips the allocation on this hot path.
+          if (this.queueModel !== 'ahead') order.queueTraded = order.queueTraded.add(quantity);
           continue;
         }
         fillable = quantity.sub(order.queueAhead);
@@ -616,7 +617,7 @@ export class MatchingEngine {
     for (const order of at) {
       if (order.done || order.price === null) continue;
       const fillable = print.sub(order.queueAhead).sub(takenAt);
-      order.queueTraded = order.queueTraded.add(Decimal.min(order.queueAhead, print));
+      if (this.queueModel !== 'ahead') order.queueTraded = order.queueTraded.add(Decimal.min(order.queueAhead, print));
       order.queueAhead = Decimal.max(ZERO, order.queueAhead.sub(print));
       if (!isPositive(fillable)) continue;
       const owner = this.owners(order.ownerId);
