@@ -205,21 +205,18 @@ export interface TestEngine {
   sent: { clientOrderId: string; botId: string; fence: number; at: number }[];
 }
 
-export async function startEngine(
+/** A service config with the fast timings the service tests use; overrides win. */
+export function testServiceConfig(
   engineId: string,
   overrides: Partial<ServiceConfig> & { redisPrefix: string },
-): Promise<TestEngine> {
-  const sent: TestEngine['sent'] = [];
-  const orderLog: PaperOrderLog = { sent: (order) => sent.push(order) };
-  const kernel = new StandaloneKernel(engineId, orderLog);
-  const metrics = createMetrics(false);
-  const config: ServiceConfig = {
+): ServiceConfig {
+  return {
     engineId,
     redisUrl: REDIS_URL,
     sentinel: null,
     redisPassword: undefined,
     supportedExchanges: ['okx', 'polymarket'],
-    capacity: 100,
+    capacity: 10,
     heartbeatMs: 200,
     engineTtlMs: 1500,
     leaseTtlMs: 1500,
@@ -229,6 +226,17 @@ export async function startEngine(
     version: 'test',
     ...overrides,
   };
+}
+
+export async function startEngine(
+  engineId: string,
+  overrides: Partial<ServiceConfig> & { redisPrefix: string },
+): Promise<TestEngine> {
+  const sent: TestEngine['sent'] = [];
+  const orderLog: PaperOrderLog = { sent: (order) => sent.push(order) };
+  const kernel = new StandaloneKernel(engineId, orderLog);
+  const metrics = createMetrics(false);
+  const config = testServiceConfig(engineId, { capacity: 100, ...overrides });
   const service = new EngineService(
     config,
     kernel,

@@ -20,7 +20,7 @@ import { KeySpace } from '../../src/bridge/redis-connection.js';
 import { startHttpServer } from '../../src/service/http-server.js';
 import { createMetrics, type EngineMetrics } from '../../src/service/metrics.js';
 import { wireRealKernel, type WiredKernel } from '../../src/service/real-kernel-wiring.js';
-import { CommandSender, EventRecorder, REDIS_URL, randomPrefix, waitFor } from './helpers.js';
+import { CommandSender, EventRecorder, REDIS_URL, randomPrefix, testServiceConfig, waitFor } from './helpers.js';
 
 const KEY_NEW = '1'.repeat(64);
 const KEY_OLD = '2'.repeat(64);
@@ -136,22 +136,7 @@ beforeAll(async () => {
   });
   await wired.venues.connect();
   service = new EngineService(
-    {
-      engineId: ENGINE,
-      redisUrl: REDIS_URL,
-      sentinel: null,
-      redisPassword: undefined,
-      redisPrefix: prefix,
-      supportedExchanges: ['okx', 'polymarket'],
-      capacity: 10,
-      heartbeatMs: 200,
-      engineTtlMs: 1500,
-      leaseTtlMs: 1500,
-      redisPingMs: 100,
-      eventBufferMax: 10_000,
-      autoResumeAfterRedis: false,
-      version: 'test',
-    },
+    testServiceConfig(ENGINE, { redisPrefix: prefix }),
     wired.kernel,
     pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     metrics,

@@ -22,6 +22,7 @@ import {
   freePort,
   randomPrefix,
   startRedisServer,
+  testServiceConfig,
   waitFor,
 } from './helpers.js';
 
@@ -92,22 +93,7 @@ beforeAll(async () => {
   });
   await wired.venues.connect();
   service = new EngineService(
-    {
-      engineId: ENGINE,
-      redisUrl: url,
-      sentinel: null,
-      redisPassword: undefined,
-      redisPrefix: prefix,
-      supportedExchanges: ['okx'],
-      capacity: 10,
-      heartbeatMs: 200,
-      engineTtlMs: 1500,
-      leaseTtlMs: 1500,
-      redisPingMs: 100,
-      eventBufferMax: 10_000,
-      autoResumeAfterRedis: true,
-      version: 'test',
-    },
+    testServiceConfig(ENGINE, { redisPrefix: prefix, redisUrl: url, supportedExchanges: ['okx'], autoResumeAfterRedis: true }),
     wired.kernel,
     pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     metrics,

@@ -16,7 +16,7 @@ import { subscribeSignals, type SignalSubscriber } from '../../src/bridge/signal
 import { KeySpace } from '../../src/bridge/redis-connection.js';
 import { createMetrics } from '../../src/service/metrics.js';
 import { VenueConnections } from '../../src/service/venues.js';
-import { CommandSender, EventRecorder, REDIS_URL, freePort, randomPrefix, waitFor } from './helpers.js';
+import { CommandSender, EventRecorder, REDIS_URL, freePort, randomPrefix, testServiceConfig, waitFor } from './helpers.js';
 
 const prefix = randomPrefix();
 const keys = new KeySpace(prefix);
@@ -87,22 +87,7 @@ beforeAll(async () => {
   kernel = new RealKernel({ engineId: 'eng-real', venues: venues.sources() });
   await venues.connect();
   service = new EngineService(
-    {
-      engineId: 'eng-real',
-      redisUrl: REDIS_URL,
-      sentinel: null,
-      redisPassword: undefined,
-      redisPrefix: prefix,
-      supportedExchanges: ['okx', 'polymarket'],
-      capacity: 10,
-      heartbeatMs: 200,
-      engineTtlMs: 1500,
-      leaseTtlMs: 1500,
-      redisPingMs: 100,
-      eventBufferMax: 10_000,
-      autoResumeAfterRedis: false,
-      version: 'test',
-    },
+    testServiceConfig('eng-real', { redisPrefix: prefix }),
     kernel,
     pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     createMetrics(false),

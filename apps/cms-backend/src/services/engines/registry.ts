@@ -28,12 +28,7 @@ export async function readRegistry(ctx: Pick<AppContext, 'redis' | 'key' | 'conf
   }
   const infos = await ctx.redis.mget(...names.map((engineId) => ctx.key(formatName(REDIS_KEYS.engineInfo, { engineId }))));
   const now = Date.now();
-  const pipeline = ctx.redis.pipeline();
-  const heartbeats = names.map((_, i) => heartbeatOf(infos[i]) ?? scores[i] ?? 0);
-  names.forEach((engineId, i) => {
-    pipeline.zcount(recentStartsKey(ctx, engineId), `(${String(heartbeats[i])}`, '+inf');
-  });
-  const pending = ((await pipeline.exec()) ?? []).map(([error, count]) => (error === null && typeof count === 'number' ? count : 0));
+  const valid: { info: EngineInfo; score: number }[] = [];
   names.forEach((engineId, i) => {
     const text = infos[i];
     if (typeof text !== 'string') return;
@@ -44,22 +39,21 @@ export async function readRegistry(ctx: Pick<AppContext, 'redis' | 'key' | 'conf
       return;
     }
     const result = validate('EngineInfo', parsed);
-    if (!result.ok || result.value.engineId !== engineId) return;
-    const heartbeatMs = Math.max(scores[i] ?? 0, result.value.heartbeatAt);
-    const info = { ...result.value, load: result.value.load + (pending[i] ?? 0) };
-    entries.push({ info, heartbeatMs, live: now - heartbeatMs <= ctx.config.engineStaleMs && result.value.status !== 'offline' });
+    if (result.ok && result.value.engineId === engineId) valid.push({ info: result.value, score: scores[i] ?? 0 });
+  });
+  // The engine's load figure is as of its heartbeatAt: starts sent after that are not in it yet.
+  const pipeline = ctx.redis.pipeline();
+  for (const { info } of valid) pipeline.zcount(recentStartsKey(ctx, info.engineId), `(${String(info.heartbeatAt)}`, '+inf');
+  const pending = ((await pipeline.exec()) ?? []).map(([error, count]) => (error === null && typeof count === 'number' ? count : 0));
+  valid.forEach(({ info, score }, i) => {
+    const heartbeatMs = Math.max(score, info.heartbeatAt);
+    entries.push({ info: { ...info, load: info.load + (pending[i] ?? 0) }, heartbeatMs, live: now - heartbeatMs <= ctx.config.engineStaleMs && info.status !== 'offline' });
   });
   return entries;
 }
 
 function recentStartsKey(ctx: Pick<AppContext, 'key'>, engineId: string): string {
   return ctx.key(formatName(REDIS_KEYS.engineRecentStarts, { engineId }));
-}
-
-/** heartbeatAt of a registry info text, without trusting it further (a bad one is skipped by the caller). */
-function heartbeatOf(text: string | null | undefined): number | null {
-  const match = typeof text === 'string' ? /"heartbeatAt":\s*(\d+)/.exec(text) : null;
-  return match?.[1] === undefined ? null : Number(match[1]);
 }
 
 /**
