@@ -9,7 +9,7 @@
  * venue's settle currency), `leverage` (default 1) and `marginMode` ("cross" | "isolated", default cross).
  */
 import { Decimal } from 'decimal.js';
-import type { BotSpec, Exchange } from '@trading/shared-types';
+import type { BotSpec, Exchange, PaperAccountCheckpoint } from '@trading/shared-types';
 import type { Clock } from './ports/clock.js';
 import type { InstrumentId, InstrumentsPort } from './ports/instruments.js';
 import type { MarketDataPort } from './ports/market-data.js';
@@ -59,6 +59,10 @@ export interface Kernel {
   freezePaper(botId: string): boolean;
   /** Ends a freeze: the account matches again and follows the given instruments' marks. */
   thawPaper(botId: string, instrumentIds: readonly InstrumentId[]): void;
+  /** The bot's paper accounts (one per venue it trades) for its checkpoint; empty for a live bot. */
+  paperCheckpoints(botId: string): PaperAccountCheckpoint[];
+  /** An adopted paper bot continues its accounts (before it trades); a checkpoint for a venue it lacks is an error. */
+  restorePaper(botId: string, checkpoints: readonly PaperAccountCheckpoint[]): void;
   close(): void;
 }
 
@@ -181,6 +185,17 @@ export function createKernel(options: KernelOptions): Kernel {
         paper.venue.register(paper.account);
         for (const instrumentId of instrumentIds)
           if (instrumentId.startsWith(`${paper.exchange}:`)) paper.venue.follow(paper.account, instrumentId);
+      }
+    },
+    paperCheckpoints(botId) {
+      return (paperAccounts.get(botId) ?? []).map((paper) => paper.account.toCheckpoint(paper.exchange));
+    },
+    restorePaper(botId, checkpoints) {
+      const papers = paperAccounts.get(botId) ?? [];
+      for (const checkpoint of checkpoints) {
+        const paper = papers.find((candidate) => candidate.exchange === checkpoint.exchange);
+        if (!paper) throw new Error(`bot ${botId} has no paper account on ${checkpoint.exchange} to restore`);
+        paper.account.restore(checkpoint);
       }
     },
     close() {

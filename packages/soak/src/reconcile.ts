@@ -220,9 +220,8 @@ export function reconcile(obs: Observations): Reconciliation {
   const keys = new Set([...pgPositions.keys(), ...lastPosition.keys()]);
   for (const key of keys) {
     const [botId = '', instrumentId = ''] = key.split('|');
-    // A paper account lives in the engine process: a killed engine's paper positions are gone, the adopter starts
-    // flat (docs/engine-service.md), so those bots cannot agree with the fills and are left out.
-    if (adopted.has(botId) && !live.has(botId)) continue;
+    // Adopted bots are compared too: the adopter restores the dead owner's books from its Redis checkpoint
+    // (ledger and paper account) and books the venue fills the checkpoint does not hold.
     const engine = lastPosition.get(key);
     const stored = pgPositions.get(key);
     // The recorder is a realtime subscriber: if it missed the report that followed the last fill, it cannot judge.
@@ -341,7 +340,7 @@ export function reconcile(obs: Observations): Reconciliation {
     { name: 'fills double-counted', value: String(doubled), limit: '0', ok: doubled === 0 },
     {
       name: 'positions that differ',
-      value: `${positionsDiffer} of ${positionsCompared} compared (${positionsUnverified} unverifiable, ${[...adopted].filter((b) => !live.has(b)).length} adopted paper bots left out)`,
+      value: `${positionsDiffer} of ${positionsCompared} compared (${positionsUnverified} unverifiable; ${adopted.size} bots adopted after an engine kill, included)`,
       limit: '0',
       ok: positionsDiffer === 0,
     },

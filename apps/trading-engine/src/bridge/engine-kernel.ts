@@ -5,7 +5,9 @@
  * of the command.
  */
 import type { BotSpec, BotState, Exchange, PlaceOrderCommand, RiskLimits } from '@trading/shared-types';
+import type { Redis } from 'ioredis';
 import type { EventSink } from '../core/bus.js';
+import type { KeySpace } from './redis-connection.js';
 
 /**
  * Checked synchronously on every order path (place, amend, replace) with the bot's fencing token. False means the
@@ -69,5 +71,11 @@ export interface EngineKernel {
   /** Events out of the kernel (schema'd EngineEvent envelopes). */
   setEventSink(sink: EventSink): void;
   setOrderGate(gate: OrderGate): void;
+  /**
+   * Keep every bot's books in this Redis (fenced by the bot's lease, held as `leaseHolder`) and restore them on
+   * adoption. Optional: a
+   * kernel without it adopts bots with empty books.
+   */
+  attachCheckpoints?(redis: Redis, keys: KeySpace, leaseHolder: string): void;
   close(): Promise<void>;
 }

@@ -70,6 +70,8 @@ export class EngineService {
   readonly keys: KeySpace;
   /** Distinguishes two processes with the same ENGINE_ID in lease values. */
   readonly instanceId = randomBytes(4).toString('hex');
+  /** Who holds this process's bot leases (and fences its checkpoints): the engine id plus this process's instance. */
+  private readonly leaseHolder: string;
   private readonly redis: Redis;
   private readonly pub: Redis;
   private readonly bull: Redis;
@@ -100,6 +102,7 @@ export class EngineService {
     private readonly metrics: EngineMetrics,
   ) {
     this.keys = new KeySpace(config.redisPrefix);
+    this.leaseHolder = `${config.engineId}#${this.instanceId}`;
     this.redis = createRedis(config);
     this.pub = createRedis(config);
     this.bull = new Redis(redisOptions(config, { maxRetriesPerRequest: null }));
@@ -111,7 +114,7 @@ export class EngineService {
     this.leases = new LeaseManager(
       this.redis,
       this.keys,
-      `${config.engineId}#${this.instanceId}`,
+      this.leaseHolder,
       config.leaseTtlMs,
       (botId, reason) => {
         void this.onLeaseLost(botId, reason);
@@ -163,6 +166,7 @@ export class EngineService {
       log,
     });
     kernel.setEventSink(this.publisher);
+    kernel.attachCheckpoints?.(this.redis, this.keys, this.leaseHolder);
     const gateOpen = (botId: string, fence: number): boolean => {
       if (!this.tradingAllowed || !this.health.up) {
         metrics.ordersBlocked.inc({ reason: FAIL_CLOSED_REASON });

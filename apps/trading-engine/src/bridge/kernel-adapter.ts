@@ -6,8 +6,10 @@
  * credentialed account per live bot (LiveAccounts), and the fail-closed freeze of paper bots.
  */
 import { Decimal } from 'decimal.js';
+import type { Redis } from 'ioredis';
 import {
   validate,
+  type BotCheckpoint,
   type BotSpec,
   type EngineEvent,
   type Exchange,
@@ -21,7 +23,7 @@ import { createKernel, type Kernel, type VenueSources } from '../kernel.js';
 import type { PaperVenueConfig } from '../paper/paper-venue.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { InstrumentId } from '../ports/instruments.js';
-import type { ExecutionPort, OrderState } from '../ports/execution.js';
+import type { ExecutionPort, FillReport, OrderState } from '../ports/execution.js';
 import { defaultStrategies, type StrategyRegistry } from '../strategies/index.js';
 import { mergeBotConfig } from '../strategies/strategy-kit.js';
 import { toSignalEvent } from '../strategies/signal-event.js';
@@ -29,6 +31,9 @@ import type { TradingEngine } from '../engines/trading-engine.js';
 import type { EngineKernel, KernelBot, ManualOrder, OrderGate } from './engine-kernel.js';
 import { gatedExecution } from './gated-execution.js';
 import type { LiveAccounts } from './live-accounts.js';
+import { BotCheckpointer } from './bot-checkpointer.js';
+import { RedisCheckpointStore, type BotCheckpointStore, type LoadedCheckpoint } from './checkpoint-store.js';
+import type { KeySpace } from './redis-connection.js';
 
 export interface RealKernelOptions {
   engineId: string;
@@ -52,6 +57,8 @@ export interface RealKernelOptions {
   adoptFillLookbackMs?: number;
 }
 
+export const DEFAULT_ADOPT_FILL_LOOKBACK_MS = 15 * 60_000;
+
 const openGate: OrderGate = { canSendOrder: () => true };
 
 export class RealKernel implements EngineKernel {
@@ -66,12 +73,16 @@ export class RealKernel implements EngineKernel {
   private readonly strategies: StrategyRegistry;
   /** Paper bots paused by fail-closed with their orders frozen (resume thaws them instead of restarting). */
   private readonly frozen = new Set<string>();
+  /** Every bot's books in Redis (active once the service gives it a store), restored by an adopter. */
+  private readonly checkpoints: BotCheckpointer;
+  private checkpointStore: BotCheckpointStore | null = null;
 
   constructor(private readonly options: RealKernelOptions) {
     const sink: EventSink = {
       publish: (event) => {
         options.observe?.(event);
         this.sink.publish(event);
+        this.checkpoints.observe(event);
       },
     };
     const clock = options.clock ?? systemClock;
@@ -99,6 +110,18 @@ export class RealKernel implements EngineKernel {
       };
     this.kernel = createKernel(kernelOptions);
     this.emitter = new EventEmitter(options.engineId, clock, sink);
+    this.checkpoints = new BotCheckpointer(
+      options.engineId,
+      {
+        fence: (botId) => this.fences.get(botId) ?? null,
+        ledger: (botId) => this.engine.ledgerCheckpoint(botId),
+        paperAccounts: (botId) => this.kernel.paperCheckpoints(botId),
+      },
+      (botId, message) => {
+        const spec = this.specs.get(botId);
+        if (spec) this.log(spec, message, 'warn');
+      },
+    );
     this.stopTimers = this.kernel.startTimers(options.timerIntervalMs ?? 100);
   }
 
@@ -112,6 +135,27 @@ export class RealKernel implements EngineKernel {
 
   setOrderGate(gate: OrderGate): void {
     this.gate = gate;
+  }
+
+  /** Bot checkpoints in this Redis from now on (the service calls it once its connections exist). */
+  attachCheckpoints(redis: Redis, keys: KeySpace, leaseHolder: string): void {
+    this.setCheckpointStore(
+      new RedisCheckpointStore(redis, keys, {
+        leaseHolder,
+        // Twice the adoption's venue-fill lookback: a fill id is kept as long as an adopter can read the fill again.
+        fillRetentionMs: 2 * (this.options.adoptFillLookbackMs ?? DEFAULT_ADOPT_FILL_LOOKBACK_MS),
+      }),
+    );
+  }
+
+  setCheckpointStore(store: BotCheckpointStore): void {
+    this.checkpointStore = store;
+    this.checkpoints.setStore(store);
+  }
+
+  /** Every changed bot's checkpoint written now (tests). */
+  flushCheckpoints(): Promise<void> {
+    return this.checkpoints.flush();
   }
 
   /** A venue connection changed (main.ts forwards the adapters' status): reported as exchange-status-changed. */
@@ -146,14 +190,58 @@ export class RealKernel implements EngineKernel {
 
   async startBot(spec: BotSpec, lease: { fence: number }): Promise<void> {
     await this.create(spec, lease.fence);
+    this.checkpoints.track(spec.botId, [this.engine.bot(spec.botId).ids.runPrefix], true);
     await this.start(spec.botId, 'start command');
   }
 
+  /**
+   * The dead owner's books come back first (its Redis checkpoint: ledger, and a paper bot's accounts), then the
+   * venue is reconciled: the dead run's open orders cancelled, and the fills of the checkpoint's lineage that the
+   * checkpoint does not hold — made after its last write, or while no engine watched — booked and reported.
+   */
   async adoptBot(spec: BotSpec, lease: { fence: number; resume: boolean; reason: string }): Promise<void> {
+    const loaded = await this.loadCheckpoint(spec);
     await this.create(spec, lease.fence);
-    await this.reconcile(spec.botId, { recoverFills: true });
+    const restored = loaded?.found === true && this.restoreBooks(spec, loaded.checkpoint) ? loaded : null;
+    const lineage = restored?.checkpoint.runPrefixes ?? [];
+    this.checkpoints.track(spec.botId, [...lineage, this.engine.bot(spec.botId).ids.runPrefix], restored === null);
+    const book = restored
+      ? (fill: FillReport) =>
+          !restored.fillIds.has(fill.fillId) && lineage.some((prefix) => fill.clientOrderId.startsWith(prefix))
+      : undefined;
+    await this.reconcile(spec.botId, { recoverFills: true, ...(book ? { book } : {}) });
     await this.start(spec.botId, lease.reason);
     if (!lease.resume) await this.engine.pauseBot(spec.botId, `${lease.reason} (adopted paused)`);
+  }
+
+  private async loadCheckpoint(spec: BotSpec): Promise<LoadedCheckpoint | null> {
+    if (!this.checkpoints.enabled || !this.checkpointStore) return null;
+    try {
+      const loaded = await this.checkpointStore.load(spec.botId);
+      if (!loaded.found && loaded.problem !== null)
+        this.log(spec, `checkpoint refused, the books start empty: ${loaded.problem}`, 'warn');
+      return loaded;
+    } catch (error) {
+      this.log(spec, `checkpoint unreadable, the books start empty: ${error instanceof Error ? error.message : String(error)}`, 'warn');
+      return null;
+    }
+  }
+
+  /** False (logged) when the checkpoint does not fit this bot: it then starts with empty books, as before. */
+  private restoreBooks(spec: BotSpec, checkpoint: BotCheckpoint): boolean {
+    try {
+      this.kernel.restorePaper(spec.botId, checkpoint.paperAccounts ?? []);
+      this.engine.restoreLedger(spec.botId, checkpoint.ledger);
+    } catch (error) {
+      this.log(spec, `checkpoint not restored, the books start empty: ${error instanceof Error ? error.message : String(error)}`, 'warn');
+      return false;
+    }
+    const holdings = checkpoint.ledger.holdings.filter((holding) => holding.quantity !== '0').length;
+    this.log(
+      spec,
+      `books restored from ${checkpoint.engineId}'s checkpoint (fence ${String(checkpoint.fence)}, ${String(checkpoint.ledger.tradeCount)} trades, ${String(holdings)} open positions)`,
+    );
+    return true;
   }
 
   async stopBot(botId: string, reason: string, flatten: boolean): Promise<void> {
@@ -250,9 +338,12 @@ export class RealKernel implements EngineKernel {
     const port = bot.execution.port;
     const live = !bot.execution.exclusive;
     const runPrefix = bot.ids.runPrefix;
+    // The books as they are now, for the next owner (refused by the fence if the lease is already gone).
+    const saved = this.checkpoints.release(botId);
     // No intent of the strategy after this point; the venue is told afterwards.
     this.engine.detachBot(botId, reason);
     if (live && options.cancelLive !== false) await this.cancelRunOrders(botId, port, runPrefix, reason);
+    await saved;
     this.forget(botId);
   }
 
@@ -315,6 +406,7 @@ export class RealKernel implements EngineKernel {
 
   async close(): Promise<void> {
     this.stopTimers();
+    this.checkpoints.close();
     this.sink = nullSink;
     for (const botId of this.engine.botIds()) {
       this.unfreezeAccount(botId);
@@ -403,7 +495,10 @@ export class RealKernel implements EngineKernel {
    * carries this bot's prefix is cancelled (the strategy re-quotes under the new run nonce), and positions are
    * reported in the bot log (the engine reads them at start).
    */
-  private async reconcile(botId: string, options: { recoverFills?: boolean } = {}): Promise<void> {
+  private async reconcile(
+    botId: string,
+    options: { recoverFills?: boolean; book?: (fill: FillReport) => boolean } = {},
+  ): Promise<void> {
     const bot = this.engine.bot(botId);
     const spec = this.need(botId);
     if (bot.execution.exclusive) {
@@ -421,13 +516,17 @@ export class RealKernel implements EngineKernel {
       cancelled += 1;
     }
     // After the cancels (nothing fills any more): the dead run's fills nobody reported.
-    const recovered = options.recoverFills ? await this.recoverFills(botId, prefix) : 0;
+    const recovered = options.recoverFills
+      ? await this.recoverFills(botId, prefix, options.book)
+      : { reported: 0, booked: 0 };
     const positions = await bot.execution.port.fetchPositions();
     const held = positions.filter((position) => bot.instrumentIds.includes(position.instrumentId));
     this.log(
       spec,
       `reconciled by client order id: cancelled ${String(cancelled)} open orders of a previous run, ${String(held.length)} positions held` +
-        (options.recoverFills ? `, ${String(recovered)} venue fills of previous runs reported` : ''),
+        (options.recoverFills
+          ? `, ${String(recovered.reported)} venue fills of previous runs reported (${String(recovered.booked)} not in the checkpoint booked)`
+          : ''),
     );
   }
 
@@ -436,10 +535,14 @@ export class RealKernel implements EngineKernel {
    * = venue trade id, so those the dead run did report are dropped by the CMS as duplicates). Each filled order's
    * venue state goes with its fills.
    */
-  private async recoverFills(botId: string, prefix: string): Promise<number> {
+  private async recoverFills(
+    botId: string,
+    prefix: string,
+    book: ((fill: FillReport) => boolean) | undefined,
+  ): Promise<{ reported: number; booked: number }> {
     const port = this.engine.bot(botId).execution.port;
-    if (!port.fetchFills) return 0;
-    const since = Date.now() - (this.options.adoptFillLookbackMs ?? 15 * 60_000);
+    if (!port.fetchFills) return { reported: 0, booked: 0 };
+    const since = Date.now() - (this.options.adoptFillLookbackMs ?? DEFAULT_ADOPT_FILL_LOOKBACK_MS);
     const fills = await port.fetchFills({ since, clientOrderIdPrefix: prefix });
     const orders = new Map<string, OrderState>();
     for (const fill of fills) {
@@ -447,7 +550,7 @@ export class RealKernel implements EngineKernel {
       const state = await port.fetchOrderByClientId(fill.instrumentId, fill.clientOrderId).catch(() => null);
       if (state) orders.set(fill.clientOrderId, state);
     }
-    return this.engine.reportRecoveredFills(botId, fills, orders);
+    return this.engine.reportRecoveredFills(botId, fills, orders, book);
   }
 
   /** Reduce-only market orders closing the bot's positions. */
@@ -477,6 +580,7 @@ export class RealKernel implements EngineKernel {
   }
 
   private forget(botId: string): void {
+    this.checkpoints.forget(botId);
     this.specs.delete(botId);
     this.fences.delete(botId);
     this.frozen.delete(botId);
@@ -490,7 +594,7 @@ export class RealKernel implements EngineKernel {
     this.kernel.thawPaper(botId, bot.instrumentIds);
   }
 
-  private log(spec: BotSpec, message: string): void {
-    this.emitter.emit('bot-log', { botId: spec.botId, exchange: spec.exchange }, { level: 'info', message });
+  private log(spec: BotSpec, message: string, level: 'info' | 'warn' = 'info'): void {
+    this.emitter.emit('bot-log', { botId: spec.botId, exchange: spec.exchange }, { level, message: message.slice(0, 2000) });
   }
 }

@@ -13,6 +13,7 @@ import {
   type BotSpec,
   type BotState,
   type Exchange,
+  type LedgerCheckpoint,
   type LogLevel,
   type OrderSource,
 } from '@trading/shared-types';
@@ -329,14 +330,21 @@ export class TradingEngine {
   /**
    * Reports venue fills of orders this run does not know — a dead run's orders that filled while no engine watched
    * the account (adoption) — as `order-filled` events, so the CMS ledger (folded from fills, idempotent by fill id)
-   * matches the venue. `orders` gives the venue's state of each order (the fill's order otherwise). The bot's own
-   * ledger is not touched: it starts from the adoption (the venue positions are logged by the reconciliation).
-   * Fills of orders the tracker knows are skipped (they come through the execution stream). Returns how many were
-   * reported.
+   * matches the venue. `orders` gives the venue's state of each order (the fill's order otherwise). A fill for which
+   * `book` answers true is also booked in the bot's ledger (an adopter books the fills of its restored lineage that
+   * the checkpoint does not hold; others — a stopped earlier run's — belong to no ledger of this run). Fills of
+   * orders the tracker knows are skipped (they come through the execution stream).
    */
-  reportRecoveredFills(botId: string, fills: readonly FillReport[], orders: ReadonlyMap<string, OrderState>): number {
+  reportRecoveredFills(
+    botId: string,
+    fills: readonly FillReport[],
+    orders: ReadonlyMap<string, OrderState>,
+    book: (fill: FillReport) => boolean = () => false,
+  ): { reported: number; booked: number } {
     const bot = this.bot(botId);
     let reported = 0;
+    let booked = 0;
+    const touched = new Set<InstrumentId>();
     for (const fill of fills) {
       if (bot.tracker.get(fill.clientOrderId) !== undefined) continue;
       const instrument = this.venue(bot, fill.instrumentId).instruments.getInstrument(fill.instrumentId);
@@ -357,13 +365,37 @@ export class TradingEngine {
         createdAt: fill.timestamp,
         updatedAt: fill.timestamp,
       };
+      let realized = ZERO;
+      if (book(fill)) {
+        realized = bot.ledger.applyFill(instrument, fill.side, fill.price, fill.quantity, fill.fee, fill.timestamp);
+        touched.add(instrument.id);
+        booked += 1;
+      }
       this.emitter.emit('order-filled', this.scope(bot), {
-        fill: toWireFill(fill, this.wire(bot, instrument), ZERO, instrument),
+        fill: toWireFill(fill, this.wire(bot, instrument), realized, instrument),
         order: toWireOrder(state, this.wire(bot, instrument), 'strategy', instrument),
       });
       reported += 1;
     }
-    return reported;
+    for (const instrumentId of touched) this.emitPosition(bot, instrumentId);
+    if (touched.size > 0) this.afterFiguresChanged(bot, true);
+    return { reported, booked };
+  }
+
+  /** The bot's books for its Redis checkpoint. */
+  ledgerCheckpoint(botId: string): LedgerCheckpoint {
+    return this.bot(botId).ledger.toCheckpoint();
+  }
+
+  /**
+   * An adopted bot continues its dead owner's books (before it starts): the ledger takes the checkpoint's, and each
+   * holding is reported (position-updated) so the CMS sees the adopter's view at once.
+   */
+  restoreLedger(botId: string, checkpoint: LedgerCheckpoint): void {
+    const bot = this.bot(botId);
+    bot.ledger.restore(checkpoint, (id) => this.venue(bot, id).instruments.getInstrument(id));
+    for (const instrumentId of bot.ledger.instrumentIds()) this.emitPosition(bot, instrumentId);
+    this.afterFiguresChanged(bot, true);
   }
 
   /**

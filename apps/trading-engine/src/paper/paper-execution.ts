@@ -8,7 +8,7 @@
  * - Polymarket resolution settles the shares at 1 or 0.
  */
 import { Decimal } from 'decimal.js';
-import type { FillRole, MarginMode } from '@trading/shared-types';
+import type { FillRole, MarginMode, PaperAccountCheckpoint } from '@trading/shared-types';
 import type { Instrument, InstrumentId } from '../ports/instruments.js';
 import {
   OrderRejectedError,
@@ -21,6 +21,7 @@ import {
 } from '../ports/execution.js';
 import { ZERO } from '../core/decimal.js';
 import { applyFill, flatPosition, markPosition, type PositionView } from '../domain/position.js';
+import { holdingFromCheckpoint, holdingToCheckpoint } from '../domain/position-checkpoint.js';
 import { checkVenueRules } from './venue-rules.js';
 import { defaultFeeModel } from './fee-model.js';
 import { DEFAULT_MMR } from './constants.js';
@@ -328,6 +329,52 @@ export class PaperExecution implements ExecutionPort, VenueListener {
     this.venue.unregister(this);
     this.handlers.clear();
   }
+
+  /** Cash, positions and leverage settings (not the open orders: an adopter re-quotes) for the bot's checkpoint. */
+  toCheckpoint(exchange: PaperAccountCheckpoint['exchange']): PaperAccountCheckpoint {
+    return {
+      exchange,
+      cash: Object.fromEntries([...this.cash].map(([currency, amount]) => [currency, amount.toFixed()])),
+      positions: [...this.positions.values()].map((position) => ({
+        view: holdingToCheckpoint(position.view),
+        leverage: position.leverage,
+        marginMode: position.marginMode,
+        margin: position.margin.toFixed(),
+      })),
+      leverage: [...this.leverage].map(([instrumentId, setting]) => ({ instrumentId, ...setting })),
+    };
+  }
+
+  /**
+   * Continues a dead owner's paper account: its cash, positions and leverage replace this (new, empty) account's.
+   * Only before the account has orders — an account that already traded would mix two histories.
+   */
+  restore(checkpoint: PaperAccountCheckpoint): void {
+    if (this.orders.size > 0) throw new Error(`paper account ${this.id} already has orders: restore it before trading`);
+    for (const saved of checkpoint.positions)
+      if (!this.venue.getInstrument(saved.view.instrumentId as InstrumentId))
+        throw new Error(`checkpoint holds ${saved.view.instrumentId}, an instrument this venue does not know`);
+    this.cash.clear();
+    for (const [currency, amount] of Object.entries(checkpoint.cash))
+      if (amount !== undefined) this.cash.set(currency, new Decimal(amount));
+    this.positions.clear();
+    this.liqCache.clear();
+    for (const saved of checkpoint.positions) {
+      const view = holdingFromCheckpoint(saved.view);
+      this.positions.set(view.instrumentId, {
+        view,
+        leverage: saved.leverage,
+        marginMode: saved.marginMode,
+        margin: new Decimal(saved.margin),
+      });
+      // Marks, funding and liquidation reach an account only for instruments it follows.
+      if (!view.quantity.isZero()) this.venue.follow(this, view.instrumentId);
+    }
+    this.leverage.clear();
+    for (const setting of checkpoint.leverage)
+      this.leverage.set(setting.instrumentId as InstrumentId, { leverage: setting.leverage, marginMode: setting.marginMode });
+  }
+
 
   // ---- VenueListener -------------------------------------------------------------------------------------------
 

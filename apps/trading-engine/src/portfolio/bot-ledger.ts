@@ -8,10 +8,11 @@
  *   drawdown = (peak equity − equity) / peak equity × 100
  */
 import { Decimal } from 'decimal.js';
-import type { OrderSide } from '@trading/shared-types';
+import type { LedgerCheckpoint, OrderSide } from '@trading/shared-types';
 import type { Instrument, InstrumentId } from '../ports/instruments.js';
 import { ZERO } from '../core/decimal.js';
 import { applyFill, flatPosition, markPosition, type PositionView } from '../domain/position.js';
+import { holdingFromCheckpoint, holdingToCheckpoint } from '../domain/position-checkpoint.js';
 
 const DAY_MS = 86_400_000;
 const HUNDRED = new Decimal(100);
@@ -172,6 +173,56 @@ export class BotLedger {
 
   exposure(): Decimal {
     return this.exposureTotal;
+  }
+
+  /** The books as exact decimal strings (the Redis checkpoint an adopting engine restores). */
+  toCheckpoint(): LedgerCheckpoint {
+    return {
+      currency: this.currency,
+      startingEquity: this.startingEquity.toFixed(),
+      realizedPnl: this.realizedClosed.toFixed(),
+      fees: this.fees.toFixed(),
+      funding: this.funding.toFixed(),
+      volume: this.volume.toFixed(),
+      tradeCount: this.tradeCount,
+      peakEquity: this.peakEquity.toFixed(),
+      day: this.day,
+      dayStartTotal: this.dayStartTotal.toFixed(),
+      holdings: [...this.holdings.values()].map((holding) => holdingToCheckpoint(holding.view)),
+    };
+  }
+
+  /**
+   * Replaces the books with a checkpoint's (an adopted bot continues its dead owner's books). `instrument` resolves
+   * each holding's instrument (contract value for marks and exposure); a holding whose instrument is unknown here
+   * is an error, not something to drop silently.
+   */
+  restore(checkpoint: LedgerCheckpoint, instrument: (id: InstrumentId) => Instrument | undefined): void {
+    if (checkpoint.currency !== this.currency)
+      throw new Error(`checkpoint currency ${checkpoint.currency} is not the bot's ${this.currency}`);
+    const holdings = new Map<InstrumentId, Holding>();
+    for (const saved of checkpoint.holdings) {
+      const view = holdingFromCheckpoint(saved);
+      const known = instrument(view.instrumentId);
+      if (!known) throw new Error(`checkpoint holds ${view.instrumentId}, an instrument this engine does not know`);
+      holdings.set(view.instrumentId, { view, instrument: known });
+    }
+    this.holdings.clear();
+    this.unrealizedTotal = ZERO;
+    this.exposureTotal = ZERO;
+    for (const [id, holding] of holdings) {
+      this.holdings.set(id, holding);
+      this.unrealizedTotal = this.unrealizedTotal.add(holding.view.unrealizedPnl);
+      this.exposureTotal = this.exposureTotal.add(this.holdingExposure(holding.view, holding.instrument));
+    }
+    this.realizedClosed = new Decimal(checkpoint.realizedPnl);
+    this.fees = new Decimal(checkpoint.fees);
+    this.funding = new Decimal(checkpoint.funding);
+    this.volume = new Decimal(checkpoint.volume);
+    this.tradeCount = checkpoint.tradeCount;
+    this.peakEquity = new Decimal(checkpoint.peakEquity);
+    this.day = checkpoint.day;
+    this.dayStartTotal = new Decimal(checkpoint.dayStartTotal);
   }
 
   private unrealized(): Decimal {

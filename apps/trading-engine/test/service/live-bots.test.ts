@@ -328,9 +328,12 @@ describe('live bots on the real kernel', () => {
   it('adopts a live bot: the dead run’s orders are cancelled and its unreported venue fills reported', async () => {
     // The owner dies without cancelling (a crashed engine): its quotes stay at the venue.
     const spec = okxSpec('okx-live', 'live', okxBlob(KEY_OLD));
+    await wired.kernel.abandonBot('okx-live', 'engine crashed (test)', { cancelLive: false });
+    // Requests the bot sent before it was dropped (a requote's cancel) may still land: let them, then nothing moves.
+    await new Promise((resolve) => setTimeout(resolve, 300));
     const before = simOpenOrders().filter((order) => order.clOrdId?.startsWith('okxlive'));
     expect(before.length).toBeGreaterThan(0);
-    await wired.kernel.abandonBot('okx-live', 'engine crashed (test)', { cancelLive: false });
+    await new Promise((resolve) => setTimeout(resolve, 300));
     expect(simOpenOrders().filter((order) => order.clOrdId?.startsWith('okxlive')).length).toBe(
       before.length,
     );
@@ -354,6 +357,8 @@ describe('live bots on the real kernel', () => {
       encryptionKeys: [KEY_OLD],
       metrics: createMetrics(false),
     });
+    // The dead owner checkpointed the bot's books in Redis (the service attached its kernel): the adopter reads them.
+    adopter.kernel.attachCheckpoints(redis, keys, 'eng-adopter');
     const logs: string[] = [];
     const recovered: Extract<EngineEvent, { type: 'order-filled' }>[] = [];
     adopter.kernel.setEventSink({
@@ -365,7 +370,7 @@ describe('live bots on the real kernel', () => {
     try {
       await adopter.venues.connect();
       await adopter.kernel.adoptBot(spec, { fence: 99, resume: false, reason: 'adopted (test)' });
-      expect(logs.some((line) => line.includes(`cancelled ${String(before.length - swept.length)} open orders`))).toBe(true);
+      expect(logs.some((line) => line.includes(`cancelled ${String(before.length - swept.length)} open orders`)), logs.join("\n") + ` before ${String(before.length)} swept ${String(swept.length)}`).toBe(true);
       // Every execution of the swept orders is reported once, under the venue's trade id, with the venue's order.
       for (const order of filledAtVenue) {
         const fills = recovered.filter((event) => event.payload.fill.clientOrderId === order.clOrdId);
@@ -378,6 +383,15 @@ describe('live bots on the real kernel', () => {
         simOpenOrders().every((order) => !before.some((old) => old.clOrdId === order.clOrdId)),
       );
       expect(adopter.kernel.listBots()[0]).toMatchObject({ botId: 'okx-live', state: 'PAUSED', fence: 99 });
+      // The adopter's books = the dead run's checkpoint + the fills made while nobody watched: the same position as
+      // every fill ever reported for the bot, folded once per fill id (what the CMS ledger holds).
+      const signed = new Map<string, number>();
+      for (const event of [...of('order-filled', 'okx-live'), ...recovered])
+        signed.set(event.payload.fill.fillId, (event.payload.fill.side === 'BUY' ? 1 : -1) * Number(event.payload.fill.quantity));
+      const folded = [...signed.values()].reduce((sum, quantity) => sum + quantity, 0);
+      expect(reportedBefore.size).toBeGreaterThan(0);
+      expect(logs.some((line) => line.startsWith('books restored from eng-live')), logs.join('\n')).toBe(true);
+      expect(Number(adopter.kernel.engine.bot('okx-live').ledger.position('okx:BTC-USDT-SWAP').quantity.toFixed())).toBe(folded);
     } finally {
       await adopter.kernel.close();
       await adopter.venues.close();

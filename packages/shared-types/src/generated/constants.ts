@@ -105,5 +105,7 @@ export const REDIS_KEYS = {
   "commandSeen": "te:command-seen:{engineId}:{commandId}",
   "engineSeq": "te:seq:{engineId}",
   "engineRecentStarts": "te:recent-starts:{engineId}",
-  "polymarketOrderIds": "te:pm-oid:{botId}"
+  "polymarketOrderIds": "te:pm-oid:{botId}",
+  "botCheckpoint": "te:checkpoint:bot:{botId}",
+  "botCheckpointFills": "te:checkpoint-fills:bot:{botId}"
 } as const;

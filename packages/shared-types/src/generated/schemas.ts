@@ -1825,6 +1825,14 @@ export const SCHEMAS = {
       "polymarketOrderIds": {
         "const": "te:pm-oid:{botId}",
         "description": "Key prefix of a live Polymarket bot's client-order-id <-> order-hash records (<prefix>:cid:<clientOrderId>, :hash:<orderHash>, :pending; 7 days), read by an adopting engine."
+      },
+      "botCheckpoint": {
+        "const": "te:checkpoint:bot:{botId}",
+        "description": "The bot's books (BotCheckpoint JSON) written by its lease holder on every fill, funding or settlement and every 30 s; read by an adopting engine. 1 day TTL, refreshed while the bot runs."
+      },
+      "botCheckpointFills": {
+        "const": "te:checkpoint-fills:bot:{botId}",
+        "description": "Zset fillId -> ms written with the checkpoint: the fills its books hold (pruned after twice the adoption fill lookback), so an adopter books only the venue fills not in it."
       }
     },
     "required": [
@@ -1836,7 +1844,9 @@ export const SCHEMAS = {
       "commandSeen",
       "engineSeq",
       "engineRecentStarts",
-      "polymarketOrderIds"
+      "polymarketOrderIds",
+      "botCheckpoint",
+      "botCheckpointFills"
     ]
   },
   "BacktestDataset": {
@@ -2264,6 +2274,65 @@ export const SCHEMAS = {
       "updatedAt"
     ]
   },
+  "BotCheckpoint": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "bot-checkpoint.json",
+    "title": "BotCheckpoint",
+    "description": "A bot's books as its owning engine last wrote them to Redis (te:checkpoint:bot:{botId}), under its lease's fencing token. An engine adopting the bot restores them, then books the venue fills of the lineage's runs that are not in the checkpoint's fill set (te:checkpoint-fills:bot:{botId}).",
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "version": {
+        "const": 1
+      },
+      "botId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 128
+      },
+      "engineId": {
+        "type": "string",
+        "pattern": "^[A-Za-z0-9_.-]{1,64}$"
+      },
+      "fence": {
+        "type": "integer",
+        "minimum": 1
+      },
+      "savedAt": {
+        "$ref": "timestamp-ms.json"
+      },
+      "runPrefixes": {
+        "description": "Client-order-id prefixes (<bot><run>o) of the runs whose fills these books hold: the current run and the runs it adopted, oldest first.",
+        "type": "array",
+        "items": {
+          "type": "string",
+          "pattern": "^[A-Za-z0-9]{1,32}$"
+        },
+        "minItems": 1,
+        "maxItems": 64
+      },
+      "ledger": {
+        "$ref": "ledger-checkpoint.json"
+      },
+      "paperAccounts": {
+        "description": "Paper bots: each paper account's cash and positions (open paper orders are not kept: the adopter re-quotes).",
+        "type": "array",
+        "items": {
+          "$ref": "paper-account-checkpoint.json"
+        },
+        "maxItems": 4
+      }
+    },
+    "required": [
+      "version",
+      "botId",
+      "engineId",
+      "fence",
+      "savedAt",
+      "runPrefixes",
+      "ledger"
+    ]
+  },
   "BotSpec": {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": "bot-spec.json",
@@ -2601,6 +2670,121 @@ export const SCHEMAS = {
       "timestamp"
     ]
   },
+  "LedgerCheckpoint": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "ledger-checkpoint.json",
+    "title": "LedgerCheckpoint",
+    "description": "A bot ledger's state: totals in the settle currency, peak equity, the day's opening total and the holdings.",
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "currency": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 16
+      },
+      "startingEquity": {
+        "$ref": "decimal.json"
+      },
+      "realizedPnl": {
+        "$ref": "decimal.json"
+      },
+      "fees": {
+        "$ref": "decimal.json"
+      },
+      "funding": {
+        "$ref": "decimal.json"
+      },
+      "volume": {
+        "$ref": "decimal.json"
+      },
+      "tradeCount": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "peakEquity": {
+        "$ref": "decimal.json"
+      },
+      "day": {
+        "type": "integer",
+        "description": "UTC day number (ms / 86 400 000) of dayStartTotal."
+      },
+      "dayStartTotal": {
+        "$ref": "decimal.json"
+      },
+      "holdings": {
+        "type": "array",
+        "items": {
+          "$ref": "ledger-holding.json"
+        },
+        "maxItems": 256
+      }
+    },
+    "required": [
+      "currency",
+      "startingEquity",
+      "realizedPnl",
+      "fees",
+      "funding",
+      "volume",
+      "tradeCount",
+      "peakEquity",
+      "day",
+      "dayStartTotal",
+      "holdings"
+    ]
+  },
+  "LedgerHolding": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "ledger-holding.json",
+    "title": "LedgerHolding",
+    "description": "One instrument's position in a bot's books (exact decimals): signed quantity, average entry, realized/unrealized PnL, fees, funding, last mark.",
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "instrumentId": {
+        "$ref": "instrument-id.json"
+      },
+      "quantity": {
+        "$ref": "decimal.json"
+      },
+      "averageEntryPrice": {
+        "$ref": "decimal.json"
+      },
+      "realizedPnl": {
+        "$ref": "decimal.json"
+      },
+      "unrealizedPnl": {
+        "$ref": "decimal.json"
+      },
+      "fees": {
+        "$ref": "decimal.json"
+      },
+      "funding": {
+        "$ref": "decimal.json"
+      },
+      "markPrice": {
+        "anyOf": [
+          {
+            "$ref": "decimal.json"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      }
+    },
+    "required": [
+      "instrumentId",
+      "quantity",
+      "averageEntryPrice",
+      "realizedPnl",
+      "unrealizedPnl",
+      "fees",
+      "funding",
+      "markPrice"
+    ]
+  },
   "MarketInfo": {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": "market-info.json",
@@ -2829,6 +3013,86 @@ export const SCHEMAS = {
       "mode",
       "createdAt",
       "updatedAt"
+    ]
+  },
+  "PaperAccountCheckpoint": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "paper-account-checkpoint.json",
+    "title": "PaperAccountCheckpoint",
+    "description": "A paper account's cash, positions (with leverage, margin mode and isolated margin) and leverage settings.",
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "exchange": {
+        "$ref": "exchange.json"
+      },
+      "cash": {
+        "type": "object",
+        "additionalProperties": {
+          "$ref": "decimal.json"
+        },
+        "maxProperties": 64
+      },
+      "positions": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "view": {
+              "$ref": "ledger-holding.json"
+            },
+            "leverage": {
+              "type": "integer",
+              "minimum": 1
+            },
+            "marginMode": {
+              "$ref": "margin-mode.json"
+            },
+            "margin": {
+              "$ref": "decimal.json"
+            }
+          },
+          "required": [
+            "view",
+            "leverage",
+            "marginMode",
+            "margin"
+          ]
+        },
+        "maxItems": 256
+      },
+      "leverage": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "instrumentId": {
+              "$ref": "instrument-id.json"
+            },
+            "leverage": {
+              "type": "integer",
+              "minimum": 1
+            },
+            "marginMode": {
+              "$ref": "margin-mode.json"
+            }
+          },
+          "required": [
+            "instrumentId",
+            "leverage",
+            "marginMode"
+          ]
+        },
+        "maxItems": 256
+      }
+    },
+    "required": [
+      "exchange",
+      "cash",
+      "positions",
+      "leverage"
     ]
   },
   "PnlPoint": {

@@ -695,6 +695,14 @@ export interface RedisKeys {
    * Key prefix of a live Polymarket bot's client-order-id <-> order-hash records (<prefix>:cid:<clientOrderId>, :hash:<orderHash>, :pending; 7 days), read by an adopting engine.
    */
   polymarketOrderIds: "te:pm-oid:{botId}";
+  /**
+   * The bot's books (BotCheckpoint JSON) written by its lease holder on every fill, funding or settlement and every 30 s; read by an adopting engine. 1 day TTL, refreshed while the bot runs.
+   */
+  botCheckpoint: "te:checkpoint:bot:{botId}";
+  /**
+   * Zset fillId -> ms written with the checkpoint: the fills its books hold (pruned after twice the adoption fill lookback), so an adopter books only the venue fills not in it.
+   */
+  botCheckpointFills: "te:checkpoint-fills:bot:{botId}";
 }
 /**
  * A committed recorded data set a backtest can run on (apps/trading-engine/data/), with the spec it was committed with.
@@ -809,6 +817,91 @@ export interface Balance {
   available: Decimal;
   frozen: Decimal;
   updatedAt: TimestampMs;
+}
+/**
+ * A bot's books as its owning engine last wrote them to Redis (te:checkpoint:bot:{botId}), under its lease's fencing token. An engine adopting the bot restores them, then books the venue fills of the lineage's runs that are not in the checkpoint's fill set (te:checkpoint-fills:bot:{botId}).
+ */
+export interface BotCheckpoint {
+  version: 1;
+  botId: string;
+  engineId: string;
+  fence: number;
+  savedAt: TimestampMs;
+  /**
+   * Client-order-id prefixes (<bot><run>o) of the runs whose fills these books hold: the current run and the runs it adopted, oldest first.
+   *
+   * @minItems 1
+   * @maxItems 64
+   */
+  runPrefixes: [string, ...string[]];
+  ledger: LedgerCheckpoint;
+  /**
+   * Paper bots: each paper account's cash and positions (open paper orders are not kept: the adopter re-quotes).
+   *
+   * @maxItems 4
+   */
+  paperAccounts?: PaperAccountCheckpoint[];
+}
+/**
+ * A bot ledger's state: totals in the settle currency, peak equity, the day's opening total and the holdings.
+ */
+export interface LedgerCheckpoint {
+  currency: string;
+  startingEquity: Decimal;
+  realizedPnl: Decimal;
+  fees: Decimal;
+  funding: Decimal;
+  volume: Decimal;
+  tradeCount: number;
+  peakEquity: Decimal;
+  /**
+   * UTC day number (ms / 86 400 000) of dayStartTotal.
+   */
+  day: number;
+  dayStartTotal: Decimal;
+  /**
+   * @maxItems 256
+   */
+  holdings: LedgerHolding[];
+}
+/**
+ * One instrument's position in a bot's books (exact decimals): signed quantity, average entry, realized/unrealized PnL, fees, funding, last mark.
+ */
+export interface LedgerHolding {
+  instrumentId: InstrumentId;
+  quantity: Decimal;
+  averageEntryPrice: Decimal;
+  realizedPnl: Decimal;
+  unrealizedPnl: Decimal;
+  fees: Decimal;
+  funding: Decimal;
+  markPrice: Decimal | null;
+}
+/**
+ * A paper account's cash, positions (with leverage, margin mode and isolated margin) and leverage settings.
+ */
+export interface PaperAccountCheckpoint {
+  exchange: Exchange;
+  cash: {
+    [k: string]: Decimal | undefined;
+  };
+  /**
+   * @maxItems 256
+   */
+  positions: {
+    view: LedgerHolding;
+    leverage: number;
+    marginMode: MarginMode;
+    margin: Decimal;
+  }[];
+  /**
+   * @maxItems 256
+   */
+  leverage: {
+    instrumentId: InstrumentId;
+    leverage: number;
+    marginMode: MarginMode;
+  }[];
 }
 /**
  * A bot as the CMS stores and returns it.
