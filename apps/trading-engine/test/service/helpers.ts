@@ -3,6 +3,7 @@
  * event recorder (psubscribe te:* like the CMS relay, plus the persisted engine-events jobs), a private
  * redis-server on a spare port, and a poller.
  */
+import { tmpdir } from 'node:os';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
@@ -161,7 +162,8 @@ export async function freePort(): Promise<number> {
 export async function startRedisServer(port: number): Promise<ChildProcess> {
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    // --dir: a replica's sync or a shutdown must not leave dump.rdb in the package.
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir()],
     { stdio: 'ignore' },
   );
   const probe = new Redis({

@@ -48,6 +48,8 @@ beforeAll(async () => {
       '',
       '--appendonly',
       'no',
+      '--dir',
+      dir,
       '--replicaof',
       '127.0.0.1',
       String(masterPort),
