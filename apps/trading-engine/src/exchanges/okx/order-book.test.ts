@@ -34,3 +34,39 @@ describe('OkxOrderBook against a recorded simulator stream', () => {
     expect(book.applyUpdate(tampered)).toBe('checksum');
   });
 });
+
+describe('OkxOrderBook order counts', () => {
+  it('keeps the per-level order count OKX sends as the 4th field, in the decimal view', () => {
+    const book = new OkxOrderBook('okx:BTC-USDT-SWAP');
+    expect(
+      book.applySnapshot({
+        bids: [['100', '5', '0', '3'], ['99.9', '2', '0', '1']],
+        asks: [['100.1', '4', '0', '2'], ['100.2', '7']],
+        ts: '1',
+        seqId: 10,
+      }),
+    ).toBe('ok');
+    const counts = (levels: readonly (readonly unknown[])[]) => levels.map((level) => level[2]);
+    expect(counts(book.view().bids)).toEqual([3, 1]);
+    // A level sent without a count has none (not a guessed 0).
+    expect(counts(book.view().asks)).toEqual([2, undefined]);
+    expect(book.applyUpdate({ bids: [['100', '6', '0', '4'], ['99.9', '0', '0', '0']], asks: [], ts: '2', prevSeqId: 10, seqId: 11 })).toBe('ok');
+    expect(book.view().bids.map((level) => [level[0].toFixed(), level[1].toFixed(), level[2]])).toEqual([['100', '6', 4]]);
+    // A removed level forgets its count: re-added without one, it has none.
+    expect(book.applyUpdate({ bids: [['99.9', '1']], asks: [], ts: '3', prevSeqId: 11, seqId: 12 })).toBe('ok');
+    expect(counts(book.view().bids)).toEqual([4, undefined]);
+  });
+
+  it('carries the simulator’s counts through a recorded stream', () => {
+    const lines = recordBooksStream({ seed: 5, instId: 'ETH-USDT-SWAP', messages: 50, generator: { depth: 20 } });
+    const book = new OkxOrderBook('okx:ETH-USDT-SWAP');
+    for (const line of lines) {
+      const push = parseBooksPush(JSON.parse(line));
+      if (!push) throw new Error('malformed');
+      expect(push.action === 'snapshot' ? book.applySnapshot(push.data) : book.applyUpdate(push.data)).toBe('ok');
+    }
+    const bids = book.view().bids;
+    expect(bids.length).toBeGreaterThan(5);
+    expect(bids.every((level) => typeof level[2] === 'number' && level[2] >= 1)).toBe(true);
+  });
+});

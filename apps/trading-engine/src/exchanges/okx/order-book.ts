@@ -30,12 +30,15 @@ export type ApplyResult = 'ok' | 'gap' | 'checksum' | 'not-initialized';
 class Side {
   readonly prices: string[] = [];
   readonly sizes = new Map<string, string>();
+  /** OKX's 4th level field, the number of orders at the level (the paper matcher's queue models read it). */
+  readonly counts = new Map<string, number>();
 
   constructor(private readonly descending: boolean) {}
 
   clear(): void {
     this.prices.length = 0;
     this.sizes.clear();
+    this.counts.clear();
   }
 
   private search(px: string): number {
@@ -61,12 +64,18 @@ class Side {
   }
 
   /** Sets one level ("0" removes it); returns whether the top `BOOK_CHECKSUM_DEPTH` levels changed. */
-  set(px: string, sz: string): boolean {
+  set(px: string, sz: string, orders?: string): boolean {
     const removing = sz === '0' || (sz.charCodeAt(0) === 48 && /^0(\.0*)?$/.test(sz));
     const top = this.inTop(px, BOOK_CHECKSUM_DEPTH);
+    if (!removing) {
+      const count = orders === undefined ? NaN : Number(orders);
+      if (Number.isInteger(count) && count >= 0) this.counts.set(px, count);
+      else this.counts.delete(px);
+    }
     if (this.sizes.has(px)) {
       if (removing) {
         this.sizes.delete(px);
+        this.counts.delete(px);
         const i = this.search(px);
         this.prices.splice(i, 1);
       } else this.sizes.set(px, sz);
@@ -121,8 +130,8 @@ export class OkxOrderBook {
 
   applySnapshot(data: BookData): ApplyResult {
     this.reset();
-    for (const level of data.bids) this.bids.set(level[0], level[1]);
-    for (const level of data.asks) this.asks.set(level[0], level[1]);
+    for (const level of data.bids) this.bids.set(level[0], level[1], level[3]);
+    for (const level of data.asks) this.asks.set(level[0], level[1], level[3]);
     this.topDirty = true;
     this.finish(data);
     this.initialized = true;
@@ -140,8 +149,8 @@ export class OkxOrderBook {
       return 'gap';
     }
     let dirty = false;
-    for (const level of data.bids) if (this.bids.set(level[0], level[1])) dirty = true;
-    for (const level of data.asks) if (this.asks.set(level[0], level[1])) dirty = true;
+    for (const level of data.bids) if (this.bids.set(level[0], level[1], level[3])) dirty = true;
+    for (const level of data.asks) if (this.asks.set(level[0], level[1], level[3])) dirty = true;
     if (dirty) this.topDirty = true;
     this.finish(data);
     if (!this.checksumOk(data.checksum)) {
@@ -226,19 +235,26 @@ export class OkxOrderBook {
   /** Decimal view (built on first access after each change). */
   view(): OrderBookView {
     if (this.cachedView) return this.cachedView;
-    const toLevels = (levels: [string, string][]): BookLevel[] => levels.map(([p, s]) => [new Decimal(p), new Decimal(s)] as const);
+    // Each level carries its order count when the venue sent one (OKX does; a level without it stays [px, sz]).
+    const toLevels = (levels: [string, string][], counts: ReadonlyMap<string, number>): BookLevel[] =>
+      levels.map(([p, s]) => {
+        const count = counts.get(p);
+        return count === undefined ? ([new Decimal(p), new Decimal(s)] as const) : ([new Decimal(p), new Decimal(s), count] as const);
+      });
     let bids: BookLevel[] | null = null;
     let asks: BookLevel[] | null = null;
     const bidStrings = this.levels('bids');
     const askStrings = this.levels('asks');
+    const bidCounts = new Map(this.bids.counts);
+    const askCounts = new Map(this.asks.counts);
     const view: OrderBookView = {
       instrumentId: this.instrumentId,
       get bids() {
-        bids ??= toLevels(bidStrings);
+        bids ??= toLevels(bidStrings, bidCounts);
         return bids;
       },
       get asks() {
-        asks ??= toLevels(askStrings);
+        asks ??= toLevels(askStrings, askCounts);
         return asks;
       },
       timestamp: this.ts,
