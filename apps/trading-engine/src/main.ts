@@ -66,6 +66,7 @@ async function main(): Promise<void> {
       endpoints: config.endpoints,
       encryptionKeys: config.encryptionKeys,
       metrics,
+      kernel: { paper: { queueModel: config.paperQueue.model, queueExponent: config.paperQueue.exponent } },
       onStatus: (exchange, status, reason) => {
         log.info({ exchange, status, reason }, 'exchange status');
       },

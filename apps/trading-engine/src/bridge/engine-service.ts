@@ -63,7 +63,7 @@ const BOT_STATES: readonly BotState[] = [
 
 export type ServiceConfig = Omit<
   EngineConfig,
-  'host' | 'port' | 'logLevel' | 'endpoints' | 'encryptionKeys' | 'demoEncryptionKey' | 'kernel'
+  'host' | 'port' | 'logLevel' | 'endpoints' | 'encryptionKeys' | 'demoEncryptionKey' | 'kernel' | 'paperQueue'
 > & { version: string; httpPort?: number };
 
 export class EngineService {

@@ -25,8 +25,10 @@ describe('loadConfig', () => {
       eventReplayWindowMs: 10_000,
       eventReplayMax: 20_000,
       redisPingFailures: 2,
+      paperQueue: { model: 'power', exponent: 2 },
     });
     expect(config.endpoints.okxRestUrl).toBe('http://127.0.0.1:8100');
+    expect(loadConfig({ ENGINE_ID: 'te-1', PAPER_QUEUE_MODEL: 'ahead' }).paperQueue.model).toBe('ahead');
   });
 
   it('names the variable of every bad value', () => {
@@ -39,6 +41,7 @@ describe('loadConfig', () => {
       ENCRYPTION_KEY: 'abc',
       EVENT_REPLAY_WINDOW_MS: '-5',
       REDIS_PING_FAILURES: '0',
+      PAPER_QUEUE_MODEL: 'fifo',
     });
     for (const name of [
       'ENGINE_ID',
@@ -49,6 +52,7 @@ describe('loadConfig', () => {
       'ENCRYPTION_KEY',
       'EVENT_REPLAY_WINDOW_MS',
       'REDIS_PING_FAILURES',
+      'PAPER_QUEUE_MODEL',
     ]) {
       expect(
         found.some((problem) => problem.startsWith(name)),

@@ -76,6 +76,10 @@ const EnvSchema = z
         'must be a comma list of 64-hex keys',
       ),
     AUTO_RESUME_AFTER_REDIS: bool.default(false),
+    // The paper matcher's queue-position model for paper bots (docs/paper-trading.md: 'power' with the venue's order
+    // counts is the model measured closest to the simulator's own matching; 'ahead' is the backtests' default).
+    PAPER_QUEUE_MODEL: z.enum(['ahead', 'power', 'log']).default('power'),
+    PAPER_QUEUE_EXPONENT: z.coerce.number().positive().max(10).default(2),
     OKX_REST_URL: wsOrHttp(['http', 'https']).default('http://127.0.0.1:8100'),
     OKX_WS_PUBLIC_URL: wsOrHttp(['ws', 'wss']).default('ws://127.0.0.1:8100/ws/v5/public'),
     OKX_WS_PRIVATE_URL: wsOrHttp(['ws', 'wss']).default('ws://127.0.0.1:8100/ws/v5/private'),
@@ -144,6 +148,8 @@ export interface EngineConfig {
   /** ENCRYPTION_KEY was unset and the demo key is used (main.ts warns). */
   demoEncryptionKey: boolean;
   autoResumeAfterRedis: boolean;
+  /** Paper bots' queue-position model (MatchingConfig.queueModel / queueExponent). */
+  paperQueue: { model: 'ahead' | 'power' | 'log'; exponent: number };
   endpoints: {
     okxRestUrl: string;
     okxWsPublicUrl: string;
@@ -225,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     ],
     demoEncryptionKey: e.ENCRYPTION_KEY === undefined && e.NODE_ENV !== 'production',
     autoResumeAfterRedis: e.AUTO_RESUME_AFTER_REDIS,
+    paperQueue: { model: e.PAPER_QUEUE_MODEL, exponent: e.PAPER_QUEUE_EXPONENT },
     endpoints: {
       okxRestUrl: e.OKX_REST_URL,
       okxWsPublicUrl: e.OKX_WS_PUBLIC_URL,
