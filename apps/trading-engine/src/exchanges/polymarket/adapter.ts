@@ -8,7 +8,7 @@
 import type { ExchangeStatus } from '@trading/shared-types';
 import type { ExchangeAdapter, ExchangeAdapterFactory, ExchangeAdapterOptions } from '../../ports/exchange.js';
 import type { InstrumentId } from '../../ports/instruments.js';
-import { POLYGON_CHAIN_ID, publicClient, resolveCreds, tradingClient, walletFromKey } from './client.js';
+import { orderSigner, POLYGON_CHAIN_ID, publicClient, resolveCreds, tradingClient, walletFromKey } from './client.js';
 import { PolymarketExecution } from './execution.js';
 import { PolymarketInstruments } from './instruments.js';
 import { defaultLogger, type AdapterLogger } from './logger.js';
@@ -89,7 +89,7 @@ export class PolymarketAdapter implements ExchangeAdapter {
         ...(creds.secret !== undefined ? { secret: creds.secret } : {}),
         ...(creds.passphrase !== undefined ? { passphrase: creds.passphrase } : {}),
       });
-      await this.execution.connect(tradingClient(host, wallet, apiCreds, creds.funderAddress), apiCreds);
+      await this.execution.connect(tradingClient(host, wallet, apiCreds, creds.funderAddress), apiCreds, orderSigner(creds.privateKey, creds.funderAddress));
     }
     this.setStatus('connected', 'connected');
   }

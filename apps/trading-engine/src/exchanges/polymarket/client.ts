@@ -8,6 +8,7 @@ import { Chain, ClobClient, SignatureTypeV2, type ApiKeyCreds } from '@polymarke
 import { createWalletClient, http, type WalletClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { polygon } from 'viem/chains';
+import { FastOrderSigner } from './fast-signer.js';
 
 export const POLYGON_CHAIN_ID = Chain.POLYGON;
 
@@ -41,6 +42,15 @@ export function tradingClient(host: string, wallet: WalletClient, creds: ApiKeyC
     signer: wallet,
     creds,
     throwOnError: true,
+    ...(funderAddress !== undefined ? { funderAddress, signatureType: SignatureTypeV2.POLY_GNOSIS_SAFE } : {}),
+  });
+}
+
+/** The order signer matching tradingClient's configuration (same maker, signer and signature type). */
+export function orderSigner(privateKey: `0x${string}`, funderAddress?: string): FastOrderSigner {
+  return new FastOrderSigner({
+    privateKey,
+    chainId: POLYGON_CHAIN_ID,
     ...(funderAddress !== undefined ? { funderAddress, signatureType: SignatureTypeV2.POLY_GNOSIS_SAFE } : {}),
   });
 }

@@ -1,13 +1,16 @@
 /**
- * Polymarket execution through `@polymarket/clob-client-v2`: orders are built and EIP-712 signed by the SDK, their
- * hash (orderID) is computed and written to the durable client-id map BEFORE posting, so a timed-out or failed
- * placement is looked up on the venue (/data/order, then /data/trades) and, if absent, re-posted byte-identical —
- * a retry can never double an order. Order and fill updates come from the user channel; after a reconnect
- * (the channel does not replay) open orders and recent trades are reconciled over REST on the same path.
+ * Polymarket execution through `@polymarket/clob-client-v2`: orders are built and EIP-712 signed by FastOrderSigner
+ * (the SDK's createOrder, byte for byte, without its per-order overhead; the SDK itself when no signer is given) and
+ * posted by the SDK. Their hash (orderID) is known before posting and written to the durable client-id map first, so
+ * a timed-out or failed placement is looked up on the venue (/data/order, then /data/trades) and, if absent,
+ * re-posted byte-identical — a retry can never double an order. Order and fill updates come from the user channel;
+ * after a reconnect (the channel does not replay) open orders and recent trades are reconciled over REST on the
+ * same path.
  */
 import { Decimal } from 'decimal.js';
-import { AssetType, OrderType, Side, type ApiKeyCreds, type ClobClient, type OrderVersion, type SignedOrder, type TickSize } from '@polymarket/clob-client-v2';
+import { AssetType, OrderType, Side, type ApiKeyCreds, type ClobClient, type SignedOrder, type TickSize } from '@polymarket/clob-client-v2';
 import { canAdvanceOrderStatus, type OrderStatus } from '@trading/shared-types';
+import type { Hex } from 'viem';
 import type { InstrumentId } from '../../ports/instruments.js';
 import {
   OrderRejectedError,
@@ -20,6 +23,7 @@ import {
   type PositionState,
 } from '../../ports/execution.js';
 import { classify, errorMessage, sleep, venueCode, withTimeout } from './errors.js';
+import type { FastOrderSigner } from './fast-signer.js';
 import { instrumentId, LOT_SIZE, tokenOf, type PolymarketInstruments } from './instruments.js';
 import type { AdapterLogger } from './logger.js';
 import type { OrderIdRecord, OrderIdStore } from './order-id-store.js';
@@ -78,7 +82,7 @@ export class PolymarketExecution implements ExecutionPort {
   private queue: Promise<void> = Promise.resolve();
   private lastTradeSec = Math.floor(Date.now() / 1000);
   private readonly timeoutMs: number;
-  private attached: { client: ClobClient; creds: ApiKeyCreds } | null = null;
+  private attached: { client: ClobClient; creds: ApiKeyCreds; signer: FastOrderSigner | null } | null = null;
 
   constructor(private readonly o: PolymarketExecutionOptions) {
     this.timeoutMs = o.requestTimeoutMs ?? 10_000;
@@ -108,9 +112,12 @@ export class PolymarketExecution implements ExecutionPort {
     return this.attached.creds;
   }
 
-  /** Attaches the authenticated SDK client (credentials are resolved by the adapter), then opens the user channel. */
-  async connect(client: ClobClient, creds: ApiKeyCreds): Promise<void> {
-    this.attached = { client, creds };
+  /**
+   * Attaches the authenticated SDK client (credentials are resolved by the adapter) and the order signer configured
+   * like it (without one, orders are signed by the SDK), then opens the user channel.
+   */
+  async connect(client: ClobClient, creds: ApiKeyCreds, signer?: FastOrderSigner): Promise<void> {
+    this.attached = { client, creds, signer: signer ?? null };
     this.version = await this.call('other', () => this.client.getVersion());
     this.ws.connect();
     await this.ws.waitOpen();
@@ -215,22 +222,9 @@ export class PolymarketExecution implements ExecutionPort {
   private async sign(tokenId: string, side: 'BUY' | 'SELL', price: Decimal, size: Decimal, tick: Decimal, negRisk: boolean, cid: string) {
     const version = this.version ?? (await this.call('other', () => this.client.getVersion()));
     this.version = version;
-    let signed: SignedOrder;
-    try {
-      signed = await this.client.createOrder(
-        { tokenID: tokenId, price: price.toNumber(), size: size.toNumber(), side: side === 'BUY' ? Side.BUY : Side.SELL },
-        { tickSize: tickOf(tick, cid), negRisk, version: orderVersion(version) },
-      );
-    } catch (e) {
-      throw new OrderRejectedError(venueCode(errorMessage(e)), errorMessage(e), cid);
-    }
-    const v2 = asV2(signed);
-    // The SDK works in floats: make sure what was signed is exactly what was asked.
-    const want = expectedAmounts(side, price, size);
-    if (v2.makerAmount !== want.makerAmount || v2.takerAmount !== want.takerAmount) {
-      throw new OrderRejectedError('INVALID_ORDER_ERROR', `signed amounts ${v2.makerAmount}/${v2.takerAmount} differ from ${want.makerAmount}/${want.takerAmount}`, cid);
-    }
-    return { signed, hash: orderHash(v2, version, negRisk, this.o.chainId) };
+    const order = { tokenId, side, price, size, tick, negRisk, version, clientOrderId: cid };
+    const signer = this.attached?.signer ?? null;
+    return signer !== null ? signOrder(signer, this.client, order) : signOrderWithSdk(this.client, order, this.o.chainId);
   }
 
   private track(record: OrderIdRecord, type: OrderRequest['type']): Tracked {
@@ -659,6 +653,65 @@ export class PolymarketExecution implements ExecutionPort {
   }
 }
 
+export interface OrderToSign {
+  tokenId: string;
+  side: 'BUY' | 'SELL';
+  price: Decimal;
+  size: Decimal;
+  tick: Decimal;
+  negRisk: boolean;
+  /** The venue's order version (GET /version). */
+  version: number;
+  clientOrderId: string;
+}
+
+/**
+ * The adapter's signing path: what the SDK's createOrder would sign (FastOrderSigner), with the SDK's own refusal of
+ * a tick below the market's cached one, and the amounts checked against the exact Decimal ones before anything is
+ * stored or sent. Exported for the benchmark.
+ */
+export function signOrder(signer: FastOrderSigner, client: ClobClient, o: OrderToSign): { signed: SignedOrder; hash: Hex } {
+  const cid = o.clientOrderId;
+  const tickSize = tickOf(o.tick, cid);
+  const known = client.tickSizes[o.tokenId];
+  if (known !== undefined && new Decimal(tickSize).lt(known)) {
+    throw new OrderRejectedError('INVALID_ORDER_MIN_TICK_SIZE', `invalid tick size (${tickSize}), minimum for the market is ${known}`, cid);
+  }
+  let built: { order: SignedOrder; hash: Hex };
+  try {
+    built = signer.sign({ tokenId: o.tokenId, price: o.price.toNumber(), size: o.size.toNumber(), side: o.side, tickSize, negRisk: o.negRisk, version: orderVersion(o.version) });
+  } catch (e) {
+    throw new OrderRejectedError(venueCode(errorMessage(e)), errorMessage(e), cid);
+  }
+  checkAmounts(asV2(built.order), o);
+  return { signed: built.order, hash: built.hash };
+}
+
+/** The same through the SDK's createOrder (no signer configured). */
+export async function signOrderWithSdk(client: ClobClient, o: OrderToSign, chainId: number): Promise<{ signed: SignedOrder; hash: Hex }> {
+  const cid = o.clientOrderId;
+  let signed: SignedOrder;
+  try {
+    signed = await client.createOrder(
+      { tokenID: o.tokenId, price: o.price.toNumber(), size: o.size.toNumber(), side: o.side === 'BUY' ? Side.BUY : Side.SELL },
+      { tickSize: tickOf(o.tick, cid), negRisk: o.negRisk, version: orderVersion(o.version) },
+    );
+  } catch (e) {
+    throw new OrderRejectedError(venueCode(errorMessage(e)), errorMessage(e), cid);
+  }
+  const v2 = asV2(signed);
+  checkAmounts(v2, o);
+  return { signed, hash: orderHash(v2, o.version, o.negRisk, chainId) };
+}
+
+/** Both paths work in floats, as the SDK does: make sure what was signed is exactly what was asked. */
+function checkAmounts(v2: { makerAmount: string; takerAmount: string }, o: OrderToSign): void {
+  const want = expectedAmounts(o.side, o.price, o.size);
+  if (v2.makerAmount !== want.makerAmount || v2.takerAmount !== want.takerAmount) {
+    throw new OrderRejectedError('INVALID_ORDER_ERROR', `signed amounts ${v2.makerAmount}/${v2.takerAmount} differ from ${want.makerAmount}/${want.takerAmount}`, o.clientOrderId);
+  }
+}
+
 function canceledIds(res: unknown): string[] {
   if (typeof res !== 'object' || res === null) return [];
   const c = (res as { canceled?: unknown }).canceled;
@@ -672,7 +725,7 @@ function tickOf(tick: Decimal, cid: string): TickSize {
 }
 
 /** Versions this adapter signs; 1 (pre-2026-04-28) is no longer accepted by production. */
-function orderVersion(v: number): OrderVersion {
+function orderVersion(v: number): 2 | 3 {
   return v === 3 ? 3 : 2;
 }
 
