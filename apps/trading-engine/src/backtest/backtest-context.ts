@@ -2,7 +2,7 @@
  * The StrategyContext of a backtest bot: a read-only view over the in-memory feed, the paper venue, the bot's
  * ledger, its open orders and its risk limits. Built once; it reads the live objects at call time.
  */
-import type { Decimal } from 'decimal.js';
+import { Decimal } from 'decimal.js';
 import type { Exchange, OrderSide } from '@trading/shared-types';
 import type { Clock } from '../ports/clock.js';
 import type { Instrument, InstrumentId } from '../ports/instruments.js';
@@ -15,7 +15,7 @@ import type { BotLedger } from '../portfolio/bot-ledger.js';
 import type { ParsedRiskLimits } from '../risk/limits.js';
 import { suggestedOrderSize } from '../risk/suggested-size.js';
 import type { ClientOrderIdGenerator } from '../core/ids.js';
-import { ZERO, compareDecimals } from '../core/decimal.js';
+import { ZERO } from '../core/decimal.js';
 import type { StrategyContext, StrategyLogger } from '../strategies/types.js';
 
 export interface BacktestWorld {
@@ -40,7 +40,10 @@ export function openSameSide(orders: ReadonlyMap<string, OrderState>, instrument
   let total = ZERO;
   for (const order of orders.values()) {
     if (order.instrumentId !== instrumentId || order.side !== side) continue;
-    const remaining = order.quantity.sub(order.filledQuantity);
+    // Runs for every order placed, over every open order: an unfilled one's remainder is its quantity (q − 0 is q
+    // for any q within the precision), without the subtraction.
+    const unfilled = order.filledQuantity.isZero() && order.quantity.sd() <= Decimal.precision;
+    const remaining = unfilled ? order.quantity : order.quantity.sub(order.filledQuantity);
     total = side === 'BUY' ? total.add(remaining) : total.sub(remaining);
   }
   return total;
@@ -50,17 +53,13 @@ export function createBacktestContext(world: BacktestWorld): StrategyContext {
   const book = (id: InstrumentId): OrderBookView | undefined => world.feed.getOrderBook(id);
   const bestBid = (id: InstrumentId): Decimal | null => book(id)?.bids[0]?.[0] ?? null;
   const bestAsk = (id: InstrumentId): Decimal | null => book(id)?.asks[0]?.[0] ?? null;
-  // Strategies ask for the mid on every book update while the touch rarely moves: keep the last one per instrument.
-  const lastMid = new Map<InstrumentId, { bid: Decimal; ask: Decimal; mid: Decimal }>();
+  // Strategies ask for the mid on every book update while the touch rarely moves: the venue keeps the last one per
+  // instrument, and has usually just computed it from this very book for its mark.
   const mid = (id: InstrumentId): Decimal | null => {
     const bid = bestBid(id);
     const ask = bestAsk(id);
     if (bid === null || ask === null) return null;
-    const last = lastMid.get(id);
-    if (last !== undefined && compareDecimals(last.bid, bid) === 0 && compareDecimals(last.ask, ask) === 0) return last.mid;
-    const value = bid.add(ask).div(2);
-    lastMid.set(id, { bid, ask, mid: value });
-    return value;
+    return world.venue.touchMid(id, bid, ask);
   };
   return {
     botId: world.botId,

@@ -1,7 +1,7 @@
 /** The allocation-free comparisons must answer exactly as decimal.js's own cmp / abs().cmp / gt(0). */
 import { describe, expect, it } from 'vitest';
 import { Decimal } from 'decimal.js';
-import { compareDecimals, compareMagnitudes, isPositive } from './decimal.js';
+import { compareDecimals, compareMagnitudes, isMultipleOf, isPositive } from './decimal.js';
 import { SeededRandom } from '../backtest/synthetic-data.js';
 
 const EDGE = [
@@ -64,5 +64,46 @@ describe('allocation-free decimal comparisons', () => {
       if (isPositive(a) !== a.gt(0)) wrong.push(`pos ${a.toString()}`);
     }
     expect(wrong.slice(0, 5)).toEqual([]);
+  });
+});
+
+/** decimal.js's answer, which isMultipleOf's integer fast path must reproduce. */
+function multipleByMod(value: Decimal, step: Decimal): boolean {
+  return step.lte(0) ? true : value.mod(step).isZero();
+}
+
+describe('isMultipleOf', () => {
+  it('agrees with decimal.js mod on zeros, signs, word boundaries, NaN and infinities', () => {
+    const wrong: string[] = [];
+    for (const value of EDGE)
+      for (const step of EDGE)
+        if (isMultipleOf(value, step) !== multipleByMod(value, step)) wrong.push(`${value.toString()} / ${step.toString()}`);
+    expect(wrong).toEqual([]);
+  });
+
+  it('agrees with decimal.js mod on multiples, near-multiples and digits past the safe-integer range', () => {
+    const rng = new SeededRandom(12);
+    const steps = ['0.1', '0.01', '0.5', '0.25', '0.001', '0.00000001', '1', '5', '100', '0.0001', '0.3', '7', '1e-12', '1e9'];
+    const wrong: string[] = [];
+    let multiples = 0;
+    for (let i = 0; i < 20_000; i += 1) {
+      const step = new Decimal(steps[rng.int(0, steps.length - 1)] ?? '1');
+      const k = new Decimal(rng.int(-2_000_000, 2_000_000)).mul(10 ** rng.int(0, 10));
+      const roll = rng.next();
+      // Exact multiples, a multiple off by a digit at some power of ten, and free-form values with many digits.
+      const value =
+        roll < 0.4
+          ? k.mul(step)
+          : roll < 0.8
+            ? k.mul(step).add(new Decimal(rng.int(-9, 9)).mul(new Decimal(10).pow(rng.int(-20, 12))))
+            : new Decimal((rng.next() - 0.5) * 10 ** rng.int(-6, 18)).toDecimalPlaces(rng.int(0, 20));
+      const expected = multipleByMod(value, step);
+      if (expected) multiples += 1;
+      if (isMultipleOf(value, step) !== expected) wrong.push(`${value.toString()} / ${step.toString()}`);
+    }
+    expect(wrong.slice(0, 5)).toEqual([]);
+    // Both answers are exercised.
+    expect(multiples).toBeGreaterThan(5_000);
+    expect(multiples).toBeLessThan(15_000);
   });
 });

@@ -4,10 +4,74 @@ import { Decimal } from 'decimal.js';
 export const ZERO = new Decimal(0);
 export const ONE = new Decimal(1);
 
-/** True when `value` is a whole multiple of `step` (step > 0). */
+/**
+ * True when `value` is a whole multiple of `step` (step > 0). Every order is checked against its tick and lot
+ * twice (pre-trade risk, then the paper venue), and decimal.js's mod is a division: on finite values whose digits
+ * fit a safe integer the answer comes from exact integer arithmetic instead (decimal.test.ts holds it to mod's).
+ */
 export function isMultipleOf(value: Decimal, step: Decimal): boolean {
+  if (value.isFinite() && step.isFinite()) {
+    if (!isPositive(step)) return true;
+    const exact = multipleOfExact(value, step);
+    if (exact !== undefined) return exact;
+  }
   if (step.lte(0)) return true;
   return value.mod(step).isZero();
+}
+
+/** Set by integerDigits: the power of ten its digits are scaled by. Module state, so the hot path allocates nothing. */
+let digitsExponent = 0;
+
+/**
+ * |x| (finite) as an integer `digits` times 10^digitsExponent, trailing zeros moved into the exponent (so the last
+ * digit is non-zero unless x is zero); undefined when the digits exceed Number.MAX_SAFE_INTEGER. Read from
+ * decimal.js's public fields: `d` holds the digits in base-1e7 words (the first word without leading zeros, no
+ * trailing zero words) and `e` is the power of ten of the first digit.
+ */
+function integerDigits(x: Decimal): number | undefined {
+  const words = x.d;
+  const first = words[0] ?? 0;
+  if (first === 0) {
+    digitsExponent = 0;
+    return 0;
+  }
+  let count = 1;
+  for (let rest = first; rest >= 10; rest = Math.floor(rest / 10)) count += 1;
+  const last = words.length - 1;
+  let digits = 0;
+  let trailing = 0;
+  for (let index = 0; index <= last; index += 1) {
+    let word = words[index] ?? 0;
+    let width = index === 0 ? count : 7;
+    if (index === last) {
+      while (word % 10 === 0) {
+        word /= 10;
+        width -= 1;
+        trailing += 1;
+      }
+    }
+    digits = digits * 10 ** width + word;
+    if (digits > Number.MAX_SAFE_INTEGER) return undefined;
+  }
+  digitsExponent = x.e - (count + 7 * last) + 1 + trailing;
+  return digits;
+}
+
+/** isMultipleOf on finite values with step > 0 by integer arithmetic; undefined when it does not fit. */
+function multipleOfExact(value: Decimal, step: Decimal): boolean | undefined {
+  const stepDigits = integerDigits(step);
+  if (stepDigits === undefined) return undefined;
+  const stepExponent = digitsExponent;
+  const valueDigits = integerDigits(value);
+  if (valueDigits === undefined) return undefined;
+  if (valueDigits === 0) return true;
+  const shift = digitsExponent - stepExponent;
+  // The value's last non-zero digit is finer than any digit of a multiple of the step.
+  if (shift < 0) return false;
+  if (shift > 15) return undefined;
+  const scaled = valueDigits * 10 ** shift;
+  if (scaled > Number.MAX_SAFE_INTEGER) return undefined;
+  return scaled % stepDigits === 0;
 }
 
 /** Rounds down (towards zero) to a multiple of `step`. */

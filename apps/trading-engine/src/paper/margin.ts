@@ -12,7 +12,7 @@
  * cash + Σ over the other cross positions of (upl − q·mark·(mmr + fee)).
  */
 import { Decimal } from 'decimal.js';
-import { ONE, ZERO } from '../core/decimal.js';
+import { ONE, ZERO, compareDecimals } from '../core/decimal.js';
 
 export interface LiquidationInput {
   /** Signed position in contracts. */
@@ -60,7 +60,9 @@ export function maintenanceMargin(
 /** True when the mark has reached the liquidation price. */
 export function isLiquidatable(quantity: Decimal, mark: Decimal, liqPx: Decimal | null): boolean {
   if (liqPx === null || quantity.isZero()) return false;
-  return quantity.isPos() ? mark.lte(liqPx) : mark.gte(liqPx);
+  // Checked on every mark change: compareDecimals answers as lte/gte without copying the operand.
+  const diff = compareDecimals(mark, liqPx);
+  return quantity.isPos() ? diff <= 0 : diff >= 0;
 }
 
 /**

@@ -330,7 +330,7 @@ export class MatchingEngine {
     }
     for (const [price, size] of crossing) {
       const remaining = order.quantity.sub(order.filled);
-      if (remaining.lte(0)) break;
+      if (compareDecimals(remaining, ZERO) <= 0) break;
       const take = Decimal.min(remaining, size);
       this.take(order.instrument, order.request.side, price, take);
       this.fill(order, owner, price, take, 'taker');
@@ -352,9 +352,9 @@ export class MatchingEngine {
   }
 
   private fill(order: SimOrder, owner: MatchOwner, price: Decimal, quantity: Decimal, role: FillRole): void {
-    if (quantity.lte(0)) return;
+    if (compareDecimals(quantity, ZERO) <= 0) return;
     order.filled = order.filled.add(quantity);
-    if (order.filled.gte(order.quantity)) {
+    if (compareDecimals(order.filled, order.quantity) >= 0) {
       order.done = true;
       this.removeResting(order);
     }
@@ -671,7 +671,7 @@ export class MatchingEngine {
       order.queueAhead = ZERO;
       for (const [price, size] of crossing) {
         const remaining = order.quantity.sub(order.filled);
-        if (remaining.lte(0)) break;
+        if (compareDecimals(remaining, ZERO) <= 0) break;
         const take = Decimal.min(remaining, size);
         this.take(order.instrument, order.request.side, price, take);
         this.fill(order, owner, order.price, take, 'maker');

@@ -19,7 +19,7 @@ import {
   type OrderState,
   type PositionState,
 } from '../ports/execution.js';
-import { ZERO } from '../core/decimal.js';
+import { ZERO, compareDecimals } from '../core/decimal.js';
 import { applyFill, flatPosition, markPosition, type PositionView } from '../domain/position.js';
 import { holdingFromCheckpoint, holdingToCheckpoint } from '../domain/position-checkpoint.js';
 import { checkVenueRules } from './venue-rules.js';
@@ -74,6 +74,11 @@ export class PaperExecution implements ExecutionPort, VenueListener {
   private readonly fillIdPrefix: string;
   /** Liquidation prices, recomputed only when a position, the cash or (for several cross positions) a mark changed. */
   private readonly liqCache = new Map<InstrumentId, Decimal | null>();
+  /** positionMargin's last answer per position, with the (immutable) inputs it was computed from. */
+  private readonly marginMemo = new WeakMap<
+    AccountPosition,
+    { quantity: Decimal; averageEntryPrice: Decimal; contractValue: Decimal; leverage: number; margin: Decimal }
+  >();
 
   constructor(
     private readonly venue: PaperVenue,
@@ -288,7 +293,7 @@ export class PaperExecution implements ExecutionPort, VenueListener {
   private marked(position: AccountPosition): PositionView {
     const view = position.view;
     const mark = this.venue.markPrice(view.instrumentId);
-    if (mark === null || view.markPrice?.eq(mark) === true) return view;
+    if (mark === null || (view.markPrice !== null && compareDecimals(view.markPrice, mark) === 0)) return view;
     const instrument = this.venue.getInstrument(view.instrumentId);
     if (!instrument) return view;
     position.view = markPosition(view, mark, instrument.contractValue);
@@ -403,11 +408,11 @@ export class PaperExecution implements ExecutionPort, VenueListener {
     if (!isDerivative(instrument)) {
       if (side === 'BUY') {
         const cost = price.mul(order.quantity).mul(instrument.contractValue);
-        if (cost.gt(this.availableCash(instrument.settleCurrency)))
+        if (compareDecimals(cost, this.availableCash(instrument.settleCurrency)) > 0)
           return { code: notEnough, message: 'not enough balance / allowance' };
       } else {
         const held = position.sub(this.openSellQuantity(instrument.id, order));
-        if (order.quantity.gt(held))
+        if (compareDecimals(order.quantity, held) > 0)
           return { code: notEnough, message: 'not enough shares / balance to sell' };
       }
       this.reserve(order, price);
@@ -417,10 +422,10 @@ export class PaperExecution implements ExecutionPort, VenueListener {
       position.isZero() || position.isNeg() === signed.isNeg()
         ? order.quantity
         : Decimal.max(ZERO, order.quantity.sub(position.abs()));
-    if (opening.gt(0)) {
+    if (compareDecimals(opening, ZERO) > 0) {
       const settings = this.settings(instrument.id);
       const required = initialMargin(opening, instrument.contractValue, price, settings.leverage);
-      if (required.gt(this.availableCash(instrument.settleCurrency)))
+      if (compareDecimals(required, this.availableCash(instrument.settleCurrency)) > 0)
         return { code: notEnough, message: 'insufficient margin' };
       this.reserve(order, required);
     }
@@ -474,7 +479,7 @@ export class PaperExecution implements ExecutionPort, VenueListener {
     const record = this.orders.get(order.request.clientOrderId);
     if (!record) return;
     const state = record.state;
-    state.status = status === 'OPEN' ? (state.filledQuantity.gt(0) ? 'PARTIALLY_FILLED' : 'OPEN') : status;
+    state.status = status === 'OPEN' ? (compareDecimals(state.filledQuantity, ZERO) > 0 ? 'PARTIALLY_FILLED' : 'OPEN') : status;
     if (status !== 'OPEN') this.finish(state.clientOrderId);
     if (reason !== undefined) state.reason = reason;
     state.updatedAt = this.venue.clock.now();
@@ -589,8 +594,14 @@ export class PaperExecution implements ExecutionPort, VenueListener {
     let reserved = ZERO;
     for (const order of this.live.values()) {
       if (!order.sim.active || order.sim.done || order.sim.instrument.settleCurrency !== currency) continue;
-      const unfilled = order.sim.quantity.sub(order.sim.filled).div(order.sim.quantity);
-      reserved = reserved.add(order.notional.mul(unfilled));
+      // An unfilled order reserves its whole notional: its share (q − 0) / q is exactly 1, and × 1 changes nothing
+      // for a notional within the precision. Saves a division per open order on every arrival.
+      const notional = order.notional;
+      const whole =
+        order.sim.filled.isZero() && notional.sd() <= Decimal.precision && order.sim.quantity.sd() <= Decimal.precision;
+      reserved = reserved.add(
+        whole ? notional : notional.mul(order.sim.quantity.sub(order.sim.filled).div(order.sim.quantity)),
+      );
     }
     let crossUsed = ZERO;
     let crossUpl = ZERO;
@@ -603,17 +614,29 @@ export class PaperExecution implements ExecutionPort, VenueListener {
         position.marginMode !== 'cross'
       )
         continue;
-      crossUsed = crossUsed.add(
-        initialMargin(
-          position.view.quantity,
-          instrument.contractValue,
-          position.view.averageEntryPrice,
-          position.leverage,
-        ),
-      );
+      crossUsed = crossUsed.add(this.positionMargin(position, instrument));
       crossUpl = crossUpl.add(this.marked(position).unrealizedPnl);
     }
     return this.cashBalance(currency).add(crossUpl).sub(crossUsed).sub(reserved);
+  }
+
+  /**
+   * Initial margin of a cross position. Every arrival and balance report needs it while only fills change it (a
+   * mark replaces the view but keeps its quantity and entry objects): remembered per position by those inputs.
+   */
+  private positionMargin(position: AccountPosition, instrument: Instrument): Decimal {
+    const { quantity, averageEntryPrice } = position.view;
+    const memo = this.marginMemo.get(position);
+    if (
+      memo?.quantity === quantity &&
+      memo.averageEntryPrice === averageEntryPrice &&
+      memo.contractValue === instrument.contractValue &&
+      memo.leverage === position.leverage
+    )
+      return memo.margin;
+    const margin = initialMargin(quantity, instrument.contractValue, averageEntryPrice, position.leverage);
+    this.marginMemo.set(position, { quantity, averageEntryPrice, contractValue: instrument.contractValue, leverage: position.leverage, margin });
+    return margin;
   }
 
   private openSellQuantity(instrumentId: InstrumentId, except: SimOrder): Decimal {
@@ -686,13 +709,13 @@ export class PaperExecution implements ExecutionPort, VenueListener {
       before.isZero() || before.isNeg() === after.sub(before).isNeg()
         ? ZERO
         : Decimal.min(before.abs(), quantity);
-    if (closed.gt(0)) {
+    if (compareDecimals(closed, ZERO) > 0) {
       const release = position.margin.mul(closed).div(before.abs());
       position.margin = position.margin.sub(release);
       this.addCash(currency, release);
     }
     const opened = quantity.sub(closed);
-    if (opened.gt(0)) {
+    if (compareDecimals(opened, ZERO) > 0) {
       const margin = initialMargin(opened, instrument.contractValue, price, position.leverage);
       position.margin = position.margin.add(margin);
       this.addCash(currency, margin.neg());

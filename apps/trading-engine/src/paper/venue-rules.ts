@@ -6,7 +6,7 @@
 import type { Decimal } from 'decimal.js';
 import type { OrderType } from '@trading/shared-types';
 import type { Instrument } from '../ports/instruments.js';
-import { isMultipleOf, ONE } from '../core/decimal.js';
+import { compareDecimals, isMultipleOf, ONE, ZERO } from '../core/decimal.js';
 
 export interface VenueViolation {
   /** Engine rule name: venue-tick-size, venue-lot-size, venue-min-size, venue-price-range. */
@@ -23,8 +23,9 @@ export interface VenueOrder {
 }
 
 export function checkVenueRules(instrument: Instrument, order: VenueOrder): VenueViolation | null {
+  // Comparisons via compareDecimals (same answers as lte/lt, NaN included): decimal.js copies the operand of each.
   const polymarket = instrument.exchange === 'polymarket';
-  if (order.quantity.lte(0)) {
+  if (compareDecimals(order.quantity, ZERO) <= 0) {
     return {
       rule: 'venue-lot-size',
       venueCode: polymarket ? 'INVALID_ORDER_ERROR' : '51000',
@@ -33,7 +34,7 @@ export function checkVenueRules(instrument: Instrument, order: VenueOrder): Venu
   }
   if (order.type !== 'MARKET') {
     const price = order.price;
-    if (price === undefined || price.lte(0)) {
+    if (price === undefined || compareDecimals(price, ZERO) <= 0) {
       return {
         rule: 'venue-tick-size',
         venueCode: polymarket ? 'INVALID_ORDER_MIN_TICK_SIZE' : '51000',
@@ -71,7 +72,7 @@ export function checkVenueRules(instrument: Instrument, order: VenueOrder): Venu
   }
   // Polymarket enforces min_order_size on resting (GTC/GTD) orders; OKX on every order.
   const minApplies = !polymarket || order.type === 'LIMIT' || order.type === 'POST_ONLY';
-  if (minApplies && order.quantity.lt(instrument.minSize)) {
+  if (minApplies && compareDecimals(order.quantity, instrument.minSize) < 0) {
     return {
       rule: 'venue-min-size',
       venueCode: polymarket ? 'INVALID_ORDER_MIN_SIZE' : '51020',
