@@ -124,6 +124,25 @@ describe('paper queue model', () => {
     expect(rig.venue.matching.restingOrders(BTC)[0]?.queueAhead.toFixed()).toBe('6');
   });
 
+  it('with order counts, a level that shrank without a trade and kept its count had an order resized behind us', async () => {
+    // One order of 6 ahead; the book then shows 4 in still one order, nothing traded: the order was resized (cancel +
+    // new order) and is behind us → 0 ahead. Three orders: 6 − 6/3 = 4, then capped by the level (4).
+    // Without counts (or with one order fewer: a cancellation), the power model's cancellation split applies.
+    async function shrink(config: Partial<MatchingConfig>, before: number, after: number): Promise<string> {
+      const rig = paperRig(config);
+      rig.feed.publish(countedBook(6, before, 1_000));
+      const account = rig.account('a', { USDT: '100000' }, { leverage: 10 });
+      await account.createOrder(bid('b1', '99', '2'));
+      rig.feed.publish(countedBook(4, after, 1_001));
+      return rig.venue.matching.restingOrders(BTC)[0]?.queueAhead.toFixed() ?? 'gone';
+    }
+    expect(await shrink({ queueModel: 'power' }, 1, 1)).toBe('0');
+    expect(await shrink({ queueModel: 'power' }, 3, 3)).toBe('4');
+    // Nothing behind us, so the 2 that left were all ahead: 6 − 2 = 4.
+    expect(await shrink({ queueModel: 'power' }, 2, 1)).toBe('4');
+    expect(await shrink({ queueModel: 'ahead' }, 1, 1)).toBe('4');
+  });
+
   it('refuses a bad exponent or model name with the field named', () => {
     expect(() => paperRig({ queueModel: 'power', queueExponent: 0 })).toThrow(/queueExponent/);
     expect(() => paperRig({ queueModel: 'front' as MatchingConfig['queueModel'] })).toThrow(/queueModel/);
