@@ -1,11 +1,13 @@
 /**
  * Socket.IO relay scoping over a real port: the relay psubscribes te:*, validates each message, and a client only
  * receives events of exchanges its role and scope allow. A polymarket-only viewer never sees an okx event, even
- * by asking for an okx bot's room; malformed messages are dropped with a log line; no token, no connection.
+ * by asking for an okx bot's room; malformed messages are dropped with a log line; no token, no connection. With two
+ * CMS instances on one Redis, each client gets each engine event once (from its own instance's relay).
  */
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, startTestApp, waitFor, type TestApp } from './helpers.js';
+import { startServices } from '../src/app.js';
+import { login, startPeerApp, startTestApp, waitFor, type TestApp } from './helpers.js';
 
 let t: TestApp;
 let admin: Socket;
@@ -103,5 +105,46 @@ describe('socket scoping', () => {
     const error = await new Promise<Error>((resolve) => again.on('connect_error', resolve));
     expect(error.message).toMatch(/invalid or expired/);
     again.disconnect();
+  });
+
+  it('with a second CMS instance on the same Redis, every client gets each engine event exactly once', async () => {
+    const peer = await startPeerApp(t);
+    const peerServices = await startServices(peer.app, peer.ctx, false);
+    await peer.app.listen({ host: '127.0.0.1', port: 0 });
+    const address = peer.app.server.address();
+    if (address === null || typeof address === 'string') throw new Error('no address');
+    const onPeer = connect(`http://127.0.0.1:${String(address.port)}`, { transports: ['websocket'], auth: { token: (await login(t.app)).token }, reconnection: false, forceNew: true });
+    const seen: Record<'here' | 'peer', string[]> = { here: [], peer: [] };
+    const onHere = (type: string, payload: { eventId?: string; marker?: string }) => {
+      seen.here.push(type === 'marker' ? `marker:${payload.marker ?? ''}` : (payload.eventId ?? ''));
+    };
+    admin.onAny(onHere);
+    onPeer.onAny((type: string, payload: { eventId?: string; marker?: string }) => {
+      seen.peer.push(type === 'marker' ? `marker:${payload.marker ?? ''}` : (payload.eventId ?? ''));
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        onPeer.on('connect', () => {
+          resolve();
+        });
+        onPeer.on('connect_error', reject);
+      });
+      await t.ctx.redis.publish(t.ctx.key('te:bot-log:te-1'), JSON.stringify(event('e-once', 'okx', null)));
+      await waitFor(() => Promise.resolve((seen.here.includes('e-once') && seen.peer.includes('e-once')) || null));
+      // A copy through the other instance's adapter would travel its pub → our sub connection, the same path as a
+      // marker broadcast from there afterwards: once both markers are in, any such copy has arrived too.
+      const services = t.services;
+      if (services === null) throw new Error('no services');
+      services.realtime.io.to('exchange:okx').emit('marker' as never, { marker: 'here' });
+      peerServices.realtime.io.to('exchange:okx').emit('marker' as never, { marker: 'peer' });
+      await waitFor(() => Promise.resolve([seen.here, seen.peer].every((s) => s.includes('marker:here') && s.includes('marker:peer')) || null));
+      expect(seen.here.filter((id) => id === 'e-once')).toHaveLength(1);
+      expect(seen.peer.filter((id) => id === 'e-once')).toHaveLength(1);
+    } finally {
+      admin.offAny(onHere);
+      onPeer.disconnect();
+      await peerServices.close();
+      await peer.close();
+    }
   });
 });

@@ -2,7 +2,8 @@
  * Socket.IO on the API's port: JWT checked at the handshake (and the socket is dropped when the token expires),
  * rooms per exchange (joined from the user's scope) and per bot (joined on request after a scope check), the
  * Redis adapter so several CMS instances share rooms, and the relay that psubscribes te:* and forwards every
- * valid EngineEvent to its rooms under its type as event name. Malformed messages are dropped with a log line.
+ * valid EngineEvent to its rooms under its type as event name, each instance to its own sockets. Malformed messages
+ * are dropped with a log line.
  */
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { FastifyInstance } from 'fastify';
@@ -39,7 +40,8 @@ function relayBacktestProgress(io: Server, ctx: AppContext, message: string): vo
     ctx.log.warn({ issues: result.issues.slice(0, 3).map((i) => i.message) }, 'relay: dropped a backtest progress message that is not a BacktestProgress');
     return;
   }
-  io.to(backtestRoom(result.value.backtestId)).emit('backtest-progress' as never, result.value);
+  // Local only, as the engine events below: every instance relays this channel itself.
+  io.local.to(backtestRoom(result.value.backtestId)).emit('backtest-progress' as never, result.value);
 }
 
 export async function startRealtime(app: FastifyInstance, ctx: AppContext): Promise<Realtime> {
@@ -153,7 +155,9 @@ export async function startRealtime(app: FastifyInstance, ctx: AppContext): Prom
       return;
     }
     relayMessages.inc({ outcome: 'relayed' });
-    io.to(roomsFor(result.value)).emit(result.value.type as never, result.value);
+    // Local only: every CMS instance runs this relay on the same channels, so a broadcast through the adapter would
+    // give each client on another instance a second copy (and cost an encode and a Redis publish per event).
+    io.local.to(roomsFor(result.value)).emit(result.value.type as never, result.value);
   });
   await relay.psubscribe(pattern);
   await relay.subscribe(revokedChannel);

@@ -3,11 +3,13 @@ import {
   formatAge,
   formatCents,
   formatDecimal,
+  formatHourMinute,
   formatMoney,
   formatPnl,
   formatPrice,
   formatProbability,
   formatQuantity,
+  formatTime,
   outcomeSuffix,
   pnlSign,
   quoteCurrency,
@@ -92,5 +94,31 @@ describe('helpers', () => {
     expect(formatAge(4_200)).toBe('4s');
     expect(formatAge(250_000)).toBe('4m 10s');
     expect(formatAge(7_500_000)).toBe('2h 5m');
+  });
+});
+
+describe('formatTime', () => {
+  const now = new Date(2026, 10, 25, 18, 0, 0);
+  it('shows hh:mm:ss (24 h) for today and "Mon D hh:mm" for other days, from numbers, digit strings and ISO', () => {
+    const morning = new Date(2026, 10, 25, 9, 5, 7);
+    expect(formatTime(morning.getTime(), now)).toBe('09:05:07');
+    expect(formatTime(String(morning.getTime()), now)).toBe('09:05:07');
+    expect(formatTime(morning.toISOString(), now)).toBe('09:05:07');
+    expect(formatTime(new Date(2026, 10, 24, 23, 59, 1).getTime(), now)).toBe('Nov 24 23:59');
+    expect(formatTime(new Date(2026, 0, 3, 0, 0, 0).getTime(), now)).toBe('Jan 3 00:00');
+  });
+  it('shows an em dash for missing or unreadable times', () => {
+    expect(formatTime(null, now)).toBe('—');
+    expect(formatTime(undefined, now)).toBe('—');
+    expect(formatTime('not a date', now)).toBe('—');
+  });
+  it('matches what toLocaleTimeString / toLocaleDateString print, over a spread of instants', () => {
+    for (let i = 0; i < 500; i += 1) {
+      const date = new Date(1_700_000_000_000 + i * 7_919_933);
+      const hms = date.toLocaleTimeString('en-GB', { hour12: false });
+      const expected = date.toDateString() === now.toDateString() ? hms : `${date.toLocaleDateString('en-US', { month: 'short', day: 'numeric' })} ${hms.slice(0, 5)}`;
+      expect(formatTime(date.getTime(), now)).toBe(expected);
+      expect(formatHourMinute(date.getTime())).toBe(date.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' }));
+    }
   });
 });

@@ -1,12 +1,13 @@
 /**
  * The persist lane's replay window against the real Redis on 127.0.0.1:6379 (own key prefix): jobs Redis
  * acknowledged and then lost (as a crash with AOF everysec, or without persistence, loses them) come back with
- * `replayRecent()`; jobs that survived are not doubled; the window is bounded by age and count.
+ * `replayRecent()`; jobs that survived are not doubled; the window is bounded by age and count. The realtime lane
+ * sends the events of one synchronous run in one pipeline, in order.
  */
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EngineEvent } from '@trading/shared-types';
 import { createMetrics } from '../service/metrics.js';
 import { EventPublisher } from './event-publisher.js';
@@ -31,7 +32,7 @@ function log(message: string): EngineEvent {
   };
 }
 
-function publisher(options: { replayWindowMs?: number; replayMax?: number } = {}): EventPublisher {
+function publisher(options: { replayWindowMs?: number; replayMax?: number; redis?: Redis } = {}): EventPublisher {
   return new EventPublisher({
     engineId: 'e1',
     redis,
@@ -110,5 +111,42 @@ describe('EventPublisher replay window', () => {
     const lastIds = Array.from({ length: 3 }, (_unused, i) => `e1-${String(byCount.lastSeq - 2 + i)}`).sort();
     expect(await jobIds()).toEqual(lastIds);
     byCount.close();
+  });
+});
+
+describe('EventPublisher realtime lane', () => {
+  it('publishes the events of one synchronous run in one pipeline, in order, on their channels', async () => {
+    const subscriber = new Redis(REDIS_URL);
+    const received: { channel: string; message: string }[] = [];
+    subscriber.on('pmessage', (_pattern: string, channel: string, message: string) => {
+      received.push({ channel, message });
+    });
+    await subscriber.psubscribe(keys.key('te:*'));
+    // Its own connection for the pub/sub side, so the spy sees no BullMQ traffic.
+    const pubRedis = new Redis(REDIS_URL);
+    const pipelines = vi.spyOn(pubRedis, 'pipeline');
+    try {
+      const events = publisher({ redis: pubRedis });
+      await events.init();
+      // An order's acceptance and its fill's follow-ups are emitted in one run of the kernel.
+      for (let i = 0; i < 4; i++) events.publish(log(`burst ${String(i)}`));
+      expect(await events.drained()).toBe(true);
+      expect(pipelines).toHaveBeenCalledTimes(1);
+      const deadline = Date.now() + 5000;
+      while (received.length < 4 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(received.map((r) => r.channel)).toEqual(Array.from({ length: 4 }, () => keys.key('te:bot-log:e1')));
+      expect(received.map((r) => (JSON.parse(r.message) as { payload: { message: string } }).payload.message)).toEqual(['burst 0', 'burst 1', 'burst 2', 'burst 3']);
+
+      // A later run is a pipeline of its own.
+      events.publish(log('later'));
+      expect(await events.drained()).toBe(true);
+      expect(pipelines).toHaveBeenCalledTimes(2);
+      events.close();
+      await queue.obliterate({ force: true });
+    } finally {
+      pipelines.mockRestore();
+      pubRedis.disconnect();
+      subscriber.disconnect();
+    }
   });
 });

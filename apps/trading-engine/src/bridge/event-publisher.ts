@@ -57,6 +57,7 @@ interface Pending {
 class Lane {
   readonly buffer: Pending[] = [];
   private flushing = false;
+  private kickQueued = false;
   private retryTimer: NodeJS.Timeout | null = null;
   private lastDropLog = 0;
   private dropsSinceLog = 0;
@@ -88,7 +89,21 @@ class Lane {
   push(pending: Pending): void {
     this.buffer.push(pending);
     if (this.buffer.length > this.max) this.dropOldest();
-    this.kick();
+    this.kickSoon();
+  }
+
+  /**
+   * Flushes once the current synchronous run is over, so the events one action emits together (a manual order's
+   * acceptance, its fill, the position, the PnL) leave in one pipeline. Kicking on the first of them sent it alone
+   * and held the rest, the fill among them, for a Redis round trip through a busy event loop.
+   */
+  private kickSoon(): void {
+    if (this.kickQueued || this.flushing) return;
+    this.kickQueued = true;
+    queueMicrotask(() => {
+      this.kickQueued = false;
+      this.kick();
+    });
   }
 
   kick(): void {

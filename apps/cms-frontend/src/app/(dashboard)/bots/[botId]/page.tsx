@@ -5,7 +5,7 @@
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useParams } from 'next/navigation';
-import { useMemo, useState } from 'react';
+import { memo, useEffect, useMemo, useState } from 'react';
 import { type Bot, type Fill, type Order, type PnlSnapshot, type Position } from '@trading/shared-types/browser';
 import { BotActions } from '@/components/trading/bot-actions';
 import { ConfigForm } from '@/components/trading/config-form';
@@ -49,36 +49,78 @@ function Usage({ label, used, limit, unit = '' }: { label: string; used: string 
   );
 }
 
+/*
+ * The queries of this page (one key and fetcher each, shared by the sections that show them). Each section reads
+ * only its own queries, so a socket event re-renders the section it changes, not the whole page: the market-making
+ * bot's order churn alone is about twenty order updates a second, and a fill must not wait behind re-renders of
+ * the chart and the other tables.
+ */
+type Api = ReturnType<typeof useApi>;
+const botQueries = {
+  orders: (api: Api, botId: string) => ({ queryKey: ['bot-orders', botId], queryFn: () => api.get<Page<Order>>(`/api/bots/${botId}/orders`, { limit: 100 }) }),
+  fills: (api: Api, botId: string) => ({ queryKey: ['bot-fills', botId], queryFn: () => api.get<Page<Fill>>(`/api/bots/${botId}/trades`, { limit: 50 }) }),
+  positions: (api: Api, botId: string) => ({ queryKey: ['bot-positions', botId], queryFn: () => api.get<Page<Position>>(`/api/bots/${botId}/positions`, { limit: 50 }) }),
+  pnl: (api: Api, botId: string) => ({ queryKey: ['pnl', 'bot', botId], queryFn: () => api.get<PnlSeries>(`/api/bots/${botId}/pnl`, { bucket: '1m', from: Date.now() - 86_400_000 }) }),
+  history: (api: Api, botId: string) => ({ queryKey: ['bot-history', botId], queryFn: () => api.get<Page<HistoryRow>>(`/api/bots/${botId}/history`, { limit: 50 }) }),
+  logs: (api: Api, botId: string) => ({ queryKey: ['bot-logs', botId], queryFn: () => api.get<Page<LogRow>>(`/api/bots/${botId}/logs`, { limit: 100 }) }),
+};
+function useBotOrders(botId: string) {
+  return useQuery(botQueries.orders(useApi(), botId));
+}
+function useBotFills(botId: string) {
+  return useQuery(botQueries.fills(useApi(), botId));
+}
+function useBotPositions(botId: string) {
+  return useQuery(botQueries.positions(useApi(), botId));
+}
+function useBotPnlHistory(botId: string) {
+  return useQuery(botQueries.pnl(useApi(), botId));
+}
+function useLivePnlPoints(botId: string) {
+  return useQuery<LivePnlPoint[]>({ queryKey: LIVE_KEYS.pnl(botId), queryFn: () => [], staleTime: Infinity });
+}
+function useLastPnl(botId: string) {
+  return useQuery<PnlSnapshot | null>({ queryKey: ['live-pnl-last', botId], queryFn: () => null, staleTime: Infinity });
+}
+
+/** The live figure when one arrived, else the stored summary's. */
+function usePnlFigures(botId: string): { totalPnl: string | null; equity: string | null; lastPnl: PnlSnapshot | null | undefined } {
+  const { data: summary } = useBotPnlHistory(botId);
+  const { data: lastPnl } = useLastPnl(botId);
+  return {
+    totalPnl: lastPnl?.totalPnl ?? summary?.summary.totalPnl ?? null,
+    equity: lastPnl?.equity ?? summary?.summary.equity ?? null,
+    lastPnl,
+  };
+}
+
+function openPositions(positions: Page<Position> | undefined): Position[] {
+  return (positions?.data ?? []).filter((p) => !(toDecimal(p.quantity)?.isZero() ?? true));
+}
+
+const CHART_SERIES = [{ key: 'totalPnl', label: 'PnL' }, { key: 'equity', label: 'Equity' }];
+
 export default function BotDetailPage() {
   const params = useParams<{ botId: string }>();
   const botId = params.botId;
-  const api = useApi();
   const qc = useQueryClient();
+  const api = useApi();
   const { canMutate } = usePermissions();
   useBotRoom(botId);
   const bot = useQuery({ queryKey: ['bot', botId], queryFn: () => api.get<Bot>(`/api/bots/${botId}`) });
-  const orders = useQuery({ queryKey: ['bot-orders', botId], queryFn: () => api.get<Page<Order>>(`/api/bots/${botId}/orders`, { limit: 100 }) });
-  const fills = useQuery({ queryKey: ['bot-fills', botId], queryFn: () => api.get<Page<Fill>>(`/api/bots/${botId}/trades`, { limit: 50 }) });
-  const positions = useQuery({ queryKey: ['bot-positions', botId], queryFn: () => api.get<Page<Position>>(`/api/bots/${botId}/positions`, { limit: 50 }) });
-  const history = useQuery({ queryKey: ['bot-history', botId], queryFn: () => api.get<Page<HistoryRow>>(`/api/bots/${botId}/history`, { limit: 50 }) });
-  const logs = useQuery({ queryKey: ['bot-logs', botId], queryFn: () => api.get<Page<LogRow>>(`/api/bots/${botId}/logs`, { limit: 100 }) });
-  const pnl = useQuery({ queryKey: ['pnl', 'bot', botId], queryFn: () => api.get<PnlSeries>(`/api/bots/${botId}/pnl`, { bucket: '1m', from: Date.now() - 86_400_000 }) });
-  const { data: live = [] } = useQuery<LivePnlPoint[]>({ queryKey: LIVE_KEYS.pnl(botId), queryFn: () => [], staleTime: Infinity });
-  const { data: lastPnl } = useQuery<PnlSnapshot | null>({ queryKey: ['live-pnl-last', botId], queryFn: () => null, staleTime: Infinity });
-
-  const points = useMemo(() => {
-    const hist = toChartPoints(pnl.data?.series ?? [], ['equity', 'totalPnl']);
-    const lastHist = hist.at(-1)?.timestamp ?? 0;
-    return [...hist, ...toChartPoints(live.filter((p) => p.timestamp > lastHist), ['equity', 'totalPnl'])];
-  }, [pnl.data, live]);
-
+  // Everything is requested with the page, in parallel with the bot (not once the bot or a tab is shown), so live
+  // events land in the cache from the start. In an effect, as useQuery fetches: never during server rendering.
+  useEffect(() => {
+    // Failures are left to the sections' own queries (they retry and show the error).
+    const ignore = () => undefined;
+    qc.query(botQueries.orders(api, botId)).catch(ignore);
+    qc.query(botQueries.fills(api, botId)).catch(ignore);
+    qc.query(botQueries.positions(api, botId)).catch(ignore);
+    qc.query(botQueries.pnl(api, botId)).catch(ignore);
+    qc.query(botQueries.history(api, botId)).catch(ignore);
+    qc.query(botQueries.logs(api, botId)).catch(ignore);
+  }, [qc, api, botId]);
   const b = bot.data;
-  const totalPnl = lastPnl?.totalPnl ?? pnl.data?.summary.totalPnl ?? null;
-  const equity = lastPnl?.equity ?? pnl.data?.summary.equity ?? null;
-  const openOrders = (orders.data?.data ?? []).filter((o) => OPEN.has(o.status));
-  const posList = (positions.data?.data ?? []).filter((p) => !(toDecimal(p.quantity)?.isZero() ?? true));
-  const maxPos = posList.reduce((m, p) => Math.max(m, Math.abs(Number(p.quantity))), 0);
-  const dailyLoss = totalPnl !== null && (toDecimal(totalPnl)?.isNegative() ?? false) ? (toDecimal(totalPnl)?.abs().toString() ?? null) : '0';
 
   return (
     <div className="space-y-4">
@@ -100,18 +142,13 @@ export default function BotDetailPage() {
           {b.statusReason !== null && b.statusReason !== undefined && b.statusReason !== '' && (
             <p className="text-sm text-neutral-500">Reason: {b.statusReason}</p>
           )}
-          <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
-            <StatCard label="Total PnL" value={<Pnl value={totalPnl} />} testId="bot-pnl" hint={lastPnl ? `updated ${formatTime(lastPnl.timestamp)}` : undefined} />
-            <StatCard label="Equity" value={formatDecimal(equity)} testId="bot-equity" />
-            <StatCard label="Open orders" value={openOrders.length} testId="bot-open-orders" />
-            <StatCard label="Fills" value={fills.data?.total ?? 0} testId="bot-fill-count" />
-          </div>
+          <BotKpis botId={botId} />
           <Card>
             <CardHeader>
               <CardTitle>PnL and equity (24h + live)</CardTitle>
             </CardHeader>
             <CardContent>
-              <PnlChart data={points} series={[{ key: 'totalPnl', label: 'PnL' }, { key: 'equity', label: 'Equity' }]} emptyText="No PnL reported yet." />
+              <BotPnlChart botId={botId} />
             </CardContent>
           </Card>
           <Tabs defaultValue="trading">
@@ -124,120 +161,20 @@ export default function BotDetailPage() {
               <TabsTrigger value="config">Config</TabsTrigger>
             </TabsList>
             <TabsContent value="trading" className="space-y-4">
-              <Card>
-                <CardHeader><CardTitle>Position</CardTitle></CardHeader>
-                <CardContent>
-                  <Table data-testid="positions-table">
-                    <THead><TR><TH>Instrument</TH><TH>Side</TH><TH className="text-right">Quantity</TH><TH className="text-right">Entry</TH><TH className="text-right">Mark</TH><TH className="text-right">Realized</TH><TH className="text-right">Unrealized</TH></TR></THead>
-                    <TBody>
-                      {posList.map((p) => (
-                        <TR key={`${p.instrumentId}|${p.outcome ?? ''}`}>
-                          <TD className="font-mono text-xs">{p.instrumentId}{outcomeSuffix(p.outcome)}</TD>
-                          <TD><SideBadge side={p.side} /></TD>
-                          <TD className="text-right">{formatQuantity(p.quantity)}</TD>
-                          <TD className="text-right"><Price value={p.averageEntryPrice} instrumentId={p.instrumentId} /></TD>
-                          <TD className="text-right"><Price value={p.markPrice} instrumentId={p.instrumentId} /></TD>
-                          <TD className="text-right"><Pnl value={p.realizedPnl} /></TD>
-                          <TD className="text-right"><Pnl value={p.unrealizedPnl} /></TD>
-                        </TR>
-                      ))}
-                      {posList.length === 0 && <EmptyRow colSpan={7}>Flat.</EmptyRow>}
-                    </TBody>
-                  </Table>
-                </CardContent>
-              </Card>
-              <Card>
-                <CardHeader><CardTitle>Open orders</CardTitle></CardHeader>
-                <CardContent>
-                  <Table data-testid="open-orders-table">
-                    <THead><TR><TH>Instrument</TH><TH>Side</TH><TH>Type</TH><TH className="text-right">Price</TH><TH className="text-right">Filled / Qty</TH><TH>Status</TH><TH>Updated</TH></TR></THead>
-                    <TBody>
-                      {openOrders.map((o) => (
-                        <TR key={o.orderId} data-order-id={o.orderId} data-order-ts={typeof o.updatedAt === 'number' ? o.updatedAt : new Date(o.updatedAt).getTime()}>
-                          <TD className="font-mono text-xs">{o.instrumentId}</TD>
-                          <TD><SideBadge side={o.side} /></TD>
-                          <TD>{o.type}</TD>
-                          <TD className="text-right"><Price value={o.price ?? null} instrumentId={o.instrumentId} /></TD>
-                          <TD className="text-right">{formatQuantity(o.filledQuantity)} / {formatQuantity(o.quantity)}</TD>
-                          <TD><OrderStatusBadge status={o.status} /></TD>
-                          <TD>{formatTime(o.updatedAt)}</TD>
-                        </TR>
-                      ))}
-                      {openOrders.length === 0 && <EmptyRow colSpan={7}>No open orders.</EmptyRow>}
-                    </TBody>
-                  </Table>
-                </CardContent>
-              </Card>
+              <PositionsCard botId={botId} />
+              <OpenOrdersCard botId={botId} />
             </TabsContent>
             <TabsContent value="fills">
-              <Card>
-                <CardContent className="pt-4">
-                  <Table data-testid="fills-table">
-                    <THead><TR><TH>Time</TH><TH>Instrument</TH><TH>Side</TH><TH className="text-right">Price</TH><TH className="text-right">Quantity</TH><TH className="text-right">Fee</TH><TH>Role</TH><TH className="text-right">Realized</TH></TR></THead>
-                    <TBody>
-                      {(fills.data?.data ?? []).map((f) => (
-                        <TR key={f.fillId} data-fill-id={f.fillId} data-fill-ts={typeof f.timestamp === 'number' ? f.timestamp : new Date(f.timestamp).getTime()}>
-                          <TD>{formatTime(f.timestamp)}</TD>
-                          <TD className="font-mono text-xs">{f.instrumentId}</TD>
-                          <TD><SideBadge side={f.side} /></TD>
-                          <TD className="text-right"><Price value={f.price} instrumentId={f.instrumentId} /></TD>
-                          <TD className="text-right">{formatQuantity(f.quantity)}</TD>
-                          <TD className="text-right">{formatDecimal(f.fee, 4)} {f.feeCurrency}</TD>
-                          <TD>{f.role}</TD>
-                          <TD className="text-right"><Pnl value={f.realizedPnl ?? null} /></TD>
-                        </TR>
-                      ))}
-                      {fills.data?.data.length === 0 && <EmptyRow colSpan={8}>No fills yet.</EmptyRow>}
-                    </TBody>
-                  </Table>
-                </CardContent>
-              </Card>
+              <FillsCard botId={botId} />
             </TabsContent>
             <TabsContent value="risk">
-              <Card>
-                <CardHeader><CardTitle>Risk limits — how close each is to breaching</CardTitle></CardHeader>
-                <CardContent className="grid gap-4 sm:grid-cols-2">
-                  <Usage label="Daily loss" used={dailyLoss} limit={b.riskLimits.maxDailyLoss} />
-                  <Usage label="Drawdown" used={lastPnl?.drawdownPct !== undefined ? String(lastPnl.drawdownPct) : null} limit={b.riskLimits.maxDrawdown} unit="%" />
-                  <Usage label="Position size" used={String(maxPos)} limit={b.riskLimits.maxPositionSize} />
-                  <Usage label="Exposure" used={lastPnl?.exposure ?? null} limit={b.riskLimits.maxExposure} />
-                  <div className="text-xs text-neutral-500 sm:col-span-2">
-                    Other limits: {Object.entries(b.riskLimits).filter(([k]) => !['maxDailyLoss', 'maxDrawdown', 'maxPositionSize', 'maxExposure'].includes(k)).map(([k, v]) => `${k} ${String(v)}`).join(' · ') || 'none'}
-                  </div>
-                </CardContent>
-              </Card>
+              <RiskCard bot={b} />
             </TabsContent>
             <TabsContent value="history">
-              <Card>
-                <CardContent className="pt-4">
-                  <Table>
-                    <THead><TR><TH>Time</TH><TH>From</TH><TH>To</TH><TH>Reason</TH></TR></THead>
-                    <TBody>
-                      {(history.data?.data ?? []).map((h, i) => (
-                        <TR key={String(h.id ?? i)}>
-                          <TD>{formatTime(h.at)}</TD>
-                          <TD>{h.fromStatus ?? '—'}</TD>
-                          <TD><StateBadge state={h.toStatus} /></TD>
-                          <TD className="text-xs text-neutral-500">{h.reason ?? ''}</TD>
-                        </TR>
-                      ))}
-                      {history.data?.data.length === 0 && <EmptyRow colSpan={4}>No transitions yet.</EmptyRow>}
-                    </TBody>
-                  </Table>
-                </CardContent>
-              </Card>
+              <HistoryCard botId={botId} />
             </TabsContent>
             <TabsContent value="logs">
-              <Card>
-                <CardContent className="max-h-96 overflow-y-auto pt-4 font-mono text-xs" data-testid="bot-logs">
-                  {(logs.data?.data ?? []).map((l, i) => (
-                    <div key={String(l.id ?? i)} className={l.level === 'error' ? 'text-red-500' : l.level === 'warn' ? 'text-amber-500' : ''}>
-                      {formatTime(l.timestamp)} [{l.level}] {l.message}
-                    </div>
-                  ))}
-                  {logs.data?.data.length === 0 && <p className="text-neutral-500">No log lines.</p>}
-                </CardContent>
-              </Card>
+              <LogsCard botId={botId} />
             </TabsContent>
             <TabsContent value="config">
               <ConfigEditor bot={b} editable={canMutate && EDITABLE.has(b.status)} onSaved={() => void qc.invalidateQueries({ queryKey: ['bot', botId] })} />
@@ -246,6 +183,191 @@ export default function BotDetailPage() {
         </>
       )}
     </div>
+  );
+}
+
+function BotKpis({ botId }: { botId: string }) {
+  const { totalPnl, equity, lastPnl } = usePnlFigures(botId);
+  const orders = useBotOrders(botId);
+  const fills = useBotFills(botId);
+  const openOrders = (orders.data?.data ?? []).filter((o) => OPEN.has(o.status)).length;
+  return (
+    <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
+      <StatCard label="Total PnL" value={<Pnl value={totalPnl} />} testId="bot-pnl" hint={lastPnl ? `updated ${formatTime(lastPnl.timestamp)}` : undefined} />
+      <StatCard label="Equity" value={formatDecimal(equity)} testId="bot-equity" />
+      <StatCard label="Open orders" value={openOrders} testId="bot-open-orders" />
+      <StatCard label="Fills" value={fills.data?.total ?? 0} testId="bot-fill-count" />
+    </div>
+  );
+}
+
+function BotPnlChart({ botId }: { botId: string }) {
+  const pnl = useBotPnlHistory(botId);
+  const { data: live = [] } = useLivePnlPoints(botId);
+  const points = useMemo(() => {
+    const hist = toChartPoints(pnl.data?.series ?? [], ['equity', 'totalPnl']);
+    const lastHist = hist.at(-1)?.timestamp ?? 0;
+    return [...hist, ...toChartPoints(live.filter((p) => p.timestamp > lastHist), ['equity', 'totalPnl'])];
+  }, [pnl.data, live]);
+  return <PnlChart data={points} series={CHART_SERIES} emptyText="No PnL reported yet." />;
+}
+
+function PositionsCard({ botId }: { botId: string }) {
+  const positions = useBotPositions(botId);
+  const posList = openPositions(positions.data);
+  return (
+    <Card>
+      <CardHeader><CardTitle>Position</CardTitle></CardHeader>
+      <CardContent>
+        <Table data-testid="positions-table">
+          <THead><TR><TH>Instrument</TH><TH>Side</TH><TH className="text-right">Quantity</TH><TH className="text-right">Entry</TH><TH className="text-right">Mark</TH><TH className="text-right">Realized</TH><TH className="text-right">Unrealized</TH></TR></THead>
+          <TBody>
+            {posList.map((p) => (
+              <TR key={`${p.instrumentId}|${p.outcome ?? ''}`}>
+                <TD className="font-mono text-xs">{p.instrumentId}{outcomeSuffix(p.outcome)}</TD>
+                <TD><SideBadge side={p.side} /></TD>
+                <TD className="text-right">{formatQuantity(p.quantity)}</TD>
+                <TD className="text-right"><Price value={p.averageEntryPrice} instrumentId={p.instrumentId} /></TD>
+                <TD className="text-right"><Price value={p.markPrice} instrumentId={p.instrumentId} /></TD>
+                <TD className="text-right"><Pnl value={p.realizedPnl} /></TD>
+                <TD className="text-right"><Pnl value={p.unrealizedPnl} /></TD>
+              </TR>
+            ))}
+            {posList.length === 0 && <EmptyRow colSpan={7}>Flat.</EmptyRow>}
+          </TBody>
+        </Table>
+      </CardContent>
+    </Card>
+  );
+}
+
+/** A row re-renders only when its order object changed (live-cache replaces just the updated row). */
+const OrderRow = memo(function OrderRow({ o }: { o: Order }) {
+  return (
+    <TR data-order-id={o.orderId} data-order-ts={typeof o.updatedAt === 'number' ? o.updatedAt : new Date(o.updatedAt).getTime()}>
+      <TD className="font-mono text-xs">{o.instrumentId}</TD>
+      <TD><SideBadge side={o.side} /></TD>
+      <TD>{o.type}</TD>
+      <TD className="text-right"><Price value={o.price ?? null} instrumentId={o.instrumentId} /></TD>
+      <TD className="text-right">{formatQuantity(o.filledQuantity)} / {formatQuantity(o.quantity)}</TD>
+      <TD><OrderStatusBadge status={o.status} /></TD>
+      <TD>{formatTime(o.updatedAt)}</TD>
+    </TR>
+  );
+});
+
+function OpenOrdersCard({ botId }: { botId: string }) {
+  const orders = useBotOrders(botId);
+  const openOrders = (orders.data?.data ?? []).filter((o) => OPEN.has(o.status));
+  return (
+    <Card>
+      <CardHeader><CardTitle>Open orders</CardTitle></CardHeader>
+      <CardContent>
+        <Table data-testid="open-orders-table">
+          <THead><TR><TH>Instrument</TH><TH>Side</TH><TH>Type</TH><TH className="text-right">Price</TH><TH className="text-right">Filled / Qty</TH><TH>Status</TH><TH>Updated</TH></TR></THead>
+          <TBody>
+            {openOrders.map((o) => <OrderRow key={o.orderId} o={o} />)}
+            {openOrders.length === 0 && <EmptyRow colSpan={7}>No open orders.</EmptyRow>}
+          </TBody>
+        </Table>
+      </CardContent>
+    </Card>
+  );
+}
+
+/** A fill never changes once made: its row renders once. */
+const FillRow = memo(function FillRow({ f }: { f: Fill }) {
+  return (
+    <TR data-fill-id={f.fillId} data-fill-ts={typeof f.timestamp === 'number' ? f.timestamp : new Date(f.timestamp).getTime()}>
+      <TD>{formatTime(f.timestamp)}</TD>
+      <TD className="font-mono text-xs">{f.instrumentId}</TD>
+      <TD><SideBadge side={f.side} /></TD>
+      <TD className="text-right"><Price value={f.price} instrumentId={f.instrumentId} /></TD>
+      <TD className="text-right">{formatQuantity(f.quantity)}</TD>
+      <TD className="text-right">{formatDecimal(f.fee, 4)} {f.feeCurrency}</TD>
+      <TD>{f.role}</TD>
+      <TD className="text-right"><Pnl value={f.realizedPnl ?? null} /></TD>
+    </TR>
+  );
+});
+
+function FillsCard({ botId }: { botId: string }) {
+  const fills = useBotFills(botId);
+  return (
+    <Card>
+      <CardContent className="pt-4">
+        <Table data-testid="fills-table">
+          <THead><TR><TH>Time</TH><TH>Instrument</TH><TH>Side</TH><TH className="text-right">Price</TH><TH className="text-right">Quantity</TH><TH className="text-right">Fee</TH><TH>Role</TH><TH className="text-right">Realized</TH></TR></THead>
+          <TBody>
+            {(fills.data?.data ?? []).map((f) => <FillRow key={f.fillId} f={f} />)}
+            {fills.data?.data.length === 0 && <EmptyRow colSpan={8}>No fills yet.</EmptyRow>}
+          </TBody>
+        </Table>
+      </CardContent>
+    </Card>
+  );
+}
+
+function RiskCard({ bot: b }: { bot: Bot }) {
+  const { totalPnl, lastPnl } = usePnlFigures(b.botId);
+  const positions = useBotPositions(b.botId);
+  const maxPos = openPositions(positions.data).reduce((m, p) => Math.max(m, Math.abs(Number(p.quantity))), 0);
+  const dailyLoss = totalPnl !== null && (toDecimal(totalPnl)?.isNegative() ?? false) ? (toDecimal(totalPnl)?.abs().toString() ?? null) : '0';
+  return (
+    <Card>
+      <CardHeader><CardTitle>Risk limits — how close each is to breaching</CardTitle></CardHeader>
+      <CardContent className="grid gap-4 sm:grid-cols-2">
+        <Usage label="Daily loss" used={dailyLoss} limit={b.riskLimits.maxDailyLoss} />
+        <Usage label="Drawdown" used={lastPnl?.drawdownPct !== undefined ? String(lastPnl.drawdownPct) : null} limit={b.riskLimits.maxDrawdown} unit="%" />
+        <Usage label="Position size" used={String(maxPos)} limit={b.riskLimits.maxPositionSize} />
+        <Usage label="Exposure" used={lastPnl?.exposure ?? null} limit={b.riskLimits.maxExposure} />
+        <div className="text-xs text-neutral-500 sm:col-span-2">
+          Other limits: {Object.entries(b.riskLimits).filter(([k]) => !['maxDailyLoss', 'maxDrawdown', 'maxPositionSize', 'maxExposure'].includes(k)).map(([k, v]) => `${k} ${String(v)}`).join(' · ') || 'none'}
+        </div>
+      </CardContent>
+    </Card>
+  );
+}
+
+function HistoryCard({ botId }: { botId: string }) {
+  const api = useApi();
+  const history = useQuery(botQueries.history(api, botId));
+  return (
+    <Card>
+      <CardContent className="pt-4">
+        <Table>
+          <THead><TR><TH>Time</TH><TH>From</TH><TH>To</TH><TH>Reason</TH></TR></THead>
+          <TBody>
+            {(history.data?.data ?? []).map((h, i) => (
+              <TR key={String(h.id ?? i)}>
+                <TD>{formatTime(h.at)}</TD>
+                <TD>{h.fromStatus ?? '—'}</TD>
+                <TD><StateBadge state={h.toStatus} /></TD>
+                <TD className="text-xs text-neutral-500">{h.reason ?? ''}</TD>
+              </TR>
+            ))}
+            {history.data?.data.length === 0 && <EmptyRow colSpan={4}>No transitions yet.</EmptyRow>}
+          </TBody>
+        </Table>
+      </CardContent>
+    </Card>
+  );
+}
+
+function LogsCard({ botId }: { botId: string }) {
+  const api = useApi();
+  const logs = useQuery(botQueries.logs(api, botId));
+  return (
+    <Card>
+      <CardContent className="max-h-96 overflow-y-auto pt-4 font-mono text-xs" data-testid="bot-logs">
+        {(logs.data?.data ?? []).map((l, i) => (
+          <div key={String(l.id ?? i)} className={l.level === 'error' ? 'text-red-500' : l.level === 'warn' ? 'text-amber-500' : ''}>
+            {formatTime(l.timestamp)} [{l.level}] {l.message}
+          </div>
+        ))}
+        {logs.data?.data.length === 0 && <p className="text-neutral-500">No log lines.</p>}
+      </CardContent>
+    </Card>
   );
 }
 
