@@ -29,16 +29,18 @@ export type ApplyResult = 'ok' | 'gap' | 'checksum' | 'not-initialized';
 
 class Side {
   readonly prices: string[] = [];
-  readonly sizes = new Map<string, string>();
-  /** OKX's 4th level field, the number of orders at the level (the paper matcher's queue models read it). */
-  readonly counts = new Map<string, number>();
+  /**
+   * The level as received, by price: [px, sz, liquidated orders, order count]. Keeping the venue's array (not its
+   * fields) costs nothing per update and keeps OKX's order count (the paper matcher's queue models read it), which
+   * is parsed only when a decimal view is built.
+   */
+  readonly entries = new Map<string, RawLevel>();
 
   constructor(private readonly descending: boolean) {}
 
   clear(): void {
     this.prices.length = 0;
-    this.sizes.clear();
-    this.counts.clear();
+    this.entries.clear();
   }
 
   private search(px: string): number {
@@ -64,25 +66,21 @@ class Side {
   }
 
   /** Sets one level ("0" removes it); returns whether the top `BOOK_CHECKSUM_DEPTH` levels changed. */
-  set(px: string, sz: string, orders?: string): boolean {
+  set(level: RawLevel): boolean {
+    const px = level[0];
+    const sz = level[1];
     const removing = sz === '0' || (sz.charCodeAt(0) === 48 && /^0(\.0*)?$/.test(sz));
     const top = this.inTop(px, BOOK_CHECKSUM_DEPTH);
-    if (!removing) {
-      const count = orders === undefined ? NaN : Number(orders);
-      if (Number.isInteger(count) && count >= 0) this.counts.set(px, count);
-      else this.counts.delete(px);
-    }
-    if (this.sizes.has(px)) {
+    if (this.entries.has(px)) {
       if (removing) {
-        this.sizes.delete(px);
-        this.counts.delete(px);
+        this.entries.delete(px);
         const i = this.search(px);
         this.prices.splice(i, 1);
-      } else this.sizes.set(px, sz);
+      } else this.entries.set(px, level);
       return top;
     }
     if (removing) return false;
-    this.sizes.set(px, sz);
+    this.entries.set(px, level);
     const prices = this.prices;
     const last = prices[prices.length - 1];
     // Snapshots arrive sorted best-first: appending is the common case.
@@ -94,7 +92,17 @@ class Side {
   level(i: number): [string, string] | undefined {
     const px = this.prices[i];
     if (px === undefined) return undefined;
-    return [px, this.sizes.get(px) ?? '0'];
+    return [px, this.entries.get(px)?.[1] ?? '0'];
+  }
+
+  /** Every level best first, with its order count string when the venue sent one. */
+  countedLevels(): [string, string, string | undefined][] {
+    const out: [string, string, string | undefined][] = [];
+    for (const px of this.prices) {
+      const level = this.entries.get(px);
+      out.push([px, level?.[1] ?? '0', level?.[3]]);
+    }
+    return out;
   }
 }
 
@@ -130,8 +138,8 @@ export class OkxOrderBook {
 
   applySnapshot(data: BookData): ApplyResult {
     this.reset();
-    for (const level of data.bids) this.bids.set(level[0], level[1], level[3]);
-    for (const level of data.asks) this.asks.set(level[0], level[1], level[3]);
+    for (const level of data.bids) this.bids.set(level);
+    for (const level of data.asks) this.asks.set(level);
     this.topDirty = true;
     this.finish(data);
     this.initialized = true;
@@ -149,8 +157,8 @@ export class OkxOrderBook {
       return 'gap';
     }
     let dirty = false;
-    for (const level of data.bids) if (this.bids.set(level[0], level[1], level[3])) dirty = true;
-    for (const level of data.asks) if (this.asks.set(level[0], level[1], level[3])) dirty = true;
+    for (const level of data.bids) if (this.bids.set(level)) dirty = true;
+    for (const level of data.asks) if (this.asks.set(level)) dirty = true;
     if (dirty) this.topDirty = true;
     this.finish(data);
     if (!this.checksumOk(data.checksum)) {
@@ -186,13 +194,13 @@ export class OkxOrderBook {
       if (bpx !== undefined) {
         if (!first) crc = crc32Byte(crc, COLON);
         first = false;
-        crc = crc32Ascii(crc32Byte(crc32Ascii(crc, bpx), COLON), bids.sizes.get(bpx) ?? '');
+        crc = crc32Ascii(crc32Byte(crc32Ascii(crc, bpx), COLON), bids.entries.get(bpx)?.[1] ?? '');
       }
       const apx = asks.prices[i];
       if (apx !== undefined) {
         if (!first) crc = crc32Byte(crc, COLON);
         first = false;
-        crc = crc32Ascii(crc32Byte(crc32Ascii(crc, apx), COLON), asks.sizes.get(apx) ?? '');
+        crc = crc32Ascii(crc32Byte(crc32Ascii(crc, apx), COLON), asks.entries.get(apx)?.[1] ?? '');
       }
     }
     this.cachedChecksum = crc32Finish(crc);
@@ -205,9 +213,9 @@ export class OkxOrderBook {
     let s = '';
     for (let i = 0; i < BOOK_CHECKSUM_DEPTH; i++) {
       const bpx = this.bids.prices[i];
-      if (bpx !== undefined) s += (s === '' ? '' : ':') + bpx + ':' + (this.bids.sizes.get(bpx) ?? '');
+      if (bpx !== undefined) s += (s === '' ? '' : ':') + bpx + ':' + (this.bids.entries.get(bpx)?.[1] ?? '');
       const apx = this.asks.prices[i];
-      if (apx !== undefined) s += (s === '' ? '' : ':') + apx + ':' + (this.asks.sizes.get(apx) ?? '');
+      if (apx !== undefined) s += (s === '' ? '' : ':') + apx + ':' + (this.asks.entries.get(apx)?.[1] ?? '');
     }
     return crc32(s) | 0;
   }
@@ -235,26 +243,26 @@ export class OkxOrderBook {
   /** Decimal view (built on first access after each change). */
   view(): OrderBookView {
     if (this.cachedView) return this.cachedView;
-    // Each level carries its order count when the venue sent one (OKX does; a level without it stays [px, sz]).
-    const toLevels = (levels: [string, string][], counts: ReadonlyMap<string, number>): BookLevel[] =>
-      levels.map(([p, s]) => {
-        const count = counts.get(p);
-        return count === undefined ? ([new Decimal(p), new Decimal(s)] as const) : ([new Decimal(p), new Decimal(s), count] as const);
+    // Each level carries its order count when the venue sent a valid one (OKX does); otherwise it stays [px, sz].
+    const toLevels = (levels: [string, string, string | undefined][]): BookLevel[] =>
+      levels.map(([p, s, n]) => {
+        const count = n === undefined ? NaN : Number(n);
+        return Number.isInteger(count) && count >= 0
+          ? ([new Decimal(p), new Decimal(s), count] as const)
+          : ([new Decimal(p), new Decimal(s)] as const);
       });
     let bids: BookLevel[] | null = null;
     let asks: BookLevel[] | null = null;
-    const bidStrings = this.levels('bids');
-    const askStrings = this.levels('asks');
-    const bidCounts = new Map(this.bids.counts);
-    const askCounts = new Map(this.asks.counts);
+    const bidStrings = this.bids.countedLevels();
+    const askStrings = this.asks.countedLevels();
     const view: OrderBookView = {
       instrumentId: this.instrumentId,
       get bids() {
-        bids ??= toLevels(bidStrings, bidCounts);
+        bids ??= toLevels(bidStrings);
         return bids;
       },
       get asks() {
-        asks ??= toLevels(askStrings, askCounts);
+        asks ??= toLevels(askStrings);
         return asks;
       },
       timestamp: this.ts,
