@@ -15,7 +15,7 @@ import { RealKernel } from '../../src/bridge/kernel-adapter.js';
 import { RedisCheckpointStore } from '../../src/bridge/checkpoint-store.js';
 import { KeySpace } from '../../src/bridge/redis-connection.js';
 import { VenueConnections } from '../../src/service/venues.js';
-import { REDIS_URL, randomPrefix, waitFor } from './helpers.js';
+import { REDIS_URL, randomPrefix, waitFor, simulatorEndpoints } from './helpers.js';
 
 const prefix = randomPrefix();
 const keys = new KeySpace(prefix);
@@ -24,16 +24,7 @@ let redis: Redis;
 
 const leaseKey = (botId: string) => keys.key(`te:lease:bot:${botId}`);
 
-function endpoints() {
-  return {
-    okxRestUrl: sim.url,
-    okxWsPublicUrl: `${sim.wsUrl}/ws/v5/public`,
-    okxWsPrivateUrl: `${sim.wsUrl}/ws/v5/private`,
-    okxWsBusinessUrl: `${sim.wsUrl}/ws/v5/business`,
-    polymarketClobUrl: `${sim.url}/polymarket`,
-    polymarketWsUrl: `${sim.wsUrl}/polymarket/ws`,
-  };
-}
+const endpoints = () => simulatorEndpoints(sim.url, sim.wsUrl);
 
 function checkpoint(botId: string, engineId: string, fence: number): BotCheckpoint {
   return {

@@ -197,6 +197,9 @@ export async function startRedisServer(port: number): Promise<ChildProcess> {
 
 import { pino } from 'pino';
 import { EngineService, type ServiceConfig } from '../../src/bridge/engine-service.js';
+import type { EngineConfig } from '../../src/service/config.js';
+
+type ServiceEndpoints = EngineConfig['endpoints'];
 import { StandaloneKernel, type PaperOrderLog } from '../../src/bridge/standalone-kernel.js';
 import { createMetrics, type EngineMetrics } from '../../src/service/metrics.js';
 
@@ -248,3 +251,16 @@ export async function startEngine(
   await service.start();
   return { service, kernel, metrics, sent };
 }
+
+/** The engine's venue endpoints on an exchange simulator at these base URLs (REST http://…, WebSocket ws://…). */
+export function simulatorEndpoints(restUrl: string, wsUrl: string): ServiceEndpoints {
+  return {
+    okxRestUrl: restUrl,
+    okxWsPublicUrl: `${wsUrl}/ws/v5/public`,
+    okxWsPrivateUrl: `${wsUrl}/ws/v5/private`,
+    okxWsBusinessUrl: `${wsUrl}/ws/v5/business`,
+    polymarketClobUrl: `${restUrl}/polymarket`,
+    polymarketWsUrl: `${wsUrl}/polymarket/ws`,
+  };
+}
+

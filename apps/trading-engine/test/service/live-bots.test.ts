@@ -20,7 +20,7 @@ import { KeySpace } from '../../src/bridge/redis-connection.js';
 import { startHttpServer } from '../../src/service/http-server.js';
 import { createMetrics, type EngineMetrics } from '../../src/service/metrics.js';
 import { wireRealKernel, type WiredKernel } from '../../src/service/real-kernel-wiring.js';
-import { CommandSender, EventRecorder, REDIS_URL, randomPrefix, testServiceConfig, waitFor } from './helpers.js';
+import { CommandSender, EventRecorder, REDIS_URL, randomPrefix, testServiceConfig, waitFor, simulatorEndpoints } from './helpers.js';
 
 const KEY_NEW = '1'.repeat(64);
 const KEY_OLD = '2'.repeat(64);
@@ -42,16 +42,7 @@ let service: EngineService;
 let http: { port: number; close(): Promise<void> };
 let pmMarket: { conditionId: string; yesToken: string };
 
-function endpoints() {
-  return {
-    okxRestUrl: sim.url,
-    okxWsPublicUrl: `${sim.wsUrl}/ws/v5/public`,
-    okxWsPrivateUrl: `${sim.wsUrl}/ws/v5/private`,
-    okxWsBusinessUrl: `${sim.wsUrl}/ws/v5/business`,
-    polymarketClobUrl: `${sim.url}/polymarket`,
-    polymarketWsUrl: `${sim.wsUrl}/polymarket/ws`,
-  };
-}
+const endpoints = () => simulatorEndpoints(sim.url, sim.wsUrl);
 
 function okxSpec(botId: string, mode: 'live' | 'paper', encryptedCredentials: string | null): BotSpec {
   return {

@@ -9,7 +9,7 @@ import type { BotSpec, EngineEvent } from '@trading/shared-types';
 import { MemoryEventSink } from '../../src/core/bus.js';
 import { RealKernel } from '../../src/bridge/kernel-adapter.js';
 import { VenueConnections } from '../../src/service/venues.js';
-import { waitFor } from './helpers.js';
+import { waitFor, simulatorEndpoints } from './helpers.js';
 
 let sim: RunningSimulator;
 let venues: VenueConnections;
@@ -42,14 +42,7 @@ beforeAll(async () => {
   sim = await startSimulator({ seed: 11, polymarket: false, okx: { tickMs: 100 } });
   venues = new VenueConnections(
     ['okx'],
-    {
-      okxRestUrl: sim.url,
-      okxWsPublicUrl: `${sim.wsUrl}/ws/v5/public`,
-      okxWsPrivateUrl: `${sim.wsUrl}/ws/v5/private`,
-      okxWsBusinessUrl: `${sim.wsUrl}/ws/v5/business`,
-      polymarketClobUrl: `${sim.url}/polymarket`,
-      polymarketWsUrl: `${sim.wsUrl}/polymarket/ws`,
-    },
+    simulatorEndpoints(sim.url, sim.wsUrl),
     () => undefined,
   );
   kernel = new RealKernel({ engineId: 'eng-contract', venues: venues.sources() });

@@ -24,6 +24,7 @@ import {
   startRedisServer,
   testServiceConfig,
   waitFor,
+  simulatorEndpoints,
 } from './helpers.js';
 
 const KEY = '4'.repeat(64);
@@ -80,14 +81,7 @@ beforeAll(async () => {
   wired = wireRealKernel({
     engineId: ENGINE,
     supportedExchanges: ['okx'],
-    endpoints: {
-      okxRestUrl: sim.url,
-      okxWsPublicUrl: `${sim.wsUrl}/ws/v5/public`,
-      okxWsPrivateUrl: `${sim.wsUrl}/ws/v5/private`,
-      okxWsBusinessUrl: `${sim.wsUrl}/ws/v5/business`,
-      polymarketClobUrl: `${sim.url}/polymarket`,
-      polymarketWsUrl: `${sim.wsUrl}/polymarket/ws`,
-    },
+    endpoints: simulatorEndpoints(sim.url, sim.wsUrl),
     encryptionKeys: [KEY],
     metrics,
   });

@@ -16,7 +16,7 @@ import { subscribeSignals, type SignalSubscriber } from '../../src/bridge/signal
 import { KeySpace } from '../../src/bridge/redis-connection.js';
 import { createMetrics } from '../../src/service/metrics.js';
 import { VenueConnections } from '../../src/service/venues.js';
-import { CommandSender, EventRecorder, REDIS_URL, freePort, randomPrefix, testServiceConfig, waitFor } from './helpers.js';
+import { CommandSender, EventRecorder, REDIS_URL, freePort, randomPrefix, testServiceConfig, waitFor, simulatorEndpoints } from './helpers.js';
 
 const prefix = randomPrefix();
 const keys = new KeySpace(prefix);
@@ -31,16 +31,7 @@ const statuses: string[] = [];
 const invalidSignals: string[] = [];
 let signals: SignalSubscriber;
 
-function endpoints(restUrl: string, wsUrl: string) {
-  return {
-    okxRestUrl: restUrl,
-    okxWsPublicUrl: `${wsUrl}/ws/v5/public`,
-    okxWsPrivateUrl: `${wsUrl}/ws/v5/private`,
-    okxWsBusinessUrl: `${wsUrl}/ws/v5/business`,
-    polymarketClobUrl: `${restUrl}/polymarket`,
-    polymarketWsUrl: `${wsUrl}/polymarket/ws`,
-  };
-}
+const endpoints = simulatorEndpoints;
 
 function mmSpec(botId: string): BotSpec {
   return {
