@@ -49,6 +49,8 @@ async function waitReady(client: Redis, timeoutMs: number): Promise<void> {
 }
 
 export const FAIL_CLOSED_REASON = 'redis-unavailable';
+/** How long a recovery waits for the fail-closed pause to finish before it resumes bots. */
+const FAIL_CLOSED_PAUSE_WAIT_MS = 10_000;
 const BOT_STATES: readonly BotState[] = [
   'IDLE',
   'STARTING',
@@ -89,6 +91,8 @@ export class EngineService {
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private tradingAllowed = false;
   private recovering = false;
+  /** The fail-closed pause of every bot, while it runs (live cancels take venue round trips). */
+  private failClosedPause: Promise<void> = Promise.resolve();
   private failClosedSince: number | null = null;
   private recoveredAt: number | null = null;
   private pausedByFailClosed = new Set<string>();
@@ -362,7 +366,7 @@ export class EngineService {
       this.log.error({ reason }, 'Redis unreachable: fail-closed, no new orders, pausing every bot');
       for (const bot of this.kernel.listBots())
         if (bot.state === 'RUNNING' || bot.state === 'STARTING') this.pausedByFailClosed.add(bot.botId);
-      this.kernel.pauseAllForFailClosed(FAIL_CLOSED_REASON).catch((error: unknown) => {
+      this.failClosedPause = this.kernel.pauseAllForFailClosed(FAIL_CLOSED_REASON).catch((error: unknown) => {
         this.log.error({ error: String(error) }, 'fail-closed pause failed');
       });
       return;
@@ -408,6 +412,9 @@ export class EngineService {
         'recovered from Redis outage',
       );
       if (this.config.autoResumeAfterRedis) {
+        // A short outage can end while the pause is still cancelling live orders: resuming a bot that is still
+        // PAUSING fails and leaves it PAUSED for good (seen in the soak). Let the pause finish first (bounded).
+        await Promise.race([this.failClosedPause, new Promise((resolve) => setTimeout(resolve, FAIL_CLOSED_PAUSE_WAIT_MS))]);
         for (const botId of resumable) {
           await this.kernel.reconcileAndResume(botId, 'redis restored').catch((error: unknown) => {
             this.log.warn({ botId, error: String(error) }, 'resume after Redis outage failed');

@@ -8,6 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeySpace } from '../../src/bridge/redis-connection.js';
+import { StandaloneKernel } from '../../src/bridge/standalone-kernel.js';
 import {
   CommandSender,
   EventRecorder,
@@ -30,6 +31,7 @@ let sender: CommandSender;
 let recorder: EventRecorder;
 let stay: TestEngine;
 let resume: TestEngine;
+let slow: TestEngine | undefined;
 
 beforeAll(async () => {
   port = await freePort();
@@ -44,9 +46,18 @@ beforeAll(async () => {
   resume = await startEngine('fc-resume', { redisPrefix: prefix, redisUrl: url, autoResumeAfterRedis: true });
 });
 
+class SlowPauseKernel extends StandaloneKernel {
+  override async pauseAllForFailClosed(reason: string): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, SLOW_PAUSE_MS));
+    await super.pauseAllForFailClosed(reason);
+  }
+}
+const SLOW_PAUSE_MS = 4000;
+
 afterAll(async () => {
   await stay.service.stop();
   await resume.service.stop();
+  await slow?.service.stop();
   await sender.close();
   await recorder.close();
   redis.disconnect();
@@ -128,4 +139,22 @@ describe('fail-closed on Redis loss', () => {
     expect(started.map((event) => event.botId).sort()).toEqual(['s1', 's2']);
     expect(seqs[0]).toBe(1_000_000_000);
   });
+
+  it('an outage shorter than the fail-closed pause: the pause finishes first, then the bot resumes', async () => {
+    // A kernel whose fail-closed pause takes longer than the outage (a live kernel cancelling at a slow venue).
+    slow = await startEngine('fc-slow', { redisPrefix: prefix, redisUrl: url, autoResumeAfterRedis: true }, (id, log) => new SlowPauseKernel(id, log));
+    const engine = slow;
+    const start = await sender.startBot('fc-slow', botSpec('w1', 'okx', 20));
+    await waitFor('start ack', () => recorder.acks(start)[0], 10_000);
+    await waitFor('orders flowing', () => engine.sent.length > 3, 10_000);
+    server.kill('SIGKILL');
+    await exited(server);
+    await waitFor('fail-closed', () => !engine.service.canTrade, 5000);
+    server = await startRedisServer(port);
+    const backAt = Date.now();
+    await waitFor('trading allowed again', () => engine.service.canTrade, 10_000);
+    // Without waiting for the pause, the resume came first and the late pause left the bot PAUSED for good.
+    await waitFor('the bot trades again after the pause finished', () => engine.sent.some((order) => order.at > backAt + SLOW_PAUSE_MS), 20_000);
+    expect(engine.kernel.listBots().map((bot) => bot.state)).toEqual(['RUNNING']);
+  }, 40_000);
 });

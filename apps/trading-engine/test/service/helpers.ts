@@ -236,10 +236,11 @@ export function testServiceConfig(
 export async function startEngine(
   engineId: string,
   overrides: Partial<ServiceConfig> & { redisPrefix: string },
+  makeKernel: (engineId: string, orderLog: PaperOrderLog) => StandaloneKernel = (id, log) => new StandaloneKernel(id, log),
 ): Promise<TestEngine> {
   const sent: TestEngine['sent'] = [];
   const orderLog: PaperOrderLog = { sent: (order) => sent.push(order) };
-  const kernel = new StandaloneKernel(engineId, orderLog);
+  const kernel = makeKernel(engineId, orderLog);
   const metrics = createMetrics(false);
   const config = testServiceConfig(engineId, { capacity: 100, ...overrides });
   const service = new EngineService(
