@@ -13,7 +13,7 @@ import { Decimal } from 'decimal.js';
 import { assertValid, type Exchange, type RiskLimits } from '@trading/shared-types';
 import type { Instrument, InstrumentId } from '../ports/instruments.js';
 import type { MarketEvent } from '../ports/market-data.js';
-import { OrderRejectedError, type BalanceState, type FillReport, type OrderState, type OrderRequest } from '../ports/execution.js';
+import { OrderRejectedError, filledOrderFromFill, type BalanceState, type FillReport, type OrderState, type OrderRequest } from '../ports/execution.js';
 import type { Intent, PlaceOrderIntent } from '../domain/intents.js';
 import { SimulatedClock } from '../core/sim-clock.js';
 import { ClientOrderIdGenerator } from '../core/ids.js';
@@ -253,22 +253,7 @@ class BacktestRun {
     const fill = this.pendingFill;
     if (fill === null) return;
     this.pendingFill = null;
-    const state: OrderState = order ?? {
-      clientOrderId: fill.clientOrderId,
-      exchangeOrderId: fill.exchangeOrderId,
-      instrumentId: fill.instrumentId,
-      side: fill.side,
-      type: 'MARKET',
-      price: null,
-      quantity: fill.quantity,
-      filledQuantity: fill.quantity,
-      averageFillPrice: fill.price,
-      status: 'FILLED',
-      fee: fill.fee,
-      feeCurrency: fill.feeCurrency,
-      createdAt: fill.timestamp,
-      updatedAt: fill.timestamp,
-    };
+    const state = order ?? filledOrderFromFill(fill, 'MARKET');
     this.queue.push({ type: 'fill', fill, order: state });
   }
 

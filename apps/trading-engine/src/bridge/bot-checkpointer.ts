@@ -41,7 +41,7 @@ interface Tracked {
 
 export class BotCheckpointer {
   private readonly bots = new Map<string, Tracked>();
-  private store: BotCheckpointStore | null = null;
+  private storeInUse: BotCheckpointStore | null = null;
   private scheduled = false;
   private flushing: Promise<void> | null = null;
   private readonly timer: NodeJS.Timeout;
@@ -60,11 +60,12 @@ export class BotCheckpointer {
   }
 
   setStore(store: BotCheckpointStore): void {
-    this.store = store;
+    this.storeInUse = store;
   }
 
-  get enabled(): boolean {
-    return this.store !== null;
+  /** Where checkpoints go (null: none yet, nothing is written or restored). */
+  get store(): BotCheckpointStore | null {
+    return this.storeInUse;
   }
 
   /** A bot created on this engine: `runPrefixes` = its lineage (adopted runs, oldest first) and its own run. */

@@ -414,7 +414,9 @@ export class EngineService {
       if (this.config.autoResumeAfterRedis) {
         // A short outage can end while the pause is still cancelling live orders: resuming a bot that is still
         // PAUSING fails and leaves it PAUSED for good (seen in the soak). Let the pause finish first (bounded).
-        await Promise.race([this.failClosedPause, new Promise((resolve) => setTimeout(resolve, FAIL_CLOSED_PAUSE_WAIT_MS))]);
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([this.failClosedPause, new Promise((resolve) => (timer = setTimeout(resolve, FAIL_CLOSED_PAUSE_WAIT_MS)))]);
+        clearTimeout(timer);
         for (const botId of resumable) {
           await this.kernel.reconcileAndResume(botId, 'redis restored').catch((error: unknown) => {
             this.log.warn({ botId, error: String(error) }, 'resume after Redis outage failed');

@@ -75,7 +75,6 @@ export class RealKernel implements EngineKernel {
   private readonly frozen = new Set<string>();
   /** Every bot's books in Redis (active once the service gives it a store), restored by an adopter. */
   private readonly checkpoints: BotCheckpointer;
-  private checkpointStore: BotCheckpointStore | null = null;
 
   constructor(private readonly options: RealKernelOptions) {
     const sink: EventSink = {
@@ -149,7 +148,6 @@ export class RealKernel implements EngineKernel {
   }
 
   setCheckpointStore(store: BotCheckpointStore): void {
-    this.checkpointStore = store;
     this.checkpoints.setStore(store);
   }
 
@@ -215,9 +213,10 @@ export class RealKernel implements EngineKernel {
   }
 
   private async loadCheckpoint(spec: BotSpec): Promise<LoadedCheckpoint | null> {
-    if (!this.checkpoints.enabled || !this.checkpointStore) return null;
+    const store = this.checkpoints.store;
+    if (!store) return null;
     try {
-      const loaded = await this.checkpointStore.load(spec.botId);
+      const loaded = await store.load(spec.botId);
       if (!loaded.found && loaded.problem !== null)
         this.log(spec, `checkpoint refused, the books start empty: ${loaded.problem}`, 'warn');
       return loaded;

@@ -22,6 +22,7 @@ import type { Instrument, InstrumentId, InstrumentsPort } from '../ports/instrum
 import type { MarketChannel, MarketDataPort, MarketEvent, Subscription } from '../ports/market-data.js';
 import {
   OrderRejectedError,
+  filledOrderFromFill,
   type ExecutionEvent,
   type FillReport,
   type OrderRequest,
@@ -349,22 +350,7 @@ export class TradingEngine {
       if (bot.tracker.get(fill.clientOrderId) !== undefined) continue;
       const instrument = this.venue(bot, fill.instrumentId).instruments.getInstrument(fill.instrumentId);
       if (!instrument) continue;
-      const state: OrderState = orders.get(fill.clientOrderId) ?? {
-        clientOrderId: fill.clientOrderId,
-        exchangeOrderId: fill.exchangeOrderId,
-        instrumentId: fill.instrumentId,
-        side: fill.side,
-        type: 'LIMIT',
-        price: fill.price,
-        quantity: fill.quantity,
-        filledQuantity: fill.quantity,
-        averageFillPrice: fill.price,
-        status: 'FILLED',
-        fee: fill.fee,
-        feeCurrency: fill.feeCurrency,
-        createdAt: fill.timestamp,
-        updatedAt: fill.timestamp,
-      };
+      const state = orders.get(fill.clientOrderId) ?? filledOrderFromFill(fill, 'LIMIT');
       let realized = ZERO;
       if (book(fill)) {
         realized = bot.ledger.applyFill(instrument, fill.side, fill.price, fill.quantity, fill.fee, fill.timestamp);

@@ -142,3 +142,26 @@ export interface ExecutionPort {
   /** Private stream: order updates, fills, balances, positions. Returns an unsubscribe function. */
   onExecution(handler: (event: ExecutionEvent) => void): () => void;
 }
+
+/**
+ * The state of a filled order known only from its fill (a liquidation, a recovered fill of a dead run): FILLED for
+ * the fill's quantity at its price; `type` says what the order is taken to have been (a MARKET order has no price).
+ */
+export function filledOrderFromFill(fill: FillReport, type: 'LIMIT' | 'MARKET'): OrderState {
+  return {
+    clientOrderId: fill.clientOrderId,
+    exchangeOrderId: fill.exchangeOrderId,
+    instrumentId: fill.instrumentId,
+    side: fill.side,
+    type,
+    price: type === 'LIMIT' ? fill.price : null,
+    quantity: fill.quantity,
+    filledQuantity: fill.quantity,
+    averageFillPrice: fill.price,
+    status: 'FILLED',
+    fee: fill.fee,
+    feeCurrency: fill.feeCurrency,
+    createdAt: fill.timestamp,
+    updatedAt: fill.timestamp,
+  };
+}
