@@ -177,7 +177,8 @@ export class Platform {
     return {
       ...process.env,
       NODE_ENV: 'development',
-      LOG_LEVEL: 'warn',
+      // Quiet by default (a soak logs tens of thousands of events); SOAK_LOG_LEVEL=info to trace a failover.
+      LOG_LEVEL: process.env.SOAK_LOG_LEVEL ?? 'warn',
       REDIS_URL: this.redisUrl,
       REDIS_PREFIX,
       ENCRYPTION_KEY: SOAK_ENCRYPTION_KEY,

@@ -41,6 +41,18 @@ export interface Observations {
   restarts: PartRestart[];
   /** Set when live bots could not be started (the engine's or the backend's reason). */
   liveRefusal: string | null;
+  /** Bots RUNNING once every start settled, before the first fault. */
+  runningAtStart: string[];
+  /** The backend's state of every bot at the end of the trading window, after the settle wait. */
+  endStates: BotState[];
+  /** How long the soak waited at the end of the window for every bot to be RUNNING again. */
+  settleMs: number;
+}
+
+export interface BotState {
+  botId: string;
+  status: string;
+  statusReason: string | null;
 }
 
 export interface Row {
@@ -298,18 +310,24 @@ export function reconcile(obs: Observations): Reconciliation {
   let notBack = 0;
   for (const kill of obs.engineKills) {
     let worst = 0;
+    let soonest = Infinity;
     let missing = 0;
     for (const botId of kill.botIds) {
       const at = firstRunningAfter(botId, kill.killedAt);
       if (at === undefined) missing++;
-      else worst = Math.max(worst, at - kill.killedAt);
+      else {
+        worst = Math.max(worst, at - kill.killedAt);
+        soonest = Math.min(soonest, at - kill.killedAt);
+      }
     }
     notBack += missing;
     const back = kill.botIds.length - missing;
+    // The first bot back measures detection (lease expiry + the reaper's hand-over); first to last, the adoptions.
+    const spread = back > 0 ? `, the first after ${seconds(soonest)} s` : '';
     failovers.push(
       missing === 0
-        ? `${kill.engineId} killed: its ${kill.botIds.length} bots RUNNING again, the last after ${seconds(worst)} s`
-        : `${kill.engineId} killed: ${back} of its ${kill.botIds.length} bots RUNNING again (the last after ${seconds(worst)} s), ${missing} not by the end`,
+        ? `${kill.engineId} killed: its ${kill.botIds.length} bots RUNNING again, the last after ${seconds(worst)} s${spread}`
+        : `${kill.engineId} killed: ${back} of its ${kill.botIds.length} bots RUNNING again (the last after ${seconds(worst)} s${spread}), ${missing} not by the end`,
     );
   }
   for (const outage of obs.redisOutages) {
@@ -322,6 +340,19 @@ export function reconcile(obs: Observations): Reconciliation {
   for (const r of obs.restarts) {
     failovers.push(`${r.kind}: ${r.recoveredMs === null ? 'did not recover' : `${seconds(r.recoveredMs)} s`}`);
   }
+
+  // ---- bots left behind: a fault must not leave a bot PAUSED (or stopped) for good. A risk stop is the bot's own
+  // decision, not a fault's; every other state but RUNNING at the end of the window is a bot the platform lost.
+  const endState = new Map(obs.endStates.map((b) => [b.botId, b]));
+  const leftBehind = obs.runningAtStart.filter((botId) => {
+    const state = endState.get(botId);
+    return state === undefined || (state.status !== 'RUNNING' && state.status !== 'RISK_STOPPED');
+  });
+  for (const botId of leftBehind) {
+    const state = endState.get(botId);
+    note('left-behind', `bot ${botId} (${live.has(botId) ? 'live' : 'paper'}) is ${state === undefined ? 'unknown to the backend' : `${state.status}${state.statusReason ? `: ${state.statusReason}` : ''}`} at the end of the window`);
+  }
+  const riskStopped = obs.runningAtStart.filter((botId) => endState.get(botId)?.status === 'RISK_STOPPED').length;
 
   const lost = lostKeys.size;
   const liveRunning = obs.liveBotIds.filter((b) => obs.events.some((e) => e.type === 'bot-state-changed' && e.botId === b && e.payload.to === 'RUNNING')).length;
@@ -355,6 +386,12 @@ export function reconcile(obs: Observations): Reconciliation {
       value: obs.redisOutages.length === 0 ? 'n/a (no Redis fault)' : seconds(tradingAfterLossMs),
       limit: '<= 1',
       ok: tradingAfterLossMs <= 1000,
+    },
+    {
+      name: `bots not RUNNING at the end of the window (of those RUNNING at the start; ≤ ${seconds(obs.settleMs)} s settle)`,
+      value: `${leftBehind.length} of ${obs.runningAtStart.length}${riskStopped > 0 ? ` (${riskStopped} stopped by their risk limits, allowed)` : ''}`,
+      limit: '0',
+      ok: leftBehind.length === 0,
     },
     { name: 'bots not RUNNING again after an engine kill', value: String(notBack), limit: '', ok: null },
     ...failovers.map((f) => ({ name: 'failover', value: f, limit: '', ok: null })),

@@ -32,6 +32,9 @@ export interface SoakResult {
 const HEARTBEAT_MS = 1_000;
 const ENGINE_TTL_MS = 6_000;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** The longest the end of the window waits for bots to be RUNNING again after the last fault's recovery. */
+const SETTLE_MS = 30_000;
+const SETTLED = new Set(['RUNNING', 'ERROR', 'STOPPED', 'RISK_STOPPED']);
 const STOPPED = new Set(['STOPPED', 'ERROR', 'RISK_STOPPED', 'IDLE']);
 
 async function waitFor(check: () => Promise<boolean>, ms: number, every = 500): Promise<boolean> {
@@ -79,13 +82,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const live = bots.filter((b) => b.mode === 'live');
     await waitFor(async () => {
       const states = new Map((await backend.bots()).map((b) => [b.botId, b.status]));
-      // Settled: every bot running, or refused (a live start the engine cannot serve ends in ERROR).
-      return bots.every((b) => states.get(b.botId) !== 'STARTING');
+      // Settled: every bot running, or refused (a live start the engine cannot serve ends in ERROR). Not merely
+      // "not STARTING": a bot whose start the engine has not taken up yet is still IDLE.
+      return bots.every((b) => SETTLED.has(states.get(b.botId) ?? ''));
     }, 60_000);
     const states = await backend.bots();
     const running = states.filter((b) => b.status === 'RUNNING').length;
     say(`${running} of ${bots.length} bots RUNNING (${paper.length} paper, ${live.length} live)`);
     for (const b of states) if (b.status !== 'RUNNING') say(`bot ${b.name} is ${b.status}${b.statusReason ? `: ${b.statusReason}` : ''}`);
+    const runningAtStart = states.filter((b) => b.status === 'RUNNING').map((b) => b.botId);
     const liveRefusal = refusalOf(live, states, events.list(), startErrors);
     if (liveRefusal !== null) say(`live bots refused: ${liveRefusal}`);
 
@@ -95,10 +100,22 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const faults: FaultLog = await runSchedule(platform, steps, () => events.events.values(), say);
     const rest = tradingFrom + windowMs - Date.now();
     if (rest > 0) await sleep(rest);
+    // Every bot that ran before the faults must run again once they are over: wait (bounded) for the last recovery,
+    // then keep the backend's view of each bot for the reconciliation.
+    await backend.login().catch(() => undefined);
+    const settleFrom = Date.now();
+    const back = (list: { botId: string; status: string }[]) => {
+      const now = new Map(list.map((b) => [b.botId, b.status]));
+      return runningAtStart.every((botId) => now.get(botId) === 'RUNNING' || now.get(botId) === 'RISK_STOPPED');
+    };
+    await waitFor(async () => back(await backend.bots().catch(() => [])), SETTLE_MS);
+    const endStates = await backend.bots();
+    const settleMs = Date.now() - settleFrom;
+    const endRunning = new Set(endStates.filter((b) => b.status === 'RUNNING').map((b) => b.botId));
+    say(`end of window: ${runningAtStart.filter((botId) => endRunning.has(botId)).length} of the ${runningAtStart.length} bots RUNNING at the start are RUNNING after ${(settleMs / 1000).toFixed(1)} s`);
     await flow.stop();
 
     say('stopping trading');
-    await backend.login().catch(() => undefined);
     const stopErrors = await stopBots(backend, bots.filter((b) => !startErrors.has(b.botId)));
     // A bot already STOPPED/ERROR (lost lease, refused start) answers 409: counted, not listed one by one.
     const stopRefusals = new Map<string, number>();
@@ -132,6 +149,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       engineKills: faults.engineKills,
       restarts: faults.restarts,
       liveRefusal,
+      runningAtStart,
+      endStates,
+      settleMs,
     });
     const rows: Row[] = [
       ...result.rows,

@@ -56,7 +56,8 @@ function clean(): Observations {
     bots: [],
     processedEventIds: new Set(events.map((e) => e.eventId)),
   };
-  return { events, pg, sim: [], liveBotIds: [], paperBotIds: [BOT], redisOutages: [], engineKills: [], restarts: [], liveRefusal: null };
+  return { events, pg, sim: [], liveBotIds: [], paperBotIds: [BOT], redisOutages: [], engineKills: [], restarts: [], liveRefusal: null,
+    runningAtStart: [BOT], endStates: [{ botId: BOT, status: 'RUNNING', statusReason: null }], settleMs: 0 };
 }
 
 function first<T>(items: T[]): T {
@@ -73,6 +74,24 @@ describe('reconcile', () => {
     expect(result.failed).toBe(false);
     expect(row(clean(), 'fills lost')).toMatchObject({ value: '0', ok: true });
     expect(row(clean(), 'positions that differ')?.value).toMatch(/^0 of 1 compared/);
+  });
+
+  it('a bot a fault left PAUSED fails the soak; a risk stop does not', () => {
+    const paused = clean();
+    paused.endStates = [{ botId: BOT, status: 'PAUSED', statusReason: 'redis connection lost' }];
+    const result = reconcile(paused);
+    expect(result.failed).toBe(true);
+    expect(row(paused, 'bots not RUNNING at the end')).toMatchObject({ value: '1 of 1', ok: false });
+    expect(result.details.join('\n')).toContain(`bot ${BOT} (paper) is PAUSED: redis connection lost`);
+
+    const vanished = clean();
+    vanished.endStates = [];
+    expect(row(vanished, 'bots not RUNNING at the end')).toMatchObject({ value: '1 of 1', ok: false });
+
+    const riskStopped = clean();
+    riskStopped.endStates = [{ botId: BOT, status: 'RISK_STOPPED', statusReason: 'max drawdown' }];
+    expect(reconcile(riskStopped).failed).toBe(false);
+    expect(row(riskStopped, 'bots not RUNNING at the end')?.value).toBe('0 of 1 (1 stopped by their risk limits, allowed)');
   });
 
   it('a fill the engine reported and PostgreSQL does not have is lost', () => {
@@ -158,6 +177,6 @@ describe('reconcile', () => {
     const obs = clean();
     obs.engineKills = [{ engineId: 'te-a', killedAt: 2_000, botIds: [BOT] }];
     obs.events.push(event('bot-state-changed', { from: 'STARTING', to: 'RUNNING', reason: 'adopted' }, 9_500, 'te-b'));
-    expect(reconcile(obs).rows.find((r) => r.name === 'failover')?.value).toBe('te-a killed: its 1 bots RUNNING again, the last after 7.50 s');
+    expect(reconcile(obs).rows.find((r) => r.name === 'failover')?.value).toBe('te-a killed: its 1 bots RUNNING again, the last after 7.50 s, the first after 7.50 s');
   });
 });

@@ -3,6 +3,8 @@
  * validated as an EngineCommand (a malformed one is rejected with the field named; the job still completes, so a
  * poison message never loops or crashes the engine), de-duplicated on `te:command-seen:<engineId>:<commandId>`
  * (SET NX: the same command id twice does one thing), executed, and answered with a command-acknowledged event.
+ * Up to `concurrency` commands run at once, ordered by CommandLanes: one bot's commands one after another in queue
+ * order, different bots' side by side, engine-wide commands alone.
  */
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -17,6 +19,7 @@ import {
 } from '@trading/shared-types';
 import type { Logger } from '../service/logger.js';
 import type { EngineMetrics } from '../service/metrics.js';
+import { CommandLanes } from './command-lanes.js';
 import type { KeySpace } from './redis-connection.js';
 
 const SEEN_TTL_SECONDS = 7 * 24 * 3600;
@@ -37,6 +40,8 @@ export interface CommandConsumerOptions {
   keys: KeySpace;
   execute: CommandExecutor;
   emit: (event: EngineEvent) => void;
+  /** Commands in flight at once (default 1: strictly one after another). */
+  concurrency?: number;
   metrics: EngineMetrics;
   log: Logger;
 }
@@ -53,19 +58,21 @@ function stringField(data: unknown, field: string): string | null {
 
 export class CommandConsumer {
   private worker: Worker | null = null;
+  readonly lanes = new CommandLanes();
 
   constructor(private readonly options: CommandConsumerOptions) {}
 
   start(): void {
     const { engineId, connection, keys, log } = this.options;
-    // Concurrency 1: commands of one engine apply in the order the CMS sent them.
+    // The worker hands jobs to the processor in queue order; `handle` puts each into its lane before its first await,
+    // so one bot's commands still apply in the order the CMS sent them.
     this.worker = new Worker(
       commandQueueName(engineId),
       async (job: Job) => this.handle(job.data, job.id ?? null),
       {
         connection,
         prefix: keys.bullPrefix,
-        concurrency: 1,
+        concurrency: Math.max(1, this.options.concurrency ?? 1),
         removeOnComplete: { age: 3600, count: 1000 },
         removeOnFail: { age: 86_400 },
       },
@@ -117,6 +124,15 @@ export class CommandConsumer {
       this.ack(base, { accepted: false, reason }, false);
       return { accepted: false, reason };
     }
+    return this.lanes.run(command.botId, () => this.executeInLane(command, base));
+  }
+
+  /** A valid command for this engine, in its lane: de-duplicated, executed, acknowledged. */
+  private async executeInLane(
+    command: EngineCommand,
+    base: { commandId: string; commandType: string; botId: string | null; exchange: null },
+  ): Promise<CommandOutcome> {
+    const { metrics, log, engineId } = this.options;
     const seenKey = this.options.keys.key(
       formatName(REDIS_KEYS.commandSeen, { engineId, commandId: command.commandId }),
     );

@@ -97,6 +97,8 @@ export class EngineService {
   private recoveredAt: number | null = null;
   private pausedByFailClosed = new Set<string>();
   private status: 'online' | 'draining' | 'offline' = 'online';
+  /** Bots of starts and adoptions past the capacity check and not finished: they count against the capacity too. */
+  private readonly starting = new Set<string>();
   private stopped = false;
 
   constructor(
@@ -155,6 +157,7 @@ export class EngineService {
       emit: (event) => {
         this.publisher.publish(event);
       },
+      concurrency: config.commandConcurrency ?? 1,
       metrics,
       log,
     });
@@ -168,6 +171,7 @@ export class EngineService {
       engineTtlMs: config.engineTtlMs,
       runsBot: (botId) => this.kernel.listBots().some((bot) => bot.botId === botId),
       log,
+      ...(config.reaperFullSweepMs !== undefined ? { fullSweepMs: config.reaperFullSweepMs } : {}),
     });
     kernel.setEventSink(this.publisher);
     kernel.attachCheckpoints?.(this.redis, this.keys, this.leaseHolder);
@@ -555,12 +559,29 @@ export class EngineService {
         exchange,
         reason: `payload.bot.exchange: ${exchange} is not supported by this engine (${this.config.supportedExchanges.join(',')})`,
       };
-    if (this.config.capacity > 0 && this.kernel.listBots().length >= this.config.capacity)
+    if (this.config.capacity > 0 && this.botsHeld() >= this.config.capacity)
       return {
         accepted: false,
         exchange,
         reason: `engine is full (capacity ${String(this.config.capacity)})`,
       };
+    this.starting.add(spec.botId);
+    try {
+      return await this.startAssigned(spec, issuedBy);
+    } finally {
+      this.starting.delete(spec.botId);
+    }
+  }
+
+  /** Bots run plus bots being started: commands of different bots run side by side, so a start in flight counts. */
+  private botsHeld(): number {
+    const running = new Set(this.kernel.listBots().map((bot) => bot.botId));
+    return running.size + [...this.starting].filter((botId) => !running.has(botId)).length;
+  }
+
+  /** The start or adoption itself, once the engine has room: lease, assignment, then the kernel. */
+  private async startAssigned(spec: BotSpec, issuedBy: string | null): Promise<CommandOutcome> {
+    const exchange = spec.exchange;
     if (!this.canTrade)
       return { accepted: false, exchange, reason: `${FAIL_CLOSED_REASON}: engine is fail-closed` };
     const previous = await this.assignments.get(spec.botId);
@@ -585,12 +606,16 @@ export class EngineService {
           issuedBy?.startsWith('reaper:') === true ? `adopted after failover (${issuedBy})` : 'adopted';
         await this.kernel.adoptBot(spec, { fence: lease.fence, resume: desired === 'running', reason: from });
         this.metrics.adoptions.inc({ outcome: 'ok' });
+        this.reaper.adoptionSucceeded(spec.botId);
       } else {
         await this.kernel.startBot(spec, { fence: lease.fence });
       }
     } catch (error) {
-      if (previous) this.metrics.adoptions.inc({ outcome: 'failed' });
       await this.leases.release(spec.botId).catch(() => undefined);
+      if (previous) {
+        this.metrics.adoptions.inc({ outcome: 'failed' });
+        this.reaper.adoptionFailed(spec.botId);
+      }
       throw error;
     }
     return { accepted: true, exchange };

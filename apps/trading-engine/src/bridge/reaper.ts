@@ -22,6 +22,8 @@ redis.call('SET', KEYS[1], ARGV[2])
 return 1
 `;
 const FULL_SWEEP_MS = 30_000;
+/** The longest a bot whose adoptions keep failing here waits between two attempts. */
+const MAX_RETRY_MS = 5 * 60_000;
 
 export interface ReaperOptions {
   engineId: string;
@@ -33,12 +35,16 @@ export interface ReaperOptions {
   engineTtlMs: number;
   runsBot: (botId: string) => boolean;
   log: Logger;
+  /** Period of the slow sweep over every assignment (default 30 s). */
+  fullSweepMs?: number;
 }
 
 export class Reaper {
   private readonly queues = new Map<string, Queue>();
   private lastFullSweep = 0;
   private running = false;
+  /** Bots whose adoption failed on this engine: consecutive failures and when to look at them again. */
+  private readonly retries = new Map<string, { failures: number; dueAt: number }>();
 
   constructor(private readonly options: ReaperOptions) {}
 
@@ -53,8 +59,10 @@ export class Reaper {
     this.running = true;
     try {
       const { live, dead } = await this.options.registry.read(now);
-      const full = now - this.lastFullSweep >= FULL_SWEEP_MS;
-      if (dead.length === 0 && !full) return [];
+      const full = now - this.lastFullSweep >= (this.options.fullSweepMs ?? FULL_SWEEP_MS);
+      const retryDue = [...this.retries.values()].some((retry) => retry.dueAt <= now);
+      if (dead.length === 0 && !full && !retryDue) return [];
+      for (const retry of this.retries.values()) if (retry.dueAt <= now) retry.dueAt = Infinity;
       this.lastFullSweep = now;
       const liveIds = new Set(live.map((engine) => engine.info.engineId));
       const all = await this.options.assignments.all();
@@ -75,6 +83,22 @@ export class Reaper {
     } finally {
       this.running = false;
     }
+  }
+
+  /**
+   * An adoption of `botId` failed on this engine (a venue refusing the account's connection, a rate-limit burst):
+   * its assignment still names this engine, which does not run it, so a sweep would hand it over again — but only
+   * the slow sweep looks, up to 30 s later. Look again after one TTL instead, doubling with each failure in a row
+   * (at most 5 min), so a passing fault costs seconds and a lasting one does not hammer the venue.
+   */
+  adoptionFailed(botId: string, now = Date.now()): void {
+    const failures = (this.retries.get(botId)?.failures ?? 0) + 1;
+    const delay = Math.min(MAX_RETRY_MS, this.options.engineTtlMs * 2 ** (failures - 1));
+    this.retries.set(botId, { failures, dueAt: now + delay });
+  }
+
+  adoptionSucceeded(botId: string): void {
+    this.retries.delete(botId);
   }
 
   private orphaned(assignment: Assignment, liveIds: ReadonlySet<string>, now: number): boolean {

@@ -58,6 +58,7 @@ const EnvSchema = z
       )
       .pipe(z.array(z.enum(EXCHANGES)).min(1, 'needs at least one exchange')),
     CAPACITY: int(0).default(100),
+    COMMAND_CONCURRENCY: int(1).default(8),
     HEARTBEAT_MS: int(100).default(2_000),
     ENGINE_TTL_MS: int(300).default(10_000),
     LEASE_TTL_MS: int(300).default(10_000),
@@ -128,6 +129,10 @@ export interface EngineConfig {
   redisPrefix: string;
   supportedExchanges: Exchange[];
   capacity: number;
+  /** Commands executed at once: one bot's in order, different bots' side by side (adoptions after a failover). */
+  commandConcurrency?: number;
+  /** Period of the reaper's slow sweep over every assignment (default 30 s; tests lengthen it). */
+  reaperFullSweepMs?: number;
   heartbeatMs: number;
   engineTtlMs: number;
   leaseTtlMs: number;
@@ -211,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     redisPrefix: e.REDIS_PREFIX,
     supportedExchanges: [...new Set(e.SUPPORTED_EXCHANGES)],
     capacity: e.CAPACITY,
+    commandConcurrency: e.COMMAND_CONCURRENCY,
     heartbeatMs: e.HEARTBEAT_MS,
     engineTtlMs: e.ENGINE_TTL_MS,
     leaseTtlMs: e.LEASE_TTL_MS,

@@ -222,6 +222,7 @@ export function testServiceConfig(
     redisPassword: undefined,
     supportedExchanges: ['okx', 'polymarket'],
     capacity: 10,
+    commandConcurrency: 8,
     heartbeatMs: 200,
     engineTtlMs: 1500,
     leaseTtlMs: 1500,

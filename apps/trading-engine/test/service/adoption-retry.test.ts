@@ -1,0 +1,61 @@
+/**
+ * An adoption that fails on the adopting engine (a venue refusing the account for a moment) is tried again after one
+ * TTL, not at the reaper's slow sweep: the bot's assignment names an engine that is gone, the survivor's first
+ * adoption throws, and the bot runs on the survivor soon after — with the slow sweep set to ten minutes, only the
+ * retry can bring it back.
+ */
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BotSpec } from '@trading/shared-types';
+import { AssignmentStore } from '../../src/bridge/assignments.js';
+import { KeySpace } from '../../src/bridge/redis-connection.js';
+import { StandaloneKernel } from '../../src/bridge/standalone-kernel.js';
+import { REDIS_URL, botSpec, randomPrefix, startEngine, waitFor, type TestEngine } from './helpers.js';
+
+/** Refuses each bot's first adoption, as a live account does when the venue answers 429 to its login. */
+class FlakyAdoptionKernel extends StandaloneKernel {
+  readonly attempts: string[] = [];
+
+  override async adoptBot(spec: BotSpec, lease: { fence: number; resume: boolean; reason: string }): Promise<void> {
+    this.attempts.push(spec.botId);
+    if (this.attempts.filter((botId) => botId === spec.botId).length === 1)
+      throw new Error(`live bot ${spec.botId}: the okx account could not connect: Too Many Requests`);
+    await super.adoptBot(spec, lease);
+  }
+}
+
+const prefix = randomPrefix();
+const keys = new KeySpace(prefix);
+let redis: Redis;
+let engine: TestEngine | undefined;
+let kernel: FlakyAdoptionKernel | undefined;
+
+beforeAll(() => {
+  redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+});
+
+afterAll(async () => {
+  await engine?.service.stop();
+  const leftovers = await redis.keys(`${prefix}:*`);
+  if (leftovers.length > 0) await redis.del(...leftovers);
+  redis.disconnect();
+});
+
+describe('adoption retry', () => {
+  it('adopts again after one TTL when the first adoption fails', async () => {
+    const assignments = new AssignmentStore(redis, keys);
+    // The bot of an engine that is gone (no registry entry, no lease), assigned long ago.
+    await assignments.put({ botId: 'ar1', engineId: 'gone', fence: 3, desired: 'running', spec: botSpec('ar1', 'okx', 20), updatedAt: Date.now() - 60_000 });
+    engine = await startEngine('ar-a', { redisPrefix: prefix, reaperFullSweepMs: 600_000 }, (id, log) => {
+      kernel = new FlakyAdoptionKernel(id, log);
+      return kernel;
+    });
+    const running = engine;
+    await waitFor('the bot runs on the survivor', () => running.kernel.listBots().some((bot) => bot.botId === 'ar1' && bot.state === 'RUNNING'), 20_000);
+    expect(kernel?.attempts).toEqual(['ar1', 'ar1']);
+    const assignment = await assignments.get('ar1');
+    expect(assignment).toMatchObject({ engineId: 'ar-a' });
+    // Two adoptions, two new fences: each hand-over took a new lease.
+    expect(assignment?.fence).toBeGreaterThanOrEqual(5);
+  }, 30_000);
+});
