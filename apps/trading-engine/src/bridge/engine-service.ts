@@ -614,7 +614,7 @@ export class EngineService {
       await this.leases.release(spec.botId).catch(() => undefined);
       if (previous) {
         this.metrics.adoptions.inc({ outcome: 'failed' });
-        this.reaper.adoptionFailed(spec.botId);
+        this.reaper.adoptionFailed(spec.botId, error instanceof Error ? error.message : String(error));
       }
       throw error;
     }

@@ -91,10 +91,11 @@ export class Reaper {
    * the slow sweep looks, up to 30 s later. Look again after one TTL instead, doubling with each failure in a row
    * (at most 5 min), so a passing fault costs seconds and a lasting one does not hammer the venue.
    */
-  adoptionFailed(botId: string, now = Date.now()): void {
+  adoptionFailed(botId: string, reason: string, now = Date.now()): void {
     const failures = (this.retries.get(botId)?.failures ?? 0) + 1;
     const delay = Math.min(MAX_RETRY_MS, this.options.engineTtlMs * 2 ** (failures - 1));
     this.retries.set(botId, { failures, dueAt: now + delay });
+    this.options.log.warn({ botId, reason, failures, retryInMs: delay }, 'adoption failed on this engine; the reaper tries again');
   }
 
   adoptionSucceeded(botId: string): void {
