@@ -128,7 +128,11 @@ export function reconcile(obs: Observations): Reconciliation {
     let extra = identities.size - 1;
     // One engine process: an engine restarted under the same id starts a new sequence epoch (seq / 10^9, see
     // apps/trading-engine/src/bridge/event-publisher.ts), and adopts its former self's bots like any other engine.
-    for (const [engineId, ofEngine] of group(events, (e) => `${e.engineId}#${String(Math.floor((e.seq ?? 0) / 1_000_000_000))}`)) {
+    // Only order-updated events count here: an engine's own submission always emits one with its clock's creation
+    // time, whereas the order of an order-filled event may be a recovered one — a fill an adopter re-reports (by fill
+    // id, idempotently) carries the venue's creation time, and a process can re-adopt a bot it ran before.
+    const submissions = events.filter((e) => e.type === 'order-updated');
+    for (const [engineId, ofEngine] of group(submissions, (e) => `${e.engineId}#${String(Math.floor((e.seq ?? 0) / 1_000_000_000))}`)) {
       const created = new Set(ofEngine.map((e) => e.payload.order.createdAt));
       // Within one engine a second creation time is a second order.
       if (created.size - 1 > extra) {

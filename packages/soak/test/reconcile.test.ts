@@ -130,7 +130,10 @@ describe('reconcile', () => {
     // The same engine id restarted (a new sequence epoch) is another process: the same holds.
     obs.events.push({ ...event('order-updated', { order: order('c1', 1_180, 'FILLED', '2') }, 7_000), seq: 2_000_000_001 });
     expect(row(obs, 'duplicate client order ids')).toMatchObject({ value: '0', ok: true });
-    // The same engine process reporting a second creation time for one id is still a duplicate.
+    // A process that re-adopts a bot it ran before re-reports the order's fill with the venue's creation time.
+    obs.events.push(event('order-filled', { order: order('c1', 1_137, 'FILLED', '2'), fill: fill('f2', 'c1', '1', 1_300) }, 8_000));
+    expect(row(obs, 'duplicate client order ids')).toMatchObject({ value: '0', ok: true });
+    // The same engine process submitting a second order under the id is still a duplicate.
     obs.events.push(event('order-updated', { order: order('c1', 9_000) }, 9_000));
     expect(row(obs, 'duplicate client order ids')).toMatchObject({ value: '1', ok: false });
   });

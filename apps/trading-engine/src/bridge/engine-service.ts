@@ -447,6 +447,8 @@ export class EngineService {
     this.metrics.leasesLost.inc();
     this.log.error({ botId, reason }, 'bot lease lost: stopped trading the bot');
     await this.dropBot(botId, reason);
+    // Expired rather than taken (a stall, a Redis outage): the assignment still names this engine.
+    this.reaper.recheckSoon(botId, `lease lost: ${reason}`);
   }
 
   private async dropBot(botId: string, reason: string): Promise<void> {
@@ -606,7 +608,7 @@ export class EngineService {
           issuedBy?.startsWith('reaper:') === true ? `adopted after failover (${issuedBy})` : 'adopted';
         await this.kernel.adoptBot(spec, { fence: lease.fence, resume: desired === 'running', reason: from });
         this.metrics.adoptions.inc({ outcome: 'ok' });
-        this.reaper.adoptionSucceeded(spec.botId);
+        this.reaper.runsAgain(spec.botId);
       } else {
         await this.kernel.startBot(spec, { fence: lease.fence });
       }
@@ -614,7 +616,7 @@ export class EngineService {
       await this.leases.release(spec.botId).catch(() => undefined);
       if (previous) {
         this.metrics.adoptions.inc({ outcome: 'failed' });
-        this.reaper.adoptionFailed(spec.botId, error instanceof Error ? error.message : String(error));
+        this.reaper.recheckSoon(spec.botId, `adoption failed: ${error instanceof Error ? error.message : String(error)}`);
       }
       throw error;
     }

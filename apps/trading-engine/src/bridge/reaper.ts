@@ -43,7 +43,7 @@ export class Reaper {
   private readonly queues = new Map<string, Queue>();
   private lastFullSweep = 0;
   private running = false;
-  /** Bots whose adoption failed on this engine: consecutive failures and when to look at them again. */
+  /** Bots this engine lost without handing them on: losses in a row and when to look at them again. */
   private readonly retries = new Map<string, { failures: number; dueAt: number }>();
 
   constructor(private readonly options: ReaperOptions) {}
@@ -86,19 +86,21 @@ export class Reaper {
   }
 
   /**
-   * An adoption of `botId` failed on this engine (a venue refusing the account's connection, a rate-limit burst):
-   * its assignment still names this engine, which does not run it, so a sweep would hand it over again — but only
-   * the slow sweep looks, up to 30 s later. Look again after one TTL instead, doubling with each failure in a row
-   * (at most 5 min), so a passing fault costs seconds and a lasting one does not hammer the venue.
+   * This engine lost `botId` without handing it on — its adoption failed (a venue refusing the account's connection,
+   * a rate-limit burst) or its lease expired under it: the assignment may still name this engine, which no longer
+   * runs the bot, and only the slow sweep would find that, up to 30 s later. Look again after one TTL instead,
+   * doubling with each loss in a row (at most 5 min), so a passing fault costs seconds and a lasting one does not
+   * hammer the venue.
    */
-  adoptionFailed(botId: string, reason: string, now = Date.now()): void {
+  recheckSoon(botId: string, reason: string, now = Date.now()): void {
     const failures = (this.retries.get(botId)?.failures ?? 0) + 1;
     const delay = Math.min(MAX_RETRY_MS, this.options.engineTtlMs * 2 ** (failures - 1));
     this.retries.set(botId, { failures, dueAt: now + delay });
-    this.options.log.warn({ botId, reason, failures, retryInMs: delay }, 'adoption failed on this engine; the reaper tries again');
+    this.options.log.warn({ botId, reason, failures, retryInMs: delay }, 'bot lost on this engine; the reaper looks at it again');
   }
 
-  adoptionSucceeded(botId: string): void {
+  /** The bot runs here again: its next loss starts the backoff afresh. */
+  runsAgain(botId: string): void {
     this.retries.delete(botId);
   }
 

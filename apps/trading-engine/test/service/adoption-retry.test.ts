@@ -1,8 +1,7 @@
 /**
- * An adoption that fails on the adopting engine (a venue refusing the account for a moment) is tried again after one
- * TTL, not at the reaper's slow sweep: the bot's assignment names an engine that is gone, the survivor's first
- * adoption throws, and the bot runs on the survivor soon after — with the slow sweep set to ten minutes, only the
- * retry can bring it back.
+ * A bot an engine loses without handing it on is looked at again after one TTL, not at the reaper's slow sweep:
+ * an adoption that fails on the adopter (a venue refusing the account for a moment), and a lease that expires under
+ * its owner. With the slow sweep set to ten minutes, only the early look can bring the bot back.
  */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import type { BotSpec } from '@trading/shared-types';
 import { AssignmentStore } from '../../src/bridge/assignments.js';
 import { KeySpace } from '../../src/bridge/redis-connection.js';
 import { StandaloneKernel } from '../../src/bridge/standalone-kernel.js';
+import { formatName, REDIS_KEYS } from '@trading/shared-types';
 import { REDIS_URL, botSpec, randomPrefix, startEngine, waitFor, type TestEngine } from './helpers.js';
 
 /** Refuses each bot's first adoption, as a live account does when the venue answers 429 to its login. */
@@ -58,4 +58,15 @@ describe('adoption retry', () => {
     // Two adoptions, two new fences: each hand-over took a new lease.
     expect(assignment?.fence).toBeGreaterThanOrEqual(5);
   }, 30_000);
+
+  it('runs a bot again after its lease expired under its owner', async () => {
+    const running = engine;
+    if (running === undefined) throw new Error('fixture: the engine of the first test');
+    const fenceBefore = (await new AssignmentStore(redis, keys).get('ar1'))?.fence ?? 0;
+    // The lease vanishes (as after a stall longer than the TTL): the owner's renewal fails and it drops the bot.
+    await redis.del(keys.key(formatName(REDIS_KEYS.botLease, { botId: 'ar1' })));
+    await waitFor('the owner dropped the bot', () => !running.kernel.listBots().some((bot) => bot.botId === 'ar1'), 10_000);
+    await waitFor('the bot runs again', () => running.kernel.listBots().some((bot) => bot.botId === 'ar1' && bot.state === 'RUNNING'), 20_000);
+    expect((await new AssignmentStore(redis, keys).get('ar1'))?.fence).toBeGreaterThan(fenceBefore);
+  }, 40_000);
 });
