@@ -3,12 +3,10 @@
  * (adoptions after a failover) of different bots overlap instead of queueing behind each other's venue round trips,
  * one bot's pause/resume sequence applies in the order sent, and the capacity check counts starts still in flight.
  */
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BotSpec } from '@trading/shared-types';
-import { KeySpace } from '../../src/bridge/redis-connection.js';
 import { StandaloneKernel } from '../../src/bridge/standalone-kernel.js';
-import { CommandSender, EventRecorder, REDIS_URL, botSpec, randomPrefix, startEngine, waitFor, type TestEngine } from './helpers.js';
+import { botSpec, openCommandHarness, startEngine, waitFor, type CommandHarness, type TestEngine } from './helpers.js';
 
 /** A kernel whose starts wait at a gate the test opens: a slow venue reconciliation, without timing. */
 class GatedKernel extends StandaloneKernel {
@@ -42,20 +40,13 @@ class GatedKernel extends StandaloneKernel {
   }
 }
 
-const prefix = randomPrefix();
-const keys = new KeySpace(prefix);
-let redis: Redis;
-let sender: CommandSender;
-let recorder: EventRecorder;
+let harness: CommandHarness;
 let engine: TestEngine;
 let kernel: GatedKernel;
 
 beforeAll(async () => {
-  redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  sender = new CommandSender(redis, keys);
-  recorder = new EventRecorder(REDIS_URL, keys, redis);
-  await recorder.start();
-  engine = await startEngine('lanes-a', { redisPrefix: prefix, capacity: 3, commandConcurrency: 8 }, (id, log) => {
+  harness = await openCommandHarness();
+  engine = await startEngine('lanes-a', { redisPrefix: harness.prefix, capacity: 3, commandConcurrency: 8 }, (id, log) => {
     kernel = new GatedKernel(id, log);
     return kernel;
   });
@@ -63,24 +54,20 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await engine.service.stop();
-  await sender.close();
-  await recorder.close();
-  const leftovers = await redis.keys(`${prefix}:*`);
-  if (leftovers.length > 0) await redis.del(...leftovers);
-  redis.disconnect();
+  await harness.close();
 });
 
 describe('command lanes over BullMQ', () => {
   it('starts different bots side by side and refuses the ones past the capacity while others are in flight', async () => {
     const ids = ['g1', 'g2', 'g3', 'g4', 'g5'];
-    const commands = await Promise.all(ids.map((id) => sender.startBot('lanes-a', botSpec(id))));
+    const commands = await Promise.all(ids.map((id) => harness.sender.startBot('lanes-a', botSpec(id))));
     // One command at a time would leave a single start at the gate; in lanes every start that fits is there at once.
     await waitFor('three starts in flight together', () => kernel.waiting.length === 3, 10_000);
-    await waitFor('the two past the capacity refused', () => commands.filter((id) => recorder.acks(id).length === 1).length === 2, 10_000);
-    const refused = commands.flatMap((id) => recorder.acks(id)).map((ack) => ack.payload);
+    await waitFor('the two past the capacity refused', () => commands.filter((id) => harness.recorder.acks(id).length === 1).length === 2, 10_000);
+    const refused = commands.flatMap((id) => harness.recorder.acks(id)).map((ack) => ack.payload);
     expect(refused.every((ack) => !ack.accepted && ack.reason === 'engine is full (capacity 3)')).toBe(true);
     kernel.open();
-    await waitFor('every start acknowledged', () => commands.every((id) => recorder.acks(id).length === 1), 10_000);
+    await waitFor('every start acknowledged', () => commands.every((id) => harness.recorder.acks(id).length === 1), 10_000);
     expect(engine.kernel.listBots().map((bot) => bot.botId).sort()).toEqual([...kernel.waiting].sort());
   });
 
@@ -94,10 +81,10 @@ describe('command lanes over BullMQ', () => {
     sequence.push(['pause-bot', first]);
     const sent: string[] = [];
     for (const [type, botId] of sequence) {
-      sent.push(await sender.send({ engineId: 'lanes-a', botId, issuedBy: 'test', type, payload: {} }));
+      sent.push(await harness.sender.send({ engineId: 'lanes-a', botId, issuedBy: 'test', type, payload: {} }));
     }
-    await waitFor('every command acknowledged', () => sent.every((id) => recorder.acks(id).length === 1), 10_000);
-    expect(sent.every((id) => recorder.acks(id)[0]?.payload.accepted === true)).toBe(true);
+    await waitFor('every command acknowledged', () => sent.every((id) => harness.recorder.acks(id).length === 1), 10_000);
+    expect(sent.every((id) => harness.recorder.acks(id)[0]?.payload.accepted === true)).toBe(true);
     for (const botId of [first, second]) {
       const expected = sequence.filter(([, bot]) => bot === botId).map(([type]) => `${type === 'pause-bot' ? 'pause' : 'resume'} ${botId}`);
       expect(kernel.calls.filter((call) => call.endsWith(` ${botId}`))).toEqual(expected);

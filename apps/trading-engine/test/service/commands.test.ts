@@ -3,22 +3,22 @@
  * and events rejected with the field named (the engine keeps working), lease ownership between two engines, and an
  * engine that loses a lease stops trading the bot.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KeySpace } from '../../src/bridge/redis-connection.js';
+import type { KeySpace } from '../../src/bridge/redis-connection.js';
 import {
-  CommandSender,
-  EventRecorder,
-  REDIS_URL,
   botSpec,
-  randomPrefix,
+  openCommandHarness,
   startEngine,
   waitFor,
+  type CommandHarness,
+  type CommandSender,
+  type EventRecorder,
   type TestEngine,
 } from './helpers.js';
 
-const prefix = randomPrefix();
-const keys = new KeySpace(prefix);
+let harness: CommandHarness;
+let keys: KeySpace;
 let redis: Redis;
 let sender: CommandSender;
 let recorder: EventRecorder;
@@ -26,22 +26,16 @@ let a: TestEngine;
 let b: TestEngine;
 
 beforeAll(async () => {
-  redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  sender = new CommandSender(redis, keys);
-  recorder = new EventRecorder(REDIS_URL, keys, redis);
-  await recorder.start();
-  a = await startEngine('eng-a', { redisPrefix: prefix });
-  b = await startEngine('eng-b', { redisPrefix: prefix, supportedExchanges: ['okx'] });
+  harness = await openCommandHarness();
+  ({ keys, redis, sender, recorder } = harness);
+  a = await startEngine('eng-a', { redisPrefix: harness.prefix });
+  b = await startEngine('eng-b', { redisPrefix: harness.prefix, supportedExchanges: ['okx'] });
 });
 
 afterAll(async () => {
   await a.service.stop();
   await b.service.stop();
-  await sender.close();
-  await recorder.close();
-  const leftovers = await redis.keys(`${prefix}:*`);
-  if (leftovers.length > 0) await redis.del(...leftovers);
-  redis.disconnect();
+  await harness.close();
 });
 
 describe('engine commands over BullMQ', () => {

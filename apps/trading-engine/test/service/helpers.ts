@@ -266,3 +266,37 @@ export function simulatorEndpoints(restUrl: string, wsUrl: string): ServiceEndpo
   };
 }
 
+
+/** A test's own key space on the shared Redis, with a command sender and an event recorder on it. */
+export interface CommandHarness {
+  prefix: string;
+  keys: KeySpace;
+  redis: Redis;
+  sender: CommandSender;
+  recorder: EventRecorder;
+  /** Closes the sender and recorder and deletes every key of the prefix. */
+  close(): Promise<void>;
+}
+
+export async function openCommandHarness(redisUrl = REDIS_URL): Promise<CommandHarness> {
+  const prefix = randomPrefix();
+  const keys = new KeySpace(prefix);
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const sender = new CommandSender(redis, keys);
+  const recorder = new EventRecorder(redisUrl, keys, redis);
+  await recorder.start();
+  return {
+    prefix,
+    keys,
+    redis,
+    sender,
+    recorder,
+    async close() {
+      await sender.close();
+      await recorder.close();
+      const leftovers = await redis.keys(`${prefix}:*`);
+      if (leftovers.length > 0) await redis.del(...leftovers);
+      redis.disconnect();
+    },
+  };
+}
