@@ -113,9 +113,10 @@ export function createKernel(options: KernelOptions): Kernel {
       marketData: sources.marketData,
       executionFor(spec: BotSpec, run: string): BotExecution {
         if (spec.mode === 'live') {
-          const live = sources.liveExecutionFor?.(spec) ?? sources.execution;
+          const own = sources.liveExecutionFor?.(spec) ?? null;
+          const live = own ?? sources.execution;
           if (!live) throw new Error(`no live execution configured for ${exchange}`);
-          return { port: live, exclusive: false, startingEquity: ZERO, currency };
+          return { port: live, exclusive: false, ownAccount: own !== null, startingEquity: ZERO, currency };
         }
         const settings = paperSettings(spec);
         const account = new PaperExecution(paperVenue, {

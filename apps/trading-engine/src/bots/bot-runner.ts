@@ -25,6 +25,12 @@ export interface BotExecution {
   port: ExecutionPort;
   /** True when the port carries only this bot's orders, positions and balances (paper accounts). */
   exclusive: boolean;
+  /**
+   * True when the account's balances are this bot's alone — a paper account, or a live bot trading on its own
+   * wallet credentials — so its balance updates are reported as the bot's. A live account is never `exclusive`
+   * (the engine still reconciles, cancels and books it order by order, by client order id).
+   */
+  ownAccount?: boolean;
   /** Called with the bot's instruments before it subscribes to market data (the paper venue watches first). */
   prepare?(instrumentIds: readonly InstrumentId[]): void;
   /** Called when the bot is removed. */

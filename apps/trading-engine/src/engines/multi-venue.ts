@@ -129,6 +129,7 @@ export function combineExecutions(
       primary.exchange,
     ),
     exclusive: legs.every((leg) => leg.execution.exclusive),
+    ownAccount: legs.every((leg) => leg.execution.exclusive || leg.execution.ownAccount === true),
     startingEquity: legs.reduce(
       (sum, leg) => sum.add(leg.execution.startingEquity),
       primary.execution.startingEquity.mul(0),

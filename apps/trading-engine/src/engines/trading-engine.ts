@@ -1071,7 +1071,8 @@ export class TradingEngine {
         if (bot.execution.exclusive) bot.venuePositions.set(event.position.instrumentId, event.position);
         return;
       case 'balance':
-        if (!bot.execution.exclusive) return;
+        // A shared live account's balances are nobody's in particular; the bot's own account's are the bot's.
+        if (!bot.execution.exclusive && bot.execution.ownAccount !== true) return;
         bot.balances.set(event.balance.currency, event.balance);
         this.emitter.emit('balance-updated', this.scope(bot), {
           balance: {

@@ -203,6 +203,17 @@ describe('live bots on the real kernel', () => {
     );
     expect(reported.length).toBeGreaterThan(0);
     expect(reported.every((event) => event.payload.order.mode === 'live')).toBe(true);
+    // The bot trades on its own credentials, so the account's balance is the bot's: reported, and equal to the
+    // venue's cash balance (OKX cashBal).
+    await waitFor(
+      'the bot’s USDT balance as the venue has it',
+      () => {
+        const last = of('balance-updated', 'okx-live').filter((event) => event.payload.balance.currency === 'USDT').at(-1);
+        const cash = sim.okx.account().balances.USDT?.cash;
+        return last !== undefined && cash !== undefined && last.payload.balance.total === cash && last.payload.balance.exchange === 'okx';
+      },
+      20_000,
+    );
     // The secret never leaves the engine.
     const secret = sim.okx.defaultKey.secret;
     expect(JSON.stringify(recorder.realtime)).not.toContain(secret);
