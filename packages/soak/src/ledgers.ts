@@ -3,7 +3,9 @@
  * and positions of the live bots' accounts, through its admin API) and the engines' events (the recorder plus the
  * persisted event ids).
  */
+import { Redis } from 'ioredis';
 import pg from 'pg';
+import { QUEUE_NAMES } from '@trading/shared-types';
 
 export interface PgOrder {
   orderId: string;
@@ -95,6 +97,29 @@ export async function readPgLedger(databaseUrl: string): Promise<PgLedger> {
 }
 
 /** How many engine events the workers have persisted so far (to wait for the pipeline to drain). */
+/**
+ * Engine events still in the persistence queue (waiting, active, delayed, prioritized): the workers have not
+ * committed them yet. Read from BullMQ's keys directly (`<prefix>:bull:engine-events:*`).
+ */
+export async function pendingEventJobs(redisUrl: string, prefix: string): Promise<number> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    const base = `${prefix}:bull:${QUEUE_NAMES.engineEvents}`;
+    const [wait, active, paused, delayed, prioritized] = await Promise.all([
+      redis.llen(`${base}:wait`),
+      redis.llen(`${base}:active`),
+      redis.llen(`${base}:paused`),
+      redis.zcard(`${base}:delayed`),
+      redis.zcard(`${base}:prioritized`),
+    ]);
+    return wait + active + paused + delayed + prioritized;
+  } finally {
+    redis.disconnect();
+  }
+}
+
 export async function countProcessedEvents(databaseUrl: string): Promise<number> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();

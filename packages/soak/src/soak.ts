@@ -2,7 +2,7 @@
 import type { SoakArgs } from './args.js';
 import { BackendClient, createBots, startBots, stopBots, type SoakBot } from './bots.js';
 import { runSchedule, type FaultLog } from './faults.js';
-import { countProcessedEvents, readPgLedger, readSimAccount } from './ledgers.js';
+import { countProcessedEvents, pendingEventJobs, readPgLedger, readSimAccount } from './ledgers.js';
 import { Platform, REDIS_PREFIX } from './platform.js';
 import { reconcile, type Row } from './reconcile.js';
 import { EventRecorder } from './recorder.js';
@@ -126,14 +126,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     for (const [reason, n] of stopRefusals) say(`stop refused for ${n} bots: ${reason}`);
     const allStopped = await waitFor(async () => (await backend.bots()).every((b) => STOPPED.has(b.status)), 30_000);
     if (!allStopped) say('not every bot reported STOPPED within 30 s');
-    // Drained = nothing new persisted for 3 s.
+    // Drained = the persistence queue is empty and nothing new was persisted for 3 s. The queue check matters on a
+    // loaded machine: workers that stall for 3 s looked drained and their backlog was counted as lost fills.
     let last = -1;
-    await waitFor(async () => {
+    const drained = await waitFor(async () => {
       const n = await countProcessedEvents(platform.databaseUrl);
       const stable = n === last;
       last = n;
-      return stable;
-    }, 60_000, 3_000);
+      return stable && (await pendingEventJobs(platform.redisUrl, REDIS_PREFIX)) === 0;
+    }, 180_000, 3_000);
+    if (!drained) say(`the workers did not drain the events queue within 180 s (${await pendingEventJobs(platform.redisUrl, REDIS_PREFIX)} jobs left)`);
 
     const pg = await readPgLedger(platform.databaseUrl);
     const sim = [];
