@@ -18,6 +18,8 @@ export interface FidelityOptions {
   orderCounts?: boolean;
   /** Exponent of queueModel 'power'. */
   queueExponent?: number;
+  /** Paper matcher's hidden-replace estimate (read by 'power'/'log' with order counts). */
+  hiddenReplaces?: 'estimate' | 'off';
   /** Simulator levels resized (cancel + re-place) per step; default the generator's 3. */
   churn?: number;
   /** Overrides the preset's strategy config. */
@@ -42,19 +44,25 @@ export async function runFidelity(options: FidelityOptions): Promise<FidelityRep
     ...(options.liquidityMemory === undefined ? {} : { liquidityMemory: options.liquidityMemory }),
     ...(options.queueModel === undefined ? {} : { queueModel: options.queueModel }),
     ...(options.queueExponent === undefined ? {} : { queueExponent: options.queueExponent }),
+    ...(options.hiddenReplaces === undefined ? {} : { hiddenReplaces: options.hiddenReplaces }),
     ...(options.orderCounts === undefined ? {} : { orderCounts: options.orderCounts }),
     ...(options.churn === undefined ? {} : { generator: { churn: options.churn } }),
   };
   const live = await runSession({ ...common, mode: 'live' });
   const paper = await runSession({ ...common, mode: 'paper' });
   return buildReport(
-    { strategy: options.strategy, seed: options.seed, durationMs: options.durationMs, latencyMs, liveBookView, printAllocation: options.printAllocation ?? DEFAULT_MATCHING.printAllocation, liquidityMemory: options.liquidityMemory ?? DEFAULT_MATCHING.liquidityMemory, queueModel: queueModelLabel(options.queueModel ?? DEFAULT_MATCHING.queueModel, options.queueExponent ?? DEFAULT_MATCHING.queueExponent), orderCounts: options.orderCounts ?? false, feed: options.feed ?? 'books' },
+    { strategy: options.strategy, seed: options.seed, durationMs: options.durationMs, latencyMs, liveBookView, printAllocation: options.printAllocation ?? DEFAULT_MATCHING.printAllocation, liquidityMemory: options.liquidityMemory ?? DEFAULT_MATCHING.liquidityMemory, queueModel: queueModelLabel(options.queueModel ?? DEFAULT_MATCHING.queueModel, options.queueExponent ?? DEFAULT_MATCHING.queueExponent, options.orderCounts === true ? (options.hiddenReplaces ?? DEFAULT_MATCHING.hiddenReplaces) : undefined), orderCounts: options.orderCounts ?? false, feed: options.feed ?? 'books' },
     live,
     paper,
   );
 }
 
-/** 'power k=2', 'log', 'ahead': the queue model as the report prints it. */
-export function queueModelLabel(model: QueueModel, exponent: number): string {
-  return model === 'power' ? `power k=${String(exponent)}` : model;
+/**
+ * 'power k=2', 'log', 'ahead': the queue model as the report prints it; with order counts (`hiddenReplaces` given)
+ * 'power' and 'log' also say whether hidden replaces are estimated.
+ */
+export function queueModelLabel(model: QueueModel, exponent: number, hiddenReplaces?: 'estimate' | 'off'): string {
+  const name = model === 'power' ? `power k=${String(exponent)}` : model;
+  if (model === 'ahead' || hiddenReplaces === undefined) return name;
+  return `${name} (hidden replaces ${hiddenReplaces === 'estimate' ? 'estimated' : 'off'})`;
 }

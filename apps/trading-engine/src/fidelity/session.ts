@@ -61,6 +61,8 @@ export interface SessionOptions {
   /** Paper matcher's queue-position model (MatchingConfig.queueModel, queueExponent); default the matcher's default. */
   queueModel?: QueueModel;
   queueExponent?: number;
+  /** Paper matcher's hidden-replace estimate (MatchingConfig.hiddenReplaces); default the matcher's default. */
+  hiddenReplaces?: 'estimate' | 'off';
   /** Books carry per-level order counts (SimMarketOptions.orderCounts); default false. */
   orderCounts?: boolean;
   /** Public feed granularity (SimMarketOptions.feed); default 'books'. */
@@ -114,6 +116,7 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
     ...(options.liquidityMemory === undefined ? {} : { liquidityMemory: options.liquidityMemory }),
     ...(options.queueModel === undefined ? {} : { queueModel: options.queueModel }),
     ...(options.queueExponent === undefined ? {} : { queueExponent: options.queueExponent }),
+    ...(options.hiddenReplaces === undefined ? {} : { hiddenReplaces: options.hiddenReplaces }),
   });
   venue.watch([id]);
   const live = options.mode === 'live' ? new SimExchangeExecution(market.exchange, instrument, () => clock.now(), latencyMs, { [currency]: balance }, leverage) : null;

@@ -92,6 +92,16 @@ export interface MatchingConfig {
   queueModel?: QueueModel;
   /** Exponent k of queueModel 'power'; default 2. */
   queueExponent?: number;
+  /**
+   * Replaces the feed cannot show (docs/paper-trading.md, "Hidden replaces"), read by 'power' and 'log' when the
+   * book carries order counts. An order ahead of us that is cancelled and re-entered at the same price and the
+   * same size within one book update leaves the level's size and count as they were, yet it lost its priority.
+   * 'estimate' (default): such a replace is assumed to have happened at an update that changed nothing, with the
+   * probability the feed itself suggests — the rate of the replaces it does show (same count, another size, no
+   * trade) times the odds that a replacement has the same size, from the sizes of single-order levels; drawn per
+   * order and update from a hash of both, so a run is reproducible. 'off': an unchanged level changes nothing.
+   */
+  hiddenReplaces?: 'estimate' | 'off';
 }
 
 export type QueueModel = 'ahead' | 'power' | 'log';
@@ -102,7 +112,28 @@ export const DEFAULT_MATCHING = {
   liquidityMemory: 'next-book',
   queueModel: 'ahead',
   queueExponent: 2,
-} as const satisfies Required<Pick<MatchingConfig, 'printAllocation' | 'liquidityMemory' | 'queueModel' | 'queueExponent'>>;
+  hiddenReplaces: 'estimate',
+} as const satisfies Required<Pick<MatchingConfig, 'printAllocation' | 'liquidityMemory' | 'queueModel' | 'queueExponent' | 'hiddenReplaces'>>;
+
+/**
+ * What book updates at resting paper orders' levels showed (one instrument), for the hidden-replace estimate: among
+ * the updates that kept a level's order count without a trade, how many changed its size (a replace the feed shows)
+ * and how many changed nothing; and the sizes of single-order levels (the size distribution of one order).
+ */
+interface ReplaceStats {
+  visible: number;
+  quiet: number;
+  sizes: Map<string, number>;
+  samples: number;
+  /** Σ c·(c − 1) over the size counts c: pairs of samples with equal sizes, kept incrementally. */
+  equalPairs: number;
+}
+
+/** Updates (visible + quiet) and size samples needed before a hidden replace is ever assumed. */
+const MIN_REPLACE_OBSERVATIONS = 100;
+const MIN_SIZE_SAMPLES = 20;
+/** Distinct sizes remembered; rarer ones still count as samples (they add no equal pairs, as a rare size would not). */
+const MAX_SIZE_KEYS = 1000;
 
 /** The prints of one aggressor order so far: same instrument, timestamp and aggressor side. */
 interface Sweep {
@@ -166,12 +197,18 @@ export class MatchingEngine {
     this.printAllocation = config.printAllocation ?? DEFAULT_MATCHING.printAllocation;
     this.liquidityMemory = config.liquidityMemory ?? DEFAULT_MATCHING.liquidityMemory;
     this.queueModel = config.queueModel ?? DEFAULT_MATCHING.queueModel;
+    const hidden: string = config.hiddenReplaces ?? DEFAULT_MATCHING.hiddenReplaces;
+    // Configs come from env vars and JSON as well: refuse a misspelt value instead of reading it as 'off'.
+    if (!['estimate', 'off'].includes(hidden)) throw new Error(`hiddenReplaces: expected estimate or off, got "${hidden}"`);
+    this.hiddenReplaces = hidden === 'estimate';
   }
 
   private readonly queueExponent: Decimal;
   private readonly printAllocation: 'per-order' | 'shared';
   private readonly liquidityMemory: 'next-book' | 'while-shown';
   private readonly queueModel: QueueModel;
+  private readonly hiddenReplaces: boolean;
+  private readonly replaceStats = new Map<InstrumentId, ReplaceStats>();
 
   submit(order: SimOrder, now: number): void {
     this.schedule({ kind: 'arrive', at: now + this.config.latencyMs, seq: this.seq++, order });
@@ -496,17 +533,22 @@ export class MatchingEngine {
     order.queueOrders = orders;
     const ahead = order.queueAhead;
     const cancelled = previous.sub(traded).sub(level);
-    if (
-      orders !== undefined &&
-      orders > 0 &&
-      orders === previousOrders &&
-      traded.isZero() &&
-      compareDecimals(level, previous) !== 0
-    ) {
-      // Same number of orders, another size, no trade: none left and none joined, so one of the n was resized — and
-      // a resized order goes to the back of the queue (OKX amends a size up that way, and makers resize by cancel +
-      // new order), so on average 1/n of what was ahead is now behind us. Measured in docs/paper-trading.md.
-      this.setQueueEstimate(order, ahead.sub(ahead.div(orders)), level);
+    if (orders !== undefined && orders > 0 && orders === previousOrders && traded.isZero()) {
+      const stats = this.replaceStatsFor(order.instrument.id);
+      if (orders === 1) addSizeSample(stats, level);
+      if (compareDecimals(level, previous) !== 0) {
+        // Same number of orders, another size, no trade: none left and none joined, so one of the n was resized —
+        // and a resized order goes to the back of the queue (OKX amends a size up that way, and makers resize by
+        // cancel + new order), so on average 1/n of what was ahead is now behind us. Measured in
+        // docs/paper-trading.md.
+        stats.visible += 1;
+        this.setQueueEstimate(order, ahead.sub(ahead.div(orders)), level);
+        return;
+      }
+      // Nothing changed — or one of the n was replaced at its own size, which the feed cannot show.
+      stats.quiet += 1;
+      if (this.hiddenReplaces && this.hiddenReplaceDrawn(order, stats))
+        this.setQueueEstimate(order, ahead.sub(ahead.div(orders)), level);
       return;
     }
     if (!isPositive(cancelled) || ahead.isZero()) {
@@ -520,6 +562,32 @@ export class MatchingEngine {
     const cancelledAhead = total.isZero() ? cancelled : cancelled.mul(weightAhead).div(total);
     const beyondBehind = Decimal.max(ZERO, cancelled.sub(cancelledAhead).sub(behind));
     this.setQueueEstimate(order, ahead.sub(cancelledAhead).sub(beyondBehind), level);
+  }
+
+  private replaceStatsFor(instrumentId: InstrumentId): ReplaceStats {
+    let stats = this.replaceStats.get(instrumentId);
+    if (!stats) {
+      stats = { visible: 0, quiet: 0, sizes: new Map(), samples: 0, equalPairs: 0 };
+      this.replaceStats.set(instrumentId, stats);
+    }
+    return stats;
+  }
+
+  /**
+   * Was one of the orders at this unchanged level replaced at its own size since the last book? A replace shows as
+   * a size change at an unchanged count with probability 1 − q and hides with probability q, q = the chance that
+   * two orders have the same size (Σ p², estimated without bias from the size samples). So per quiet update
+   * P(hidden) ≈ (visible / quiet) · q / (1 − q). The draw is all or nothing, like the event: an expected-value
+   * shift would leave a fraction of a lot ahead and turn one full fill into many tiny ones.
+   */
+  private hiddenReplaceDrawn(order: SimOrder, stats: ReplaceStats): boolean {
+    if (stats.visible === 0 || stats.visible + stats.quiet < MIN_REPLACE_OBSERVATIONS || stats.samples < MIN_SIZE_SAMPLES)
+      return false;
+    const q = stats.equalPairs / (stats.samples * (stats.samples - 1));
+    const probability = q >= 1 ? 1 : Math.min(1, (stats.visible / stats.quiet) * (q / (1 - q)));
+    if (probability <= 0) return false;
+    const book = this.books(order.instrument.id);
+    return unitHash(`${order.ownerId}|${order.request.clientOrderId}|${String(book?.timestamp ?? 0)}|${String(book?.sequence ?? 0)}`) < probability;
   }
 
   /** An estimated queue ahead, rounded up to a lot (fills stay whole lots; never optimistic), within [0, level]. */
@@ -683,6 +751,26 @@ export class MatchingEngine {
 }
 
 const NO_LEVELS: readonly BookLevel[] = [];
+
+function addSizeSample(stats: ReplaceStats, size: Decimal): void {
+  stats.samples += 1;
+  const key = size.toFixed();
+  const count = stats.sizes.get(key);
+  if (count !== undefined) {
+    stats.equalPairs += 2 * count;
+    stats.sizes.set(key, count + 1);
+  } else if (stats.sizes.size < MAX_SIZE_KEYS) stats.sizes.set(key, 1);
+}
+
+/** A uniform number in [0, 1) from a string: FNV-1a, then a mulberry32 finalizer (reproducible, no shared stream). */
+function unitHash(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index += 1) hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193);
+  let t = (hash + 0x6d2b79f5) >>> 0;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
 
 /** Size displayed at a price (`toFixed()` key) on either side of a book (an uncrossed book has it on one side). */
 function displayedAt(book: OrderBookView, key: string): Decimal {

@@ -146,5 +146,52 @@ describe('paper queue model', () => {
   it('refuses a bad exponent or model name with the field named', () => {
     expect(() => paperRig({ queueModel: 'power', queueExponent: 0 })).toThrow(/queueExponent/);
     expect(() => paperRig({ queueModel: 'front' as MatchingConfig['queueModel'] })).toThrow(/queueModel/);
+    expect(() => paperRig({ queueModel: 'power', hiddenReplaces: 'guess' as MatchingConfig['hiddenReplaces'] })).toThrow(/hiddenReplaces/);
+  });
+
+  describe('hidden replaces (an order ahead re-entered at its own size: the level shows no change)', () => {
+    /**
+     * A feed in which the single order at 99 is replaced often: 70 of our bids, one after the other, each joins
+     * behind it; every second one first sees an update that changes nothing, then each sees a replace the feed
+     * shows (same count, size 6 ↔ 7: it goes to the back, we are at the front) and is cancelled. Then bid `last`
+     * joins behind the order (6) and one more update changes nothing. Returns the queue ahead of `last` and its
+     * fills after a sell print of 2 at 99.
+     */
+    async function replacedOften(config: Partial<MatchingConfig>, visibleReplaces = true): Promise<{ ahead: string; filled: string[] }> {
+      const rig = paperRig(config);
+      let time = 1_000;
+      let size = 6;
+      rig.feed.publish(countedBook(size, 1, time));
+      const account = rig.account('a', { USDT: '1000000' }, { leverage: 10 });
+      for (let index = 0; index < 70; index += 1) {
+        await account.createOrder(bid(`b${String(index)}`, '99', '2'));
+        if (index % 2 === 0) rig.feed.publish(countedBook(size, 1, (time += 1)));
+        if (visibleReplaces) size = size === 6 ? 7 : 6;
+        rig.feed.publish(countedBook(size, 1, (time += 1)));
+        await account.cancelOrder(BTC, `b${String(index)}`);
+      }
+      if (size !== 6) rig.feed.publish(countedBook((size = 6), 1, (time += 1)));
+      const events = record(account);
+      await account.createOrder(bid('last', '99', '2'));
+      rig.feed.publish(countedBook(size, 1, (time += 1)));
+      const ahead = rig.venue.matching.restingOrders(BTC)[0]?.queueAhead.toFixed() ?? 'gone';
+      rig.feed.publish(trade(BTC, 'SELL', '99', '2', time + 1));
+      return { ahead, filled: fills(events).map((fill) => fill.quantity.toFixed()) };
+    }
+
+    it('an update that changes nothing moved the order ahead behind us with the probability the feed suggests', async () => {
+      // 70 visible replaces against 35 updates without a change; the sizes seen at the level are about half 6, half
+      // 7, so two orders have the same size with q ≈ 0.5 and a replace hides as often as it shows: per quiet update
+      // P(hidden) ≈ (70 / 35) · q / (1 − q) ≈ 2 → certain. The quiet update before the print put `last` at the
+      // front: the print of 2 fills it, as a matching engine would after the hidden replace.
+      expect(await replacedOften({ queueModel: 'power' })).toEqual({ ahead: '0', filled: ['2'] });
+      expect(await replacedOften({ queueModel: 'log', hiddenReplaces: 'estimate' })).toEqual({ ahead: '0', filled: ['2'] });
+    });
+
+    it('without replaces the feed shows, or with the estimate off, an unchanged level changes nothing', async () => {
+      expect(await replacedOften({ queueModel: 'power' }, false)).toEqual({ ahead: '6', filled: [] });
+      expect(await replacedOften({ queueModel: 'power', hiddenReplaces: 'off' })).toEqual({ ahead: '6', filled: [] });
+      expect(await replacedOften({ queueModel: 'ahead' })).toEqual({ ahead: '6', filled: [] });
+    });
   });
 });
