@@ -193,6 +193,14 @@ describe.skipIf(!hasChromium)('dashboard in a real browser', () => {
       }).observe(document.body, { childList: true, subtree: true });
     });
     const pnlBefore = await page.textContent('[data-testid=bot-pnl]');
+    // E2E_CPU_PROFILE=<file.cpuprofile>: the page's CPU profile over the fill burst (open in DevTools › Performance).
+    const profileFile = process.env.E2E_CPU_PROFILE;
+    const cdp = profileFile === undefined ? null : await page.context().newCDPSession(page);
+    if (cdp !== null) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    }
     for (let i = 0; i < FILL_ORDERS; i += 1) {
       await api(stack.apiUrl, adminToken, 'POST', '/api/orders', {
         botId,
@@ -207,6 +215,12 @@ describe.skipIf(!hasChromium)('dashboard in a real browser', () => {
     }
     const fillCount = async () => page.evaluate(() => (window as unknown as { __fillLat: unknown[] }).__fillLat.length);
     await expect.poll(fillCount, { timeout: 30_000 }).toBeGreaterThanOrEqual(Math.floor(FILL_ORDERS * 0.9));
+    if (cdp !== null && profileFile !== undefined) {
+      const { profile } = await cdp.send('Profiler.stop');
+      mkdirSync(dirname(profileFile), { recursive: true });
+      writeFileSync(profileFile, JSON.stringify(profile));
+      await cdp.detach();
+    }
     const fillSamples = await page.evaluate(() => (window as unknown as { __fillLat: { id: string; ts: number; seenAt: number }[] }).__fillLat);
     const arrivals = await page.evaluate(() => (window as unknown as { __fillArrival: Record<string, number> }).__fillArrival);
     const timed = fillSamples.filter((s) => arrivals[s.id] !== undefined);

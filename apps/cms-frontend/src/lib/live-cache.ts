@@ -5,7 +5,7 @@
  */
 import type { QueryClient, QueryKey } from '@tanstack/react-query';
 import type { Bot, EngineEvent, EngineInfo, Fill, Order, PnlSnapshot, Position } from '@trading/shared-types/browser';
-import type { Page } from './api-types';
+import type { Page, PnlPoint, PnlSeries } from './api-types';
 
 export interface LiveAlert {
   id: string;
@@ -33,6 +33,66 @@ export const LIVE_KEYS = {
 };
 
 const MAX_ROWS = 200;
+/** Live PnL points kept per bot (the chart's tail after the last stored bucket). */
+const MAX_LIVE_PNL = 500;
+/** Buckets kept in a bot's cached PnL history while live points are merged in (24 h of 1-minute buckets). */
+export const MAX_PNL_BUCKETS = 1440;
+
+/** The bot page's stored PnL history (one bot, bucketed): its key, shared with bots/[botId]/page.tsx. */
+export const pnlHistoryKey = (botId: string) => ['pnl', 'bot', botId] as const;
+/** The aggregated PnL views (portfolio, per exchange, stats): refetched, at most once a second, when on screen. */
+const AGGREGATED_PNL_KEYS = [['pnl', 'portfolio'], ['pnl', 'by-exchange'], ['pnl', 'stats']] as const;
+
+const BUCKET_MS: Record<string, number> = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '1h': 3_600_000, '4h': 14_400_000, '1d': 86_400_000, '1w': 604_800_000 };
+const UNIT_MS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
+
+/** Bucket width in ms from the API's bucket code ('1m') or PostgreSQL interval text ('5 minutes'); null if unknown. */
+export function bucketMs(bucket: string): number | null {
+  const code = BUCKET_MS[bucket];
+  if (code !== undefined) return code;
+  const m = /^(\d+) (minute|hour|day)s?$/.exec(bucket.trim());
+  if (m === null) return null;
+  const unit = UNIT_MS[m[2] ?? ''];
+  return unit === undefined ? null : Number(m[1]) * unit;
+}
+
+/**
+ * Merges one live snapshot into a bot's bucketed history the way the server builds it (date_bin from the epoch,
+ * the bucket keeps its last snapshot; the summary is the latest snapshot), so the chart and the cards follow the
+ * socket without refetching the whole day on every PnL event. The window slides: buckets older than the queried
+ * span (from → to) before the new point are dropped, and never more than MAX_PNL_BUCKETS are kept. Returns null when
+ * the series cannot be merged (unknown bucket width), for the caller to fall back to a refetch.
+ */
+export function mergePnlPoint(series: PnlSeries, pnl: PnlSnapshot): PnlSeries | null {
+  const width = bucketMs(series.bucket);
+  if (width === null) return null;
+  const start = Math.floor(pnl.timestamp / width) * width;
+  const point: PnlPoint = { timestamp: new Date(start).toISOString(), realizedPnl: pnl.realizedPnl, unrealizedPnl: pnl.unrealizedPnl, totalPnl: pnl.totalPnl, fees: pnl.fees, equity: pnl.equity, bots: 1 };
+  const last = series.series.at(-1);
+  const lastStart = last === undefined ? Number.NEGATIVE_INFINITY : Date.parse(last.timestamp);
+  // From a bucket before the last one shown (a late or replayed event): the history already has a later snapshot.
+  if (start < lastStart) return series;
+  const parsedTo = Date.parse(series.to);
+  const to = Number.isFinite(parsedTo) ? parsedTo : pnl.timestamp;
+  const from = Date.parse(series.from);
+  const span = Number.isFinite(from) ? to - from : 0;
+  const newTo = Math.max(to, pnl.timestamp);
+  const cutoff = span > 0 ? newTo - span : Number.NEGATIVE_INFINITY;
+  // The point replaces its bucket when that bucket is the last one, else it opens a new bucket.
+  const kept = start === lastStart ? series.series.slice(0, -1) : series.series;
+  let drop = 0;
+  while (drop < kept.length && Date.parse(kept[drop]?.timestamp ?? '') + width <= cutoff) drop += 1;
+  drop = Math.max(drop, kept.length + 1 - MAX_PNL_BUCKETS);
+  const next = [...(drop > 0 ? kept.slice(drop) : kept), point];
+  const { realizedPnl, unrealizedPnl, totalPnl, fees, equity } = point;
+  return {
+    ...series,
+    from: span > 0 ? new Date(Math.max(from, cutoff)).toISOString() : series.from,
+    to: new Date(newTo).toISOString(),
+    series: next,
+    summary: { realizedPnl, unrealizedPnl, totalPnl, fees, equity, bots: 1 },
+  };
+}
 
 type Row = Record<string, unknown>;
 
@@ -114,9 +174,18 @@ export function applyEvent(qc: QueryClient, event: EngineEvent, invalidate: (key
     case 'pnl-updated': {
       const pnl: PnlSnapshot = event.payload.pnl;
       const point: LivePnlPoint = { timestamp: pnl.timestamp, totalPnl: pnl.totalPnl, equity: pnl.equity, realizedPnl: pnl.realizedPnl, unrealizedPnl: pnl.unrealizedPnl };
-      qc.setQueryData<LivePnlPoint[]>(LIVE_KEYS.pnl(pnl.botId), (old = []) => [...old, point].slice(-500));
+      qc.setQueryData<LivePnlPoint[]>(LIVE_KEYS.pnl(pnl.botId), (old = []) => [...old, point].slice(-MAX_LIVE_PNL));
       qc.setQueryData<PnlSnapshot>(['live-pnl-last', pnl.botId], pnl);
-      invalidate(['pnl']);
+      // The bot's own history takes the point in place: a refetch of the day's buckets on every PnL event (about
+      // once a second while it trades) competed with the fills for the page's main thread.
+      const historyKey = pnlHistoryKey(pnl.botId);
+      const stored = qc.getQueryData<PnlSeries>(historyKey);
+      if (stored !== undefined) {
+        const merged = mergePnlPoint(stored, pnl);
+        if (merged === null) invalidate(historyKey);
+        else if (merged !== stored) qc.setQueryData<PnlSeries>(historyKey, merged);
+      }
+      for (const key of AGGREGATED_PNL_KEYS) invalidate(key);
       return;
     }
     case 'balance-updated':
