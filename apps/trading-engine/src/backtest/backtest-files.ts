@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import type { AnyStrategy } from '../strategies/types.js';
 import { defaultStrategies } from '../strategies/index.js';
-import { parseRecordedData, toJsonl } from './recorded-data.js';
+import { parseRecordedData, toJsonl, type ReplayEvent } from './recorded-data.js';
+import { openRecordedFile, type ReplayStream } from './recorded-file.js';
 import { convertOkxBooks } from './okx-books-converter.js';
 import { parseBacktestSpec } from './backtest-spec.js';
 import { runBacktest } from './runner.js';
@@ -39,8 +40,15 @@ export function findStrategy(name: string): AnyStrategy {
 
 export async function runFileBacktest(options: FileBacktest): Promise<RenderedReport> {
   const strategy = findStrategy(options.strategy);
-  const text = readFileSync(options.dataPath, 'utf8');
-  const data = parseRecordedData(options.okxBooks === true ? toJsonl(convertOkxBooks(text)) : text);
+  // Recorded JSONL is streamed (a recording may be larger than memory); OKX pushes are converted in memory.
+  let data: { instruments: Instrument[]; events: readonly ReplayEvent[] | ReplayStream };
+  if (options.okxBooks === true) {
+    data = parseRecordedData(toJsonl(convertOkxBooks(readFileSync(options.dataPath, 'utf8'))));
+  } else {
+    const file = openRecordedFile(options.dataPath);
+    // No events: runBacktest says so, after the checks below, as for data in memory.
+    data = { instruments: file.instruments, events: file.stream ?? [] };
+  }
   const instruments = data.instruments.length > 0 ? data.instruments : [...(options.instruments ?? [])];
   if (instruments.length === 0) throw new Error('the data file defines no instruments');
   const specText = options.spec.trimStart().startsWith('{') ? options.spec : readFileSync(options.spec, 'utf8');

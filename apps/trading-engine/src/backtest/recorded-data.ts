@@ -17,7 +17,8 @@
 import { Decimal } from 'decimal.js';
 import { assertValid, type Exchange, type OrderSide, type Outcome } from '@trading/shared-types';
 import type { Instrument, InstrumentId, InstrumentKind } from '../ports/instruments.js';
-import type { BookLevel, MarketEvent } from '../ports/market-data.js';
+import type { BookEvent, BookLevel, MarketEvent } from '../ports/market-data.js';
+import { emptyScannedBookLine, scanBookLine } from './book-line.js';
 import { toSignalEvent, type SignalEvent } from '../strategies/signal-event.js';
 
 export type RecordedLevel = [price: string, size: string];
@@ -80,96 +81,185 @@ export function toInstrument(line: RecordedInstrument): Instrument {
   return instrument;
 }
 
-/** A full-depth book kept from snapshots and updates (size 0 deletes a level). */
+/**
+ * Decimals of the strings a recording repeats (prices near the touch, common sizes): a Map lookup instead of a
+ * parse and an allocation per level per line. decimal.js values are immutable and `new Decimal(text)` does not
+ * round, so a shared instance is the very value a fresh parse gives. Bounded: emptied when it grows large.
+ */
+class DecimalCache {
+  private readonly values = new Map<string, Decimal>();
+
+  get(text: string): Decimal {
+    let value = this.values.get(text);
+    if (value === undefined) {
+      value = new Decimal(text);
+      if (this.values.size >= 65_536) this.values.clear();
+      this.values.set(text, value);
+    }
+    return value;
+  }
+}
+
+/**
+ * A full-depth book kept from snapshots and updates (size 0 deletes a level). Levels keyed by the price text; each
+ * holds its [price, size] pair ready for the view, so a view allocates only its arrays (pairs are immutable and
+ * shared by the events of the lines that did not change them).
+ */
 class LocalBook {
-  private readonly bids = new Map<string, Decimal>();
-  private readonly asks = new Map<string, Decimal>();
+  private readonly bids = new Map<string, readonly [Decimal, Decimal]>();
+  private readonly asks = new Map<string, readonly [Decimal, Decimal]>();
   sequence = 0;
+
+  constructor(private readonly decimals: DecimalCache) {}
 
   apply(action: 'snapshot' | 'update', bids: readonly RecordedLevel[], asks: readonly RecordedLevel[]): void {
     if (action === 'snapshot') {
       this.bids.clear();
       this.asks.clear();
     }
-    for (const [price, size] of bids) LocalBook.set(this.bids, price, size);
-    for (const [price, size] of asks) LocalBook.set(this.asks, price, size);
+    for (const [price, size] of bids) this.set(this.bids, price, size, 'bids');
+    for (const [price, size] of asks) this.set(this.asks, price, size, 'asks');
     this.sequence += 1;
   }
 
-  private static set(side: Map<string, Decimal>, price: string, size: string): void {
-    const value = new Decimal(size);
+  /** apply() for a scanned line's flat [price, size, ...] texts (book-line.ts), in the same order. */
+  applyFlat(action: 'snapshot' | 'update', bids: readonly string[], asks: readonly string[]): void {
+    if (action === 'snapshot') {
+      this.bids.clear();
+      this.asks.clear();
+    }
+    for (let i = 0; i + 1 < bids.length; i += 2) this.set(this.bids, bids[i] ?? '', bids[i + 1] ?? '', 'bids');
+    for (let i = 0; i + 1 < asks.length; i += 2) this.set(this.asks, asks[i] ?? '', asks[i + 1] ?? '', 'asks');
+    this.sequence += 1;
+  }
+
+  // Every line's sizes and the prices of the levels it sets are checked on that line (a deleting line's price text
+  // is never parsed, as before).
+  private set(side: Map<string, readonly [Decimal, Decimal]>, price: string, size: string, field: string): void {
+    const value = this.decimal(size, `${field} size`);
     if (value.isZero()) side.delete(price);
-    else side.set(price, value);
+    else side.set(price, [this.decimal(price, `${field} price`), value]);
+  }
+
+  private decimal(text: string, field: string): Decimal {
+    try {
+      return this.decimals.get(text);
+    } catch {
+      throw new FieldError(`${field} ${JSON.stringify(text)} is not a decimal`);
+    }
   }
 
   view(): { bids: BookLevel[]; asks: BookLevel[] } {
-    const toLevels = (side: Map<string, Decimal>, descending: boolean): BookLevel[] =>
-      [...side.entries()]
-        .map(([price, size]) => [new Decimal(price), size] as const)
-        .sort((a, b) => (descending ? b[0].comparedTo(a[0]) : a[0].comparedTo(b[0])));
-    return { bids: toLevels(this.bids, true), asks: toLevels(this.asks, false) };
+    return { bids: [...this.bids.values()].sort(byPriceDescending), asks: [...this.asks.values()].sort(byPriceAscending) };
   }
 }
+
+const byPriceAscending = (a: readonly [Decimal, Decimal], b: readonly [Decimal, Decimal]): number => a[0].comparedTo(b[0]);
+const byPriceDescending = (a: readonly [Decimal, Decimal], b: readonly [Decimal, Decimal]): number => b[0].comparedTo(a[0]);
+
+/** A bad field of a line; parseLine adds the line number. */
+class FieldError extends Error {}
 
 function lineError(index: number, message: string): Error {
   return new Error(`recorded data line ${String(index + 1)}: ${message}`);
 }
 
-/** Parses a recorded JSONL text. Throws on a malformed line or on time going backwards. */
-export function parseRecordedData(text: string): RecordedData {
-  const instruments: Instrument[] = [];
-  const events: ReplayEvent[] = [];
-  const books = new Map<string, LocalBook>();
-  let last = -Infinity;
-  const lines = text.split('\n');
-  for (let index = 0; index < lines.length; index += 1) {
-    const raw = lines[index]?.trim() ?? '';
-    if (raw === '') continue;
+/**
+ * The line-by-line half of parseRecordedData: one line in, its instrument or event out, each BookEvent built from
+ * the previous book state of its instrument. Holds only the books and the last timestamp, so a file can be read
+ * incrementally (recorded-file.ts) with exactly the checks and results of parsing the whole text.
+ */
+export class RecordedDataParser {
+  private readonly books = new Map<string, LocalBook>();
+  private readonly decimals = new DecimalCache();
+  private readonly scanned = emptyScannedBookLine();
+  private last = -Infinity;
+
+  private book(instrumentId: string): LocalBook {
+    let book = this.books.get(instrumentId);
+    if (!book) {
+      book = new LocalBook(this.decimals);
+      this.books.set(instrumentId, book);
+    }
+    return book;
+  }
+
+  /** The BookEvent of a book line once applied: the full book after it. */
+  private bookEvent(book: LocalBook, instrumentId: string, ts: number, index: number, apply: () => void): BookEvent {
+    let levels: { bids: BookLevel[]; asks: BookLevel[] };
+    try {
+      apply();
+      levels = book.view();
+    } catch (error) {
+      throw error instanceof FieldError ? lineError(index, error.message) : error;
+    }
+    return { type: 'book', resynced: false, book: { instrumentId: instrumentId as InstrumentId, bids: levels.bids, asks: levels.asks, timestamp: ts, sequence: book.sequence } };
+  }
+
+  /** `index` is the 0-based line number (errors name it 1-based). Returns null for a blank line. */
+  parseLine(text: string, index: number): Instrument | ReplayEvent | null {
+    const raw = text.trim();
+    if (raw === '') return null;
+    const scanned = this.scanned;
+    if (scanBookLine(raw, scanned)) {
+      if (scanned.ts < this.last) throw lineError(index, 'timestamps must be numbers in non-decreasing order');
+      this.last = scanned.ts;
+      const book = this.book(scanned.instrumentId);
+      return this.bookEvent(book, scanned.instrumentId, scanned.ts, index, () => {
+        book.applyFlat(scanned.action, scanned.bids, scanned.asks);
+      });
+    }
     let line: RecordedLine;
     try {
       line = JSON.parse(raw) as RecordedLine;
     } catch {
       throw lineError(index, 'not JSON');
     }
-    if (line.type === 'instrument') {
-      instruments.push(toInstrument(line));
-      continue;
-    }
-    if (typeof line.ts !== 'number' || line.ts < last) throw lineError(index, 'timestamps must be numbers in non-decreasing order');
-    last = line.ts;
+    if (line.type === 'instrument') return toInstrument(line);
+    if (typeof line.ts !== 'number' || line.ts < this.last) throw lineError(index, 'timestamps must be numbers in non-decreasing order');
+    this.last = line.ts;
     switch (line.type) {
       case 'book': {
-        let book = books.get(line.instrumentId);
-        if (!book) {
-          book = new LocalBook();
-          books.set(line.instrumentId, book);
-        }
-        const action = line.action ?? 'snapshot';
-        book.apply(action, line.bids, line.asks);
-        const { bids, asks } = book.view();
-        events.push({ type: 'book', resynced: false, book: { instrumentId: line.instrumentId as InstrumentId, bids, asks, timestamp: line.ts, sequence: book.sequence } });
-        break;
+        const book = this.book(line.instrumentId);
+        const { bids, asks } = line;
+        return this.bookEvent(book, line.instrumentId, line.ts, index, () => {
+          book.apply(line.action ?? 'snapshot', bids, asks);
+        });
       }
       case 'trade':
-        events.push({ type: 'trade', instrumentId: line.instrumentId as InstrumentId, tradeId: line.tradeId, side: line.side, price: new Decimal(line.price), quantity: new Decimal(line.quantity), timestamp: line.ts });
-        break;
+        return { type: 'trade', instrumentId: line.instrumentId as InstrumentId, tradeId: line.tradeId, side: line.side, price: new Decimal(line.price), quantity: new Decimal(line.quantity), timestamp: line.ts };
       case 'funding':
-        events.push({ type: 'funding', instrumentId: line.instrumentId as InstrumentId, fundingRate: new Decimal(line.fundingRate), nextFundingTime: line.nextFundingTime, timestamp: line.ts });
-        break;
+        return { type: 'funding', instrumentId: line.instrumentId as InstrumentId, fundingRate: new Decimal(line.fundingRate), nextFundingTime: line.nextFundingTime, timestamp: line.ts };
       case 'mark-price':
-        events.push({ type: 'mark-price', instrumentId: line.instrumentId as InstrumentId, markPrice: new Decimal(line.markPrice), timestamp: line.ts });
-        break;
+        return { type: 'mark-price', instrumentId: line.instrumentId as InstrumentId, markPrice: new Decimal(line.markPrice), timestamp: line.ts };
       case 'market-resolved':
-        events.push({ type: 'market-resolved', instrumentId: line.instrumentId as InstrumentId, settlementPrice: new Decimal(line.settlementPrice), timestamp: line.ts });
-        break;
+        return { type: 'market-resolved', instrumentId: line.instrumentId as InstrumentId, settlementPrice: new Decimal(line.settlementPrice), timestamp: line.ts };
       case 'signal': {
         const { type: _type, ts: _ts, ...fields } = line;
-        events.push(toSignalEvent(assertValid('TradingSignal', fields)));
-        break;
+        return toSignalEvent(assertValid('TradingSignal', fields));
       }
       default:
         throw lineError(index, `unknown type ${String((line as { type: unknown }).type)}`);
     }
+  }
+}
+
+/** True for the instruments parseLine returns (events all carry a `type`). */
+export function isInstrument(parsed: Instrument | ReplayEvent): parsed is Instrument {
+  return !('type' in parsed);
+}
+
+/** Parses a recorded JSONL text. Throws on a malformed line or on time going backwards. */
+export function parseRecordedData(text: string): RecordedData {
+  const instruments: Instrument[] = [];
+  const events: ReplayEvent[] = [];
+  const parser = new RecordedDataParser();
+  const lines = text.split('\n');
+  for (let index = 0; index < lines.length; index += 1) {
+    const parsed = parser.parseLine(lines[index] ?? '', index);
+    if (parsed === null) continue;
+    if (isInstrument(parsed)) instruments.push(parsed);
+    else events.push(parsed);
   }
   return { instruments, events };
 }

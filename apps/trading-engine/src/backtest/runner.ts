@@ -32,6 +32,7 @@ import { dispatchSignal, type SignalEvent } from '../strategies/signal-event.js'
 import { mergeBotConfig } from '../strategies/strategy-kit.js';
 import { createBacktestContext, openSameSide } from './backtest-context.js';
 import { eventTime, type ReplayEvent } from './recorded-data.js';
+import type { ReplayStream } from './recorded-file.js';
 
 export interface BacktestOptions {
   strategy: AnyStrategy;
@@ -48,9 +49,11 @@ export interface BacktestOptions {
   latencyMs?: number;
   botId?: string;
   instruments: readonly Instrument[];
-  events: readonly ReplayEvent[];
+  /** The events in memory, or streamed (recorded-file.ts: a file read line by line). */
+  events: readonly ReplayEvent[] | ReplayStream;
   /** Equity curve points; default 400. */
   samples?: number;
+  /** Events done of all, or for a stream what its progress() says (bytes of the file). */
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -470,14 +473,29 @@ class BacktestRun {
   }
 }
 
+function isEventArray(events: BacktestOptions['events']): events is readonly ReplayEvent[] {
+  return Array.isArray(events);
+}
+
 /** Runs one backtest. Deterministic: no wall clock, no randomness, stable iteration orders. */
 export async function runBacktest(options: BacktestOptions): Promise<BacktestResult> {
-  const events = options.events;
-  const first = events[0];
-  const last = events[events.length - 1];
-  if (first === undefined || last === undefined) throw new Error('no market events to replay');
-  const startTime = eventTime(first);
-  const endTime = eventTime(last);
+  const source = options.events;
+  let startTime: number;
+  let endTime: number;
+  let events: Iterable<ReplayEvent>;
+  let total: number | null;
+  if (isEventArray(source)) {
+    const first = source[0];
+    const last = source[source.length - 1];
+    if (first === undefined || last === undefined) throw new Error('no market events to replay');
+    startTime = eventTime(first);
+    endTime = eventTime(last);
+    events = source;
+    total = source.length;
+  } else {
+    ({ startTime, endTime, events } = source);
+    total = null;
+  }
   const { raw, parsed } = parseStrategyConfig(options.strategy, options.config, options.exchangeConfig);
   const run = new BacktestRun(options, parsed, startTime);
   const interval = options.strategy.timerIntervalMs(parsed);
@@ -488,7 +506,15 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   let nextSample = startTime;
   let nextTimer = interval === null ? Infinity : startTime + interval;
   let nextRiskCheck = startTime;
-  const progressEvery = Math.max(1, Math.floor(events.length / 200));
+  // A stream's length is unknown: its progress is asked every 4096 events.
+  const progressEvery = total === null ? 4096 : Math.max(1, Math.floor(total / 200));
+  const onProgress = options.onProgress;
+  const progress = (done: number): void => {
+    if (!onProgress) return;
+    if (total !== null) onProgress(done, total);
+    else if (!isEventArray(source) && source.progress) onProgress(...source.progress());
+  };
+  let count = 0;
 
   run.queue.push({ type: 'start', timestamp: startTime, resumed: false });
   await run.drain();
@@ -500,9 +526,9 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
     }
   };
 
-  for (let index = 0; index < events.length; index += 1) {
-    const event = events[index];
-    if (event === undefined) continue;
+  for (const event of events) {
+    const index = count;
+    count += 1;
     const time = eventTime(event);
     eventsByType[event.type] = (eventsByType[event.type] ?? 0) + 1;
     if (event.type === 'signal') {
@@ -538,8 +564,10 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
       run.flushMarks(time);
       sample(time);
     }
-    if (options.onProgress && (index % progressEvery === 0 || index === events.length - 1)) options.onProgress(index + 1, events.length);
+    if (index % progressEvery === 0 || count === total) progress(count);
   }
+  if (count === 0) throw new Error('no market events to replay');
+  if (total === null) progress(count);
 
   run.flushMarks(endTime);
   run.queue.push({ type: 'stop', timestamp: endTime, reason: 'end of data' });
@@ -554,7 +582,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
     instruments: options.instruments,
     startTime,
     endTime,
-    events: events.length,
+    events: count,
     eventsByType,
     startingEquity: run.startingEquity,
     currency: run.currency,
