@@ -15,6 +15,15 @@ export interface Assignment {
   updatedAt: number;
 }
 
+const REMOVE_IF = `
+local text = redis.call('GET', KEYS[1])
+if not text then return 0 end
+local current = cjson.decode(text)
+if current.engineId ~= ARGV[1] or tostring(current.fence) ~= ARGV[2] then return 0 end
+redis.call('DEL', KEYS[1])
+return 1
+`;
+
 export class AssignmentStore {
   constructor(
     private readonly redis: Redis,
@@ -35,6 +44,15 @@ export class AssignmentStore {
 
   async remove(botId: string): Promise<void> {
     await this.redis.del(this.key(botId));
+  }
+
+  /**
+   * Removes the assignment only while it still names `engineId` with `fence` (a reaper may hand it over meanwhile:
+   * then the hand-over wins and this answers false).
+   */
+  async removeIf(botId: string, engineId: string, fence: number): Promise<boolean> {
+    const removed = (await this.redis.eval(REMOVE_IF, 1, this.key(botId), engineId, String(fence))) as number;
+    return removed === 1;
   }
 
   /** Every assignment (SCAN; only used by the reaper, which runs when an engine is missing and on a slow sweep). */

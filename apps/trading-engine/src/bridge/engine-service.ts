@@ -483,6 +483,7 @@ export class EngineService {
         return this.startBot(command.payload.bot, command.botId, command.issuedBy ?? null);
       case 'stop-bot': {
         const botId = needBot();
+        if (!this.kernel.listBots().some((bot) => bot.botId === botId)) return this.stopElsewhere(botId);
         await this.kernel.stopBot(
           botId,
           command.payload.reason ?? 'stop command',
@@ -621,6 +622,26 @@ export class EngineService {
       throw error;
     }
     return { accepted: true, exchange };
+  }
+
+  /**
+   * A stop for a bot this engine does not run. Left alone, its assignment would let a reaper adopt it again after the
+   * user stopped it (a bot lost in a failover, a stop routed to the engine the CMS last saw). If the assignment names
+   * this engine or an engine that is gone, the stop wins: the assignment goes, so nobody adopts the bot. If another
+   * live engine runs it, that engine must take the stop: refused, naming it.
+   */
+  private async stopElsewhere(botId: string): Promise<CommandOutcome> {
+    const assignment = await this.assignments.get(botId);
+    if (assignment === null) return { accepted: true, reason: 'not running on any engine' };
+    if (assignment.engineId !== this.engineId) {
+      const { live } = await this.registry.read(Date.now());
+      if (live.some((engine) => engine.info.engineId === assignment.engineId))
+        return { accepted: false, reason: `bot runs on engine ${assignment.engineId}` };
+    }
+    if (!(await this.assignments.removeIf(botId, assignment.engineId, assignment.fence)))
+      return { accepted: false, reason: 'bot is being handed to another engine: stop it there' };
+    this.reaper.runsAgain(botId);
+    return { accepted: true, reason: `not running (assigned to ${assignment.engineId}); assignment removed, nobody adopts it` };
   }
 
   /** Kill switch (command or broadcast): every bot stopped, leases released, assignments removed. */

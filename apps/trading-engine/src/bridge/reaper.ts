@@ -99,7 +99,7 @@ export class Reaper {
     this.options.log.warn({ botId, reason, failures, retryInMs: delay }, 'bot lost on this engine; the reaper looks at it again');
   }
 
-  /** The bot runs here again: its next loss starts the backoff afresh. */
+  /** The bot runs here again (or was stopped): its next loss starts the backoff afresh. */
   runsAgain(botId: string): void {
     this.retries.delete(botId);
   }

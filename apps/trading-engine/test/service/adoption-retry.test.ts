@@ -10,7 +10,7 @@ import { AssignmentStore } from '../../src/bridge/assignments.js';
 import { KeySpace } from '../../src/bridge/redis-connection.js';
 import { StandaloneKernel } from '../../src/bridge/standalone-kernel.js';
 import { formatName, REDIS_KEYS } from '@trading/shared-types';
-import { REDIS_URL, botSpec, randomPrefix, startEngine, waitFor, type TestEngine } from './helpers.js';
+import { CommandSender, EventRecorder, REDIS_URL, botSpec, randomPrefix, startEngine, waitFor, type TestEngine } from './helpers.js';
 
 /** Refuses each bot's first adoption, as a live account does when the venue answers 429 to its login. */
 class FlakyAdoptionKernel extends StandaloneKernel {
@@ -68,5 +68,29 @@ describe('adoption retry', () => {
     await waitFor('the owner dropped the bot', () => !running.kernel.listBots().some((bot) => bot.botId === 'ar1'), 10_000);
     await waitFor('the bot runs again', () => running.kernel.listBots().some((bot) => bot.botId === 'ar1' && bot.state === 'RUNNING'), 20_000);
     expect((await new AssignmentStore(redis, keys).get('ar1'))?.fence).toBeGreaterThan(fenceBefore);
+  }, 40_000);
+
+  it('a stop for a bot its engine lost removes the assignment: nobody adopts the stopped bot again', async () => {
+    const running = engine;
+    if (running === undefined) throw new Error('fixture: the engine of the first test');
+    const sender = new CommandSender(redis, keys);
+    const recorder = new EventRecorder(REDIS_URL, keys, redis);
+    await recorder.start();
+    try {
+      await redis.del(keys.key(formatName(REDIS_KEYS.botLease, { botId: 'ar1' })));
+      await waitFor('the owner dropped the bot', () => !running.kernel.listBots().some((bot) => bot.botId === 'ar1'), 10_000);
+      // The user stops it before the reaper's early look (one TTL) brings it back.
+      const stop = await sender.send({ engineId: 'ar-a', botId: 'ar1', issuedBy: 'test', type: 'stop-bot', payload: {} });
+      const ack = await waitFor('stop acknowledged', () => recorder.acks(stop)[0], 10_000);
+      expect(ack.payload).toMatchObject({ accepted: true });
+      expect(ack.payload.reason).toContain('assignment removed');
+      expect(await new AssignmentStore(redis, keys).get('ar1')).toBeNull();
+      // Several TTLs (1.5 s) and heartbeats (200 ms) later the bot is still stopped.
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      expect(running.kernel.listBots().some((bot) => bot.botId === 'ar1')).toBe(false);
+    } finally {
+      await sender.close();
+      await recorder.close();
+    }
   }, 40_000);
 });
