@@ -130,7 +130,7 @@ describe('live PnL into the bot PnL history', () => {
     expect(h.series.at(-1)?.totalPnl).toBe('live90');
     expect(Date.parse(h.series[0]?.timestamp ?? '')).toBeGreaterThan(T0 + 90 * 60_000 - 86_400_000 - 60_000);
     // A wider bucket keeps its own width: 1 h buckets over a week.
-    const weekly = { ...history([bucket(T0, '1')], T0 - 7 * 86_400_000), bucket: '1 hour' };
+    const weekly = { ...history([bucket(T0, '1')], T0 - 7 * 86_400_000), bucket: '1h' };
     expect(mergePnlPoint(weekly, snap(T0 + 30 * 60_000, '2'))?.series.map((p) => p.totalPnl)).toEqual(['2']);
   });
 });

@@ -43,17 +43,12 @@ export const pnlHistoryKey = (botId: string) => ['pnl', 'bot', botId] as const;
 /** The aggregated PnL views (portfolio, per exchange, stats): refetched, at most once a second, when on screen. */
 const AGGREGATED_PNL_KEYS = [['pnl', 'portfolio'], ['pnl', 'by-exchange'], ['pnl', 'stats']] as const;
 
+/** Bucket widths of the API's bucket codes (the PnL series carries the code it was asked for). */
 const BUCKET_MS: Record<string, number> = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '1h': 3_600_000, '4h': 14_400_000, '1d': 86_400_000, '1w': 604_800_000 };
-const UNIT_MS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
 
-/** Bucket width in ms from the API's bucket code ('1m') or PostgreSQL interval text ('5 minutes'); null if unknown. */
+/** Bucket width in ms of an API bucket code ('1m'); null if unknown. */
 export function bucketMs(bucket: string): number | null {
-  const code = BUCKET_MS[bucket];
-  if (code !== undefined) return code;
-  const m = /^(\d+) (minute|hour|day)s?$/.exec(bucket.trim());
-  if (m === null) return null;
-  const unit = UNIT_MS[m[2] ?? ''];
-  return unit === undefined ? null : Number(m[1]) * unit;
+  return BUCKET_MS[bucket] ?? null;
 }
 
 /**

@@ -72,6 +72,8 @@ export class Reaper {
         if (!this.orphaned(assignment, liveIds, now)) continue;
         const to = await this.handOver(assignment, live, extraLoad, 'failover');
         if (to !== null) moved.push({ botId: assignment.botId, from: assignment.engineId, to });
+        // Handed to another engine: this one's backoff for the bot is over (it would otherwise stay for good).
+        if (to !== null && to !== this.options.engineId) this.retries.delete(assignment.botId);
       }
       const stillAssigned = new Set(all.map((assignment) => assignment.engineId));
       for (const engineId of dead) {
