@@ -79,12 +79,17 @@ describe('RedisHealth', () => {
   it('a closed connection trips it at once, without waiting for pings', async () => {
     const { health, server } = await setup(2);
     let reason = '';
+    let failedPingsAtTrip = -1;
     health.onChange((up, why) => {
-      if (!up) reason = why;
+      if (!up) {
+        reason = why;
+        failedPingsAtTrip = health.consecutiveFailures;
+      }
     });
     server.kill('SIGKILL');
     await waitFor('fail-closed', () => Promise.resolve(reason !== ''), 5000, 5);
     expect(reason).toMatch(/connection (closed|ended|error)/);
-    expect(health.consecutiveFailures).toBe(0);
+    // A ping in flight at the kill may fail alongside the close (CI saw 1); the trip must not have waited for two.
+    expect(failedPingsAtTrip).toBeLessThan(2);
   });
 });
