@@ -64,6 +64,7 @@ async function main(): Promise<void> {
       engineId: config.engineId,
       supportedExchanges: config.supportedExchanges,
       endpoints: config.endpoints,
+      okxFundingReadMs: config.okxFundingReadMs,
       encryptionKeys: config.encryptionKeys,
       metrics,
       kernel: { paper: { queueModel: config.paperQueue.model, queueExponent: config.paperQueue.exponent } },

@@ -108,7 +108,7 @@ export class OkxExchange {
   addAccount(key: OkxApiKey, balances: Record<string, string>): OkxAccount {
     const account: OkxAccount = {
       key, cash: new Map(Object.entries(balances).map(([ccy, v]) => [ccy, new Decimal(v)])),
-      positions: new Map(), leverage: new Map(), orders: new Map(), byClOrdId: new Map(), fills: [],
+      positions: new Map(), leverage: new Map(), orders: new Map(), byClOrdId: new Map(), fills: [], fundingBills: [],
     };
     this.accounts.set(key.apiKey, account);
     this.keys.set(key.apiKey, key);
@@ -392,21 +392,32 @@ export class OkxExchange {
     this.markets.get(instId)?.book.cancel(id);
   }
 
-  /** Funding settlement at fundingTime: payment = pos × ctVal × mark × rate; longs pay when the rate is positive. */
-  settleFunding(now: number): void {
+  /**
+   * Funding settlement at fundingTime: payment = pos × ctVal × mark × rate; longs pay when the rate is positive.
+   * `force` settles the named swap now whatever its schedule (admin API: tests and demos cannot wait 8 hours).
+   */
+  settleFunding(now: number, force?: { instId: string; rate?: Decimal }): void {
     for (const m of this.markets.values()) {
-      if (m.def.instType !== 'SWAP' || now < m.fundingTime) continue;
+      if (m.def.instType !== 'SWAP') continue;
+      if (force ? force.instId !== m.def.instId : now < m.fundingTime) continue;
+      if (force?.rate !== undefined) m.fundingRate = force.rate;
       for (const account of this.accounts.values()) {
         for (const p of account.positions.values()) {
           if (p.def !== m.def || p.pos.isZero()) continue;
           const payment = p.pos.times(p.def.ctVal).times(m.mark).times(m.fundingRate);
           const ccy = p.def.settleCcy;
-          account.cash.set(ccy, (account.cash.get(ccy) ?? ZERO).minus(payment));
+          const bal = (account.cash.get(ccy) ?? ZERO).minus(payment);
+          account.cash.set(ccy, bal);
+          account.fundingBills.push({
+            billId: String(this.nextBillId++), instId: m.def.instId, ccy, mgnMode: p.mgnMode,
+            balChg: payment.negated(), bal, sz: p.pos, px: m.mark, rate: m.fundingRate, ts: now,
+          });
+          if (account.fundingBills.length > 20_000) account.fundingBills.splice(0, account.fundingBills.length - 20_000);
           this.emit((l) => { l.onBalance(account.key.apiKey, [ccy]); });
         }
       }
       m.fundingRate = m.nextFundingRate;
-      m.fundingTime += 28_800_000;
+      if (!force) m.fundingTime += 28_800_000;
     }
   }
 

@@ -14,6 +14,7 @@ import type { OkxAccount } from './types.js';
 import {
   balanceToOkx,
   fillToOkx,
+  fundingBillToOkx,
   fundingToOkx,
   markToOkx,
   orderToOkx,
@@ -205,6 +206,39 @@ async function handlePrivate(
             (!instId || instId.split(',').includes(p.def.instId)),
         )
         .map((p) => positionToOkx(exchange, p));
+      ok(res, rows);
+      return;
+    }
+    case 'GET /api/v5/account/bills': {
+      // Only funding bills (type 8) are kept: a query for any other type gets an empty page. Newest first, at most
+      // `limit` (≤ 100); `after`/`before` page by billId, `begin`/`end` by time (ms), as OKX does.
+      const type = q.get('type');
+      const instType = q.get('instType');
+      const ccy = q.get('ccy');
+      const instId = q.get('instId');
+      const num = (name: string): number | null => {
+        const raw = q.get(name);
+        return raw === null || raw === '' || !Number.isFinite(Number(raw)) ? null : Number(raw);
+      };
+      const after = num('after');
+      const before = num('before');
+      const begin = num('begin');
+      const end = num('end');
+      const limit = Math.min(100, Math.max(1, num('limit') ?? 100));
+      const rows: Record<string, string>[] = [];
+      const wanted = (type === null || type === '' || type === '8') && (instType === null || instType === '' || instType === 'SWAP');
+      for (let i = account.fundingBills.length - 1; wanted && i >= 0 && rows.length < limit; i--) {
+        const bill = account.fundingBills[i];
+        if (bill === undefined) continue;
+        const billId = Number(bill.billId);
+        if (after !== null && billId >= after) continue;
+        if (before !== null && billId <= before) break;
+        if (begin !== null && bill.ts < begin) break;
+        if (end !== null && bill.ts > end) continue;
+        if (ccy && bill.ccy !== ccy) continue;
+        if (instId && bill.instId !== instId) continue;
+        rows.push(fundingBillToOkx(bill));
+      }
       ok(res, rows);
       return;
     }

@@ -77,6 +77,26 @@ export interface OkxAccount {
   byClOrdId: Map<string, string>;
   /** The account's executions, oldest first (GET /api/v5/trade/fills, fills-history); the newest 20 000 kept. */
   fills: OkxFillRecord[];
+  /** Funding settlements booked on the account, oldest first (GET /api/v5/account/bills, type 8); the newest 20 000 kept. */
+  fundingBills: OkxFundingBill[];
+}
+
+/** One funding settlement of a swap position, as `account/bills` reports it (type 8: subType 173 paid, 174 received). */
+export interface OkxFundingBill {
+  billId: string;
+  instId: string;
+  ccy: string;
+  mgnMode: string;
+  /** Balance change: negative when the position paid. */
+  balChg: Decimal;
+  /** Cash balance of `ccy` after the settlement. */
+  bal: Decimal;
+  /** Signed position (contracts) the payment was computed on. */
+  sz: Decimal;
+  /** Mark price the payment was computed on. */
+  px: Decimal;
+  rate: Decimal;
+  ts: number;
 }
 
 /** One execution of an account's order, as `trade/fills` reports it. */

@@ -16,7 +16,7 @@ import { BooksFeed } from './books-feed.js';
 import { OkxExchange } from './exchange.js';
 import { DEFAULT_OKX_INSTRUMENTS, type OkxInstrumentDef } from './instruments.js';
 import { handleOkxRest } from './rest.js';
-import { orderToOkx, positionToOkx } from './wire.js';
+import { fundingBillToOkx, orderToOkx, positionToOkx } from './wire.js';
 import { OkxWsServer } from './ws.js';
 
 export const DEFAULT_OKX_KEY: OkxApiKey = { apiKey: 'sim-okx-api-key', secret: 'sim-okx-secret', passphrase: 'sim-okx-passphrase' };
@@ -50,6 +50,8 @@ export interface OkxAccountState {
   positions: Record<string, string>[];
   openOrders: Record<string, string>[];
   orders: Record<string, string>[];
+  /** Funding settlements, newest first, as GET /api/v5/account/bills lists them. */
+  fundingBills: Record<string, string>[];
 }
 
 /** In-process control of the OKX venue (the admin HTTP API calls the same methods). */
@@ -61,6 +63,8 @@ export interface OkxSimAdmin {
   mid(instId: string): string | undefined;
   /** Background liquidity: a resting maker order, or (price undefined) a taker that trades now. */
   addLiquidity(instId: string, side: 'buy' | 'sell', price: string | undefined, size: string): void;
+  /** Settles the swap's funding now (at `rate`, default its current rate) instead of at its next funding time. */
+  settleFunding(instId: string, rate?: string): void;
   pause(): void;
   resume(): void;
   /** Runs n generator steps and pushes (works while paused). */
@@ -197,6 +201,14 @@ export class OkxVenue implements SimVenue {
         a.addLiquidity(instId, side, str('price'), size);
         break;
       }
+      case 'funding': {
+        const instId = str('instId');
+        const rate = str('rate');
+        if (!instId || this.exchange.market(instId)?.def.instType !== 'SWAP') return sendJson(res, 400, { error: 'instId of a swap required' }), true;
+        if (rate !== undefined && !/^-?\d+(\.\d+)?$/.test(rate)) return sendJson(res, 400, { error: 'rate must be a decimal string' }), true;
+        a.settleFunding(instId, rate);
+        break;
+      }
       case 'pause': a.pause(); break;
       case 'resume': a.resume(); break;
       case 'step': a.step(num('n') ?? 1); break;
@@ -260,11 +272,15 @@ export class OkxVenue implements SimVenue {
           positions: [...account.positions.values()].filter((p) => !p.pos.isZero()).map((p) => positionToOkx(exchange, p)),
           openOrders: orders.filter((o) => o.state === 'live' || o.state === 'partially_filled'),
           orders,
+          fundingBills: account.fundingBills.map(fundingBillToOkx).reverse(),
         };
       },
       mid: (instId) => exchange.mid(instId)?.toFixed(),
       addLiquidity: (instId, side, price, size) => {
         exchange.placeBackground(instId, side, price === undefined ? undefined : new Decimal(price), new Decimal(size), price === undefined ? 'IOC' : 'GTC');
+      },
+      settleFunding: (instId, rate) => {
+        exchange.settleFunding(this.ctx.now(), { instId, ...(rate === undefined ? {} : { rate: new Decimal(rate) }) });
       },
       pause: () => { this.paused = true; },
       resume: () => { this.paused = false; },

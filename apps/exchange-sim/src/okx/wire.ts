@@ -1,7 +1,7 @@
 /** Conversion of the simulator's state to OKX's wire objects (all values strings, "" when not applicable). */
 import { Decimal } from 'decimal.js';
 import type { InstrumentMarket, OkxExchange } from './exchange.js';
-import type { OkxAccount, OkxFillRecord, OkxOrder, OkxPosition } from './types.js';
+import type { OkxAccount, OkxFillRecord, OkxFundingBill, OkxOrder, OkxPosition } from './types.js';
 
 const ZERO = new Decimal(0);
 
@@ -47,6 +47,19 @@ export function orderToOkx(order: OkxOrder): Record<string, string> {
 }
 
 /** One row of GET /api/v5/trade/fills (OKX field names; fee in OKX sign, negative = charged). */
+/** A funding bill as GET /api/v5/account/bills lists it (type 8; subType 173 = expense, 174 = income). */
+export function fundingBillToOkx(bill: OkxFundingBill): Record<string, string> {
+  return {
+    billId: bill.billId, instType: 'SWAP', instId: bill.instId, ccy: bill.ccy, mgnMode: bill.mgnMode,
+    type: '8', subType: bill.balChg.isNegative() ? '173' : '174',
+    balChg: bill.balChg.toFixed(), bal: bill.bal.toFixed(), posBal: '0', posBalChg: '0',
+    sz: bill.sz.toFixed(), px: bill.px.toFixed(), pnl: '0', fee: '0', interest: '0',
+    ordId: '', clOrdId: '', tradeId: '', execType: '', from: '', to: '', notes: '', tag: '',
+    fillTime: '', fillPx: '', fillIdxPx: '', fillMarkPx: '', fillPxVol: '', fillPxUsd: '', fillMarkVol: '', fillFwdPx: '',
+    ts: String(bill.ts),
+  };
+}
+
 export function fillToOkx(record: OkxFillRecord): Record<string, string> {
   const { order, fill } = record;
   return {

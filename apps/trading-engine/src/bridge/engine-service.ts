@@ -65,7 +65,7 @@ const BOT_STATES: readonly BotState[] = [
 
 export type ServiceConfig = Omit<
   EngineConfig,
-  'host' | 'port' | 'logLevel' | 'endpoints' | 'encryptionKeys' | 'demoEncryptionKey' | 'kernel' | 'paperQueue'
+  'host' | 'port' | 'logLevel' | 'endpoints' | 'encryptionKeys' | 'demoEncryptionKey' | 'kernel' | 'paperQueue' | 'okxFundingReadMs'
 > & { version: string; httpPort?: number };
 
 export class EngineService {

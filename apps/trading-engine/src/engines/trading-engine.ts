@@ -1086,10 +1086,11 @@ export class TradingEngine {
         });
         return;
       case 'funding': {
-        if (!bot.execution.exclusive) return;
+        // A shared live account's settlements are nobody's in particular (as its balances).
+        if (!bot.execution.exclusive && bot.execution.ownAccount !== true) return;
         const instrument = this.venue(bot, event.funding.instrumentId).instruments.getInstrument(event.funding.instrumentId);
         if (!instrument) return;
-        bot.ledger.applyFunding(instrument, event.funding.amount, event.funding.timestamp);
+        if (!bot.ledger.applyFunding(instrument, event.funding.amount, event.funding.timestamp)) return;
         this.emitPosition(bot, instrument.id);
         this.afterFiguresChanged(bot, true);
         return;

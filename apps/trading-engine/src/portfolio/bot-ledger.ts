@@ -52,6 +52,12 @@ export class BotLedger {
   private exposureTotal = ZERO;
   private day = -1;
   private dayStartTotal = ZERO;
+  /**
+   * Per instrument, the time of the latest funding settlement booked — or of the fill that opened the holding: a
+   * settlement at or before it is not this bot's (a live account's bill read again after a restart, or one that
+   * settled before the bot held the position).
+   */
+  private readonly fundingBookedUntil = new Map<InstrumentId, number>();
 
   constructor(
     readonly currency: string,
@@ -88,6 +94,7 @@ export class BotLedger {
     now: number,
   ): Decimal {
     this.rollDay(now);
+    if (!this.holdings.has(instrument.id) && !this.fundingBookedUntil.has(instrument.id)) this.fundingBookedUntil.set(instrument.id, now);
     const holding = this.holding(instrument);
     const { position, realized } = applyFill(
       holding.view,
@@ -106,12 +113,21 @@ export class BotLedger {
     return realized;
   }
 
-  applyFunding(instrument: Instrument, amount: Decimal, now: number): void {
-    this.rollDay(now);
-    const holding = this.holding(instrument);
+  /**
+   * Books a funding settlement of `settledAt` on a holding; returns false, booking nothing, when the bot holds
+   * nothing there or the settlement is not after the last one booked (or the holding's first fill).
+   */
+  applyFunding(instrument: Instrument, amount: Decimal, settledAt: number): boolean {
+    const holding = this.holdings.get(instrument.id);
+    if (!holding) return false;
+    const bookedUntil = this.fundingBookedUntil.get(instrument.id);
+    if (bookedUntil !== undefined && settledAt <= bookedUntil) return false;
+    this.fundingBookedUntil.set(instrument.id, settledAt);
+    this.rollDay(settledAt);
     this.replace(holding, { ...holding.view, funding: holding.view.funding.add(amount) });
     this.funding = this.funding.add(amount);
     this.touchPeak();
+    return true;
   }
 
   /** Re-marks a position; returns false when the bot holds nothing there (nothing changed). */
@@ -189,6 +205,7 @@ export class BotLedger {
       day: this.day,
       dayStartTotal: this.dayStartTotal.toFixed(),
       holdings: [...this.holdings.values()].map((holding) => holdingToCheckpoint(holding.view)),
+      fundingBookedUntil: Object.fromEntries(this.fundingBookedUntil),
     };
   }
 
@@ -223,6 +240,10 @@ export class BotLedger {
     this.peakEquity = new Decimal(checkpoint.peakEquity);
     this.day = checkpoint.day;
     this.dayStartTotal = new Decimal(checkpoint.dayStartTotal);
+    this.fundingBookedUntil.clear();
+    for (const [id, at] of Object.entries(checkpoint.fundingBookedUntil ?? {})) {
+      if (at !== undefined) this.fundingBookedUntil.set(id as InstrumentId, at);
+    }
   }
 
   private unrealized(): Decimal {

@@ -81,6 +81,9 @@ const EnvSchema = z
     // counts is the model measured closest to the simulator's own matching; 'ahead' is the backtests' default).
     PAPER_QUEUE_MODEL: z.enum(['ahead', 'power', 'log']).default('power'),
     PAPER_QUEUE_EXPONENT: z.coerce.number().positive().max(10).default(2),
+    // Least time between two reads of a live OKX account's funding bills after balance pushes (OKX pushes no
+    // funding event; the bills endpoint allows 5 requests/s).
+    OKX_FUNDING_READ_MS: int(100).default(60_000),
     OKX_REST_URL: wsOrHttp(['http', 'https']).default('http://127.0.0.1:8100'),
     OKX_WS_PUBLIC_URL: wsOrHttp(['ws', 'wss']).default('ws://127.0.0.1:8100/ws/v5/public'),
     OKX_WS_PRIVATE_URL: wsOrHttp(['ws', 'wss']).default('ws://127.0.0.1:8100/ws/v5/private'),
@@ -155,6 +158,8 @@ export interface EngineConfig {
   autoResumeAfterRedis: boolean;
   /** Paper bots' queue-position model (MatchingConfig.queueModel / queueExponent). */
   paperQueue: { model: 'ahead' | 'power' | 'log'; exponent: number };
+  /** Least time between two funding-bill reads of a live OKX account (docs/engine-service.md, "Funding"). */
+  okxFundingReadMs: number;
   endpoints: {
     okxRestUrl: string;
     okxWsPublicUrl: string;
@@ -238,6 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     demoEncryptionKey: e.ENCRYPTION_KEY === undefined && e.NODE_ENV !== 'production',
     autoResumeAfterRedis: e.AUTO_RESUME_AFTER_REDIS,
     paperQueue: { model: e.PAPER_QUEUE_MODEL, exponent: e.PAPER_QUEUE_EXPONENT },
+    okxFundingReadMs: e.OKX_FUNDING_READ_MS,
     endpoints: {
       okxRestUrl: e.OKX_REST_URL,
       okxWsPublicUrl: e.OKX_WS_PUBLIC_URL,

@@ -15,6 +15,8 @@ export interface RealKernelWiring {
   engineId: string;
   supportedExchanges: readonly Exchange[];
   endpoints: EngineConfig['endpoints'];
+  /** EngineConfig.okxFundingReadMs (default 60 s). */
+  okxFundingReadMs?: number;
   /** ENCRYPTION_KEY + ENCRYPTION_KEYS_PREVIOUS (config.encryptionKeys). */
   encryptionKeys: readonly string[];
   metrics: EngineMetrics;
@@ -43,6 +45,7 @@ export function wireRealKernel(options: RealKernelWiring): WiredKernel {
       kernel?.reportExchangeStatus(exchange, status, reason);
     },
     options.retry,
+    options.okxFundingReadMs !== undefined ? { okxFundingReadMs: options.okxFundingReadMs } : {},
   );
   venues.onBookResync((exchange) => {
     metrics.bookResyncs.inc({ exchange });

@@ -42,6 +42,7 @@ export class VenueConnections {
     private readonly endpoints: EngineConfig['endpoints'],
     private readonly onStatus: StatusListener,
     private readonly retry = { baseMs: 500, maxMs: 15_000 },
+    private readonly live: { okxFundingReadMs?: number } = {},
   ) {
     for (const exchange of exchanges) {
       const adapter = createExchangeAdapter(exchange, { endpoints: venueEndpoints(exchange, endpoints) });
@@ -66,11 +67,12 @@ export class VenueConnections {
    * `orderIdStore`: the Polymarket client-id ↔ order-hash map (shared through Redis so an adopter knows the orders).
    */
   liveAdapter(exchange: Exchange, credentials: ExchangeCredentials, orderIdStore?: OrderIdStore): ExchangeAdapter {
-    const options: ExchangeAdapterOptions & { orderIdStore?: OrderIdStore } = {
+    const options: ExchangeAdapterOptions & { orderIdStore?: OrderIdStore; fundingReadIntervalMs?: number } = {
       endpoints: venueEndpoints(exchange, this.endpoints),
       credentials,
     };
     if (orderIdStore && exchange === 'polymarket') options.orderIdStore = orderIdStore;
+    if (exchange === 'okx' && this.live.okxFundingReadMs !== undefined) options.fundingReadIntervalMs = this.live.okxFundingReadMs;
     return createExchangeAdapter(exchange, options);
   }
 

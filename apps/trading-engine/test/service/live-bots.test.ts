@@ -124,6 +124,7 @@ beforeAll(async () => {
     metrics,
     retry: { baseMs: 200, maxMs: 1000 },
     orderIdStore,
+    okxFundingReadMs: 100,
   });
   await wired.venues.connect();
   service = new EngineService(
@@ -263,6 +264,30 @@ describe('live bots on the real kernel', () => {
     expect(filled.payload.order.filledQuantity).toBe(String(total));
     for (const event of of('order-updated', 'okx-live'))
       if (event.payload.order.orderId === 'manualok') expect(Number(event.payload.order.filledQuantity)).toBeLessThanOrEqual(1);
+  }, 30_000);
+
+  it('books a funding settlement of the bot’s own account once, with the venue’s amount', async () => {
+    const ledger = () => wired.kernel.engine.bot('okx-live').ledger;
+    await waitFor('a position', () => !ledger().position('okx:BTC-USDT-SWAP').quantity.isZero());
+    const venuePosition = sim.okx.account().positions.find((p) => p.instId === 'BTC-USDT-SWAP')?.pos;
+    expect(venuePosition).toBe(ledger().position('okx:BTC-USDT-SWAP').quantity.toFixed());
+    sim.okx.settleFunding('BTC-USDT-SWAP', '0.0005');
+    const paid = await waitFor('the settlement in the bot’s position', () =>
+      of('position-updated', 'okx-live')
+        .map((event) => event.payload.position.funding)
+        .find((funding) => funding !== '0'),
+    );
+    // The venue's bill for the settlement: its amount is what the bot's books show.
+    const venueBills = sim.okx.account().fundingBills;
+    expect(venueBills).toHaveLength(1);
+    expect(paid).toBe(venueBills[0]?.balChg);
+    await waitFor('the settlement in the bot’s PnL', () =>
+      of('pnl-updated', 'okx-live').some((event) => event.payload.pnl.funding === paid),
+    );
+    // A private reconnect reads the bills again: nothing is booked twice.
+    sim.okx.dropConnections('private');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(ledger().figures(Date.now()).funding.toFixed()).toBe(paid);
   }, 30_000);
 
   it('trades a live Polymarket bot (private key, derived API creds) at the simulator', async () => {

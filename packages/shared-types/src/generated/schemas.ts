@@ -2718,6 +2718,18 @@ export const SCHEMAS = {
           "$ref": "ledger-holding.json"
         },
         "maxItems": 256
+      },
+      "fundingBookedUntil": {
+        "description": "Per instrument, the time (ms) of the latest funding settlement booked, or of the fill that opened the holding: settlements at or before it are not booked again (a live account's funding bills are read again after an adoption).",
+        "type": "object",
+        "propertyNames": {
+          "minLength": 1,
+          "maxLength": 128
+        },
+        "additionalProperties": {
+          "$ref": "timestamp-ms.json"
+        },
+        "maxProperties": 256
       }
     },
     "required": [

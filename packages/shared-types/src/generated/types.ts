@@ -863,6 +863,12 @@ export interface LedgerCheckpoint {
    * @maxItems 256
    */
   holdings: LedgerHolding[];
+  /**
+   * Per instrument, the time (ms) of the latest funding settlement booked, or of the fill that opened the holding: settlements at or before it are not booked again (a live account's funding bills are read again after an adoption).
+   */
+  fundingBookedUntil?: {
+    [k: string]: TimestampMs | undefined;
+  };
 }
 /**
  * One instrument's position in a bot's books (exact decimals): signed quantity, average entry, realized/unrealized PnL, fees, funding, last mark.

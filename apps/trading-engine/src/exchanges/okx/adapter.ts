@@ -17,6 +17,8 @@ export interface OkxAdapterOptions extends ExchangeAdapterOptions {
   /** REST timeout per request (default 10 s); a placement without an answer is reconciled by clOrdId. */
   requestTimeoutMs?: number;
   reconnect?: { baseMs: number; maxMs: number };
+  /** Least time between two funding-bill reads triggered by balance pushes (default 60 s; tests shorten it). */
+  fundingReadIntervalMs?: number;
 }
 
 export class OkxAdapter implements ExchangeAdapter {
@@ -46,7 +48,11 @@ export class OkxAdapter implements ExchangeAdapter {
     });
     this.instruments = new OkxInstruments(this.rest, logger);
     this.marketData = new OkxMarketData(this.stream, this.rest, logger);
-    this.execution = creds ? new OkxExecution(this.rest, this.stream, this.instruments, logger) : null;
+    this.execution = creds
+      ? new OkxExecution(this.rest, this.stream, this.instruments, logger, {
+          ...(options.fundingReadIntervalMs !== undefined ? { fundingReadIntervalMs: options.fundingReadIntervalMs } : {}),
+        })
+      : null;
     this.stream.onConnectionStatus((up, reason) => { this.setStatus(up ? 'connected' : 'degraded', reason); });
   }
 

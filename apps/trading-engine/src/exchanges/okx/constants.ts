@@ -33,6 +33,7 @@ export const OKX_RATE_LIMITS: Readonly<Record<string, { limit: number; windowMs:
   'trade/fills': { limit: 60, windowMs: 2000 },
   'account/balance': { limit: 10, windowMs: 2000 },
   'account/positions': { limit: 10, windowMs: 2000 },
+  'account/bills': { limit: 5, windowMs: 1000 },
   'account/set-leverage': { limit: 20, windowMs: 2000 },
   'public/instruments': { limit: 20, windowMs: 2000 },
   'market/books': { limit: 40, windowMs: 2000 },

@@ -27,6 +27,7 @@ import {
 import type { InstrumentId } from '../../ports/instruments.js';
 import type { Decimal } from 'decimal.js';
 import { OKX_CODES } from './constants.js';
+import { OkxFundingBills } from './funding-bills.js';
 import type { OkxInstruments } from './instruments.js';
 import { instIdOf, parseBalances, parseFillRow, parseOrder, parsePosition } from './parse.js';
 import { OkxRequestError, type OkxRest } from './rest.js';
@@ -46,6 +47,8 @@ export interface OkxExecutionOptions {
    * (the push normally trails a REST answer by a few ms). Default 300 ms.
    */
   fillRecoveryDelayMs?: number;
+  /** Least time between two funding-bill reads triggered by balance pushes (funding-bills.ts). Default 60 s. */
+  fundingReadIntervalMs?: number;
 }
 
 export class OkxExecution implements ExecutionPort {
@@ -58,6 +61,7 @@ export class OkxExecution implements ExecutionPort {
   private closed = false;
   private readonly handlers = new Set<(event: ExecutionEvent) => void>();
   private started = false;
+  private readonly fundingBills: OkxFundingBills;
 
   constructor(
     private readonly rest: OkxRest,
@@ -65,11 +69,16 @@ export class OkxExecution implements ExecutionPort {
     private readonly instruments: OkxInstruments,
     private readonly logger: Logger,
     private readonly options: OkxExecutionOptions = {},
-  ) {}
+  ) {
+    this.fundingBills = new OkxFundingBills(rest, instruments, logger, (funding) => { this.emit({ type: 'funding', funding }); }, {
+      ...(options.fundingReadIntervalMs !== undefined ? { minIntervalMs: options.fundingReadIntervalMs } : {}),
+    });
+  }
 
-  /** Stops scheduling fill recoveries (the adapter is closing). */
+  /** Stops scheduling fill recoveries and funding reads (the adapter is closing). */
   stop(): void {
     this.closed = true;
+    this.fundingBills.stop();
   }
 
   /**
@@ -124,6 +133,8 @@ export class OkxExecution implements ExecutionPort {
         }
         for (const balance of balances) this.emit({ type: 'balance', balance });
       }
+      // A funding settlement shows only as a balance change: look for new funding bills.
+      this.fundingBills.schedule();
     });
     // Pushes sent while the private connection was down are lost: rebuild state over REST after a reconnect.
     this.stream.onReconnect((wsKey) => {
@@ -133,6 +144,7 @@ export class OkxExecution implements ExecutionPort {
     this.stream.acquire({ channel: 'orders', instType: 'ANY' });
     this.stream.acquire({ channel: 'positions', instType: 'ANY' });
     this.stream.acquire({ channel: 'account' });
+    void this.fundingBills.read();
   }
 
   onExecution(handler: (event: ExecutionEvent) => void): () => void {
@@ -299,6 +311,7 @@ export class OkxExecution implements ExecutionPort {
     } catch (error) {
       this.logger.warn({ err: error }, 'okx private resync after reconnect failed');
     }
+    await this.fundingBills.read();
   }
 
   /** The cached state of an order (latest seen), for tests and the order tracker. */

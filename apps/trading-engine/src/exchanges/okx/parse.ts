@@ -6,7 +6,7 @@
 import { Decimal } from 'decimal.js';
 import { z } from 'zod';
 import type { OrderStatus, OrderType } from '@trading/shared-types';
-import type { BalanceState, FillReport, OrderState, PositionState } from '../../ports/execution.js';
+import type { BalanceState, FillReport, FundingReport, OrderState, PositionState } from '../../ports/execution.js';
 import type { Instrument, InstrumentId, InstrumentKind } from '../../ports/instruments.js';
 import type { FundingEvent, MarkPriceEvent, OrderBookView, TickerEvent, TradeEvent } from '../../ports/market-data.js';
 import type { BookData, RawLevel } from './order-book.js';
@@ -292,6 +292,43 @@ export function parseFillRow(row: unknown): (FillReport & { billId: string }) | 
     feeCurrency: f.feeCcy,
     role: f.execType === 'M' ? 'maker' : 'taker',
     timestamp: f.fillTime !== undefined && f.fillTime !== '' ? Number(f.fillTime) : Number(f.ts),
+  };
+}
+
+const fundingBillSchema = z.object({
+  billId: z.string().regex(/^\d+$/),
+  instId: z.string().min(1),
+  ccy: z.string().min(1),
+  type: z.literal('8'),
+  balChg: dec,
+  sz: optDec,
+  px: optDec,
+  ts: ms,
+});
+
+/**
+ * A funding bill of GET /api/v5/account/bills (type 8) → the port's funding report. The bill carries the amount
+ * (balChg), the position size (sz) and the price it was computed on (px); the rate is not a field of the bill and is
+ * derived from them (amount = −size × contract value × price × rate), 0 when they are missing.
+ */
+export function parseFundingBill(row: unknown, contractValue: Decimal | null): (FundingReport & { billId: string }) | null {
+  const r = fundingBillSchema.safeParse(row);
+  if (!r.success) return null;
+  const b = r.data;
+  const amount = toDec(b.balChg);
+  const size = toOptDec(b.sz) ?? new Decimal(0);
+  const price = toOptDec(b.px) ?? new Decimal(0);
+  const base = contractValue === null ? new Decimal(0) : size.mul(contractValue).mul(price);
+  return {
+    billId: b.billId,
+    fundingId: `okx-bill-${b.billId}`,
+    instrumentId: okxInstrumentId(b.instId),
+    rate: base.isZero() ? new Decimal(0) : amount.neg().div(base),
+    positionQuantity: size,
+    markPrice: price,
+    amount,
+    currency: b.ccy,
+    timestamp: Number(b.ts),
   };
 }
 
