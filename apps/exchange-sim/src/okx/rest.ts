@@ -23,6 +23,15 @@ import {
   tradeToOkx,
 } from './wire.js';
 
+/** OKX's paging parameters of a list endpoint: `after`/`before` by billId, `begin`/`end` by time (ms), `limit` ≤ 100. */
+function pageQuery(q: URLSearchParams): { after: number | null; before: number | null; begin: number | null; end: number | null; limit: number } {
+  const num = (name: string): number | null => {
+    const raw = q.get(name);
+    return raw === null || raw === '' || !Number.isFinite(Number(raw)) ? null : Number(raw);
+  };
+  return { after: num('after'), before: num('before'), begin: num('begin'), end: num('end'), limit: Math.min(100, Math.max(1, num('limit') ?? 100)) };
+}
+
 export interface OkxRestDeps {
   exchange: OkxExchange;
   faults: OkxFaults;
@@ -216,15 +225,7 @@ async function handlePrivate(
       const instType = q.get('instType');
       const ccy = q.get('ccy');
       const instId = q.get('instId');
-      const num = (name: string): number | null => {
-        const raw = q.get(name);
-        return raw === null || raw === '' || !Number.isFinite(Number(raw)) ? null : Number(raw);
-      };
-      const after = num('after');
-      const before = num('before');
-      const begin = num('begin');
-      const end = num('end');
-      const limit = Math.min(100, Math.max(1, num('limit') ?? 100));
+      const { after, before, begin, end, limit } = pageQuery(q);
       const rows: Record<string, string>[] = [];
       const wanted = (type === null || type === '' || type === '8') && (instType === null || instType === '' || instType === 'SWAP');
       for (let i = account.fundingBills.length - 1; wanted && i >= 0 && rows.length < limit; i--) {
@@ -371,15 +372,7 @@ async function handlePrivate(
       }
       const instId = q.get('instId');
       const ordId = q.get('ordId');
-      const num = (name: string): number | null => {
-        const raw = q.get(name);
-        return raw === null || raw === '' || !Number.isFinite(Number(raw)) ? null : Number(raw);
-      };
-      const after = num('after');
-      const before = num('before');
-      const begin = num('begin');
-      const end = num('end');
-      const limit = Math.min(100, Math.max(1, num('limit') ?? 100));
+      const { after, before, begin, end, limit } = pageQuery(q);
       const rows: Record<string, string>[] = [];
       for (let i = account.fills.length - 1; i >= 0 && rows.length < limit; i--) {
         const record = account.fills[i];
