@@ -39,6 +39,13 @@ export class Portfolio {
   /** Replaces a bot's contribution; the totals move by the difference (O(1) per update, no allocation but the sums). */
   update(botId: string, contribution: BotContribution): void {
     const previous = this.bots.get(botId);
+    // Most updates (a mark that moved a flat bot's nothing) change nothing: skip the eight decimal sums.
+    if (
+      previous?.exchange === contribution.exchange &&
+      previous.exposureUsdc.eq(contribution.exposureUsdc) &&
+      previous.dailyPnlUsdc.eq(contribution.dailyPnlUsdc)
+    )
+      return;
     if (previous) this.apply(previous, -1);
     this.bots.set(botId, contribution);
     this.apply(contribution, 1);
