@@ -17,8 +17,9 @@
 import { Decimal } from 'decimal.js';
 import { assertValid, type Exchange, type OrderSide, type Outcome } from '@trading/shared-types';
 import type { Instrument, InstrumentId, InstrumentKind } from '../ports/instruments.js';
-import type { BookEvent, BookLevel, MarketEvent } from '../ports/market-data.js';
-import { emptyScannedBookLine, scanBookLine } from './book-line.js';
+import type { BookEvent, BookLevel, MarketEvent, TradeEvent } from '../ports/market-data.js';
+import { emptyScannedBookBytes, emptyScannedBookLine, emptyScannedTradeBytes, levelKey, scanBookBytes, scanBookLine, scanTradeBytes, type KeyedDecimals, type ScannedBookBytes } from './book-line.js';
+import { ZERO, compareDecimals } from '../core/decimal.js';
 import { toSignalEvent, type SignalEvent } from '../strategies/signal-event.js';
 
 export type RecordedLevel = [price: string, size: string];
@@ -84,10 +85,13 @@ export function toInstrument(line: RecordedInstrument): Instrument {
 /**
  * Decimals of the strings a recording repeats (prices near the touch, common sizes): a Map lookup instead of a
  * parse and an allocation per level per line. decimal.js values are immutable and `new Decimal(text)` does not
- * round, so a shared instance is the very value a fresh parse gives. Bounded: emptied when it grows large.
+ * round, so a shared instance is the very value a fresh parse gives. Canonical texts read from bytes are looked up
+ * by their key (book-line.ts), which stands for the text, so no string is made for them. Bounded: emptied when it
+ * grows large.
  */
-class DecimalCache {
+class DecimalCache implements KeyedDecimals {
   private readonly values = new Map<string, Decimal>();
+  private readonly keyed = new Map<number, Decimal>();
 
   get(text: string): Decimal {
     let value = this.values.get(text);
@@ -98,6 +102,121 @@ class DecimalCache {
     }
     return value;
   }
+
+  byKey(key: number, buf: Buffer, from: number, to: number): Decimal {
+    let value = this.keyed.get(key);
+    if (value === undefined) {
+      // A canonical text is ASCII digits and a dot.
+      value = new Decimal(buf.toString('latin1', from, to));
+      if (this.keyed.size >= 65_536) this.keyed.clear();
+      this.keyed.set(key, value);
+    }
+    return value;
+  }
+}
+
+type Level = readonly [Decimal, Decimal];
+/** A level's price as levelKey (book-line.ts) gives it: the key of a canonical text, else the text. */
+type PriceKey = number | string;
+
+const NO_LEVELS: readonly Level[] = [];
+
+/**
+ * One side of a LocalBook. Levels are keyed by their price text (through levelKey, which maps texts one to one), and
+ * `view` is the side sorted best first as the last BookEvent carried it (never changed after: events hold it, and
+ * OrderBookView's sides are read-only for its consumers). After
+ * a snapshot line that lists the side already sorted (the usual recording), the view alone holds the levels; the
+ * map is rebuilt from it (in the same order, so with the same insertion order) only when an update line comes.
+ */
+class BookSide {
+  private levels: Map<PriceKey, Level> | null = new Map();
+  /** The view's price keys while `levels` is null. */
+  private readonly viewKeys: PriceKey[] = [];
+  view: readonly Level[] = NO_LEVELS;
+
+  constructor(private readonly descending: boolean) {}
+
+  /** The side as a map (rebuilt from the view after a sorted snapshot). */
+  map(): Map<PriceKey, Level> {
+    let levels = this.levels;
+    if (levels === null) {
+      levels = new Map();
+      for (let i = 0; i < this.view.length; i += 1) {
+        const level = this.view[i];
+        if (level !== undefined) levels.set(this.viewKeys[i] ?? '', level);
+      }
+      this.levels = levels;
+    }
+    return levels;
+  }
+
+  clear(): void {
+    this.levels = new Map();
+    this.viewKeys.length = 0;
+  }
+
+  /** The view after map changes: every level, best first (stable: equal prices keep their insertion order). */
+  sort(): void {
+    const levels = [...this.map().values()];
+    this.view = levels.sort(this.descending ? byPriceDescending : byPriceAscending);
+  }
+
+  /**
+   * A snapshot side from flat [priceKey, sizeKey, ...] keys and [price, size, ...] decimals. Listed strictly best
+   * first without a zero size (what sorting the map would give, in the listed order), it becomes the view as is;
+   * otherwise it is applied as apply() would, through the map.
+   */
+  snapshot(keys: readonly number[], values: readonly Decimal[]): void {
+    const view: Level[] = [];
+    let sorted = true;
+    let previous: Decimal | null = null;
+    let previousKey = 0;
+    for (let i = 0; i + 1 < values.length; i += 2) {
+      const price = values[i];
+      const size = values[i + 1];
+      const key = keys[i] ?? 0;
+      if (price === undefined || size === undefined || size.isZero()) {
+        sorted = false;
+        break;
+      }
+      if (previous !== null) {
+        // Keys with the same number of fraction digits order as their values (mantissa × 16 + digits).
+        const order = key % 16 === previousKey % 16 ? key - previousKey : compareDecimals(price, previous);
+        if (this.descending ? order >= 0 : order <= 0) {
+          sorted = false;
+          break;
+        }
+      }
+      previous = price;
+      previousKey = key;
+      view.push([price, size]);
+    }
+    if (sorted) {
+      this.levels = null;
+      const viewKeys = this.viewKeys;
+      let n = 0;
+      for (let i = 0; i < keys.length; i += 2) viewKeys[n++] = keys[i] ?? 0;
+      if (viewKeys.length !== n) viewKeys.length = n;
+      this.view = view;
+      return;
+    }
+    this.clear();
+    this.update(keys, values);
+  }
+
+  /** Update levels from flat keys and decimals (size 0 deletes), then the view. */
+  update(keys: readonly number[], values: readonly Decimal[]): void {
+    const levels = this.map();
+    for (let i = 0; i + 1 < values.length; i += 2) {
+      const price = values[i];
+      const size = values[i + 1];
+      const key = keys[i] ?? 0;
+      if (price === undefined || size === undefined) continue;
+      if (size.isZero()) levels.delete(key);
+      else levels.set(key, [price, size]);
+    }
+    this.sort();
+  }
 }
 
 /**
@@ -106,8 +225,8 @@ class DecimalCache {
  * shared by the events of the lines that did not change them).
  */
 class LocalBook {
-  private readonly bids = new Map<string, readonly [Decimal, Decimal]>();
-  private readonly asks = new Map<string, readonly [Decimal, Decimal]>();
+  private readonly bids = new BookSide(true);
+  private readonly asks = new BookSide(false);
   sequence = 0;
 
   constructor(private readonly decimals: DecimalCache) {}
@@ -117,8 +236,12 @@ class LocalBook {
       this.bids.clear();
       this.asks.clear();
     }
-    for (const [price, size] of bids) this.set(this.bids, price, size, 'bids');
-    for (const [price, size] of asks) this.set(this.asks, price, size, 'asks');
+    const bidLevels = this.bids.map();
+    const askLevels = this.asks.map();
+    for (const [price, size] of bids) this.set(bidLevels, price, size, 'bids');
+    for (const [price, size] of asks) this.set(askLevels, price, size, 'asks');
+    this.bids.sort();
+    this.asks.sort();
     this.sequence += 1;
   }
 
@@ -128,17 +251,33 @@ class LocalBook {
       this.bids.clear();
       this.asks.clear();
     }
-    for (let i = 0; i + 1 < bids.length; i += 2) this.set(this.bids, bids[i] ?? '', bids[i + 1] ?? '', 'bids');
-    for (let i = 0; i + 1 < asks.length; i += 2) this.set(this.asks, asks[i] ?? '', asks[i + 1] ?? '', 'asks');
+    const bidLevels = this.bids.map();
+    const askLevels = this.asks.map();
+    for (let i = 0; i + 1 < bids.length; i += 2) this.set(bidLevels, bids[i] ?? '', bids[i + 1] ?? '', 'bids');
+    for (let i = 0; i + 1 < asks.length; i += 2) this.set(askLevels, asks[i] ?? '', asks[i + 1] ?? '', 'asks');
+    this.bids.sort();
+    this.asks.sort();
+    this.sequence += 1;
+  }
+
+  /** apply() for a line read from bytes (book-line.ts): canonical decimals only, so nothing here can fail. */
+  applyScanned(line: ScannedBookBytes): void {
+    if (line.action === 'snapshot') {
+      this.bids.snapshot(line.bidKeys, line.bids);
+      this.asks.snapshot(line.askKeys, line.asks);
+    } else {
+      this.bids.update(line.bidKeys, line.bids);
+      this.asks.update(line.askKeys, line.asks);
+    }
     this.sequence += 1;
   }
 
   // Every line's sizes and the prices of the levels it sets are checked on that line (a deleting line's price text
   // is never parsed, as before).
-  private set(side: Map<string, readonly [Decimal, Decimal]>, price: string, size: string, field: string): void {
+  private set(side: Map<PriceKey, Level>, price: string, size: string, field: string): void {
     const value = this.decimal(size, `${field} size`);
-    if (value.isZero()) side.delete(price);
-    else side.set(price, [this.decimal(price, `${field} price`), value]);
+    if (value.isZero()) side.delete(levelKey(price));
+    else side.set(levelKey(price), [this.decimal(price, `${field} price`), value]);
   }
 
   private decimal(text: string, field: string): Decimal {
@@ -150,12 +289,12 @@ class LocalBook {
   }
 
   view(): { bids: BookLevel[]; asks: BookLevel[] } {
-    return { bids: [...this.bids.values()].sort(byPriceDescending), asks: [...this.asks.values()].sort(byPriceAscending) };
+    return { bids: this.bids.view as BookLevel[], asks: this.asks.view as BookLevel[] };
   }
 }
 
-const byPriceAscending = (a: readonly [Decimal, Decimal], b: readonly [Decimal, Decimal]): number => a[0].comparedTo(b[0]);
-const byPriceDescending = (a: readonly [Decimal, Decimal], b: readonly [Decimal, Decimal]): number => b[0].comparedTo(a[0]);
+const byPriceAscending = (a: Level, b: Level): number => compareDecimals(a[0], b[0]);
+const byPriceDescending = (a: Level, b: Level): number => compareDecimals(b[0], a[0]);
 
 /** A bad field of a line; parseLine adds the line number. */
 class FieldError extends Error {}
@@ -173,6 +312,8 @@ export class RecordedDataParser {
   private readonly books = new Map<string, LocalBook>();
   private readonly decimals = new DecimalCache();
   private readonly scanned = emptyScannedBookLine();
+  private readonly scannedBytes = emptyScannedBookBytes();
+  private readonly scannedTrade = emptyScannedTradeBytes(ZERO);
   private last = -Infinity;
 
   private book(instrumentId: string): LocalBook {
@@ -194,6 +335,31 @@ export class RecordedDataParser {
       throw error instanceof FieldError ? lineError(index, error.message) : error;
     }
     return { type: 'book', resynced: false, book: { instrumentId: instrumentId as InstrumentId, bids: levels.bids, asks: levels.asks, timestamp: ts, sequence: book.sequence } };
+  }
+
+  /**
+   * parseLine for the line at bytes [start, end) of `buf` when it is a book or trade line scanBookBytes or
+   * scanTradeBytes reads (book-line.ts), without decoding it; undefined for any other line, which the caller then
+   * decodes and gives to parseLine. A line read here is one parseLine reads the same way (same event, same checks:
+   * its numbers cannot fail).
+   */
+  parseBytes(buf: Buffer, start: number, end: number, index: number): BookEvent | TradeEvent | undefined {
+    const scanned = this.scannedBytes;
+    if (!scanBookBytes(buf, start, end, scanned, this.decimals)) return this.parseTradeBytes(buf, start, end, index);
+    if (scanned.ts < this.last) throw lineError(index, 'timestamps must be numbers in non-decreasing order');
+    this.last = scanned.ts;
+    const book = this.book(scanned.instrumentId);
+    book.applyScanned(scanned);
+    const levels = book.view();
+    return { type: 'book', resynced: false, book: { instrumentId: scanned.instrumentId as InstrumentId, bids: levels.bids, asks: levels.asks, timestamp: scanned.ts, sequence: book.sequence } };
+  }
+
+  private parseTradeBytes(buf: Buffer, start: number, end: number, index: number): TradeEvent | undefined {
+    const trade = this.scannedTrade;
+    if (!scanTradeBytes(buf, start, end, trade, this.decimals)) return undefined;
+    if (trade.ts < this.last) throw lineError(index, 'timestamps must be numbers in non-decreasing order');
+    this.last = trade.ts;
+    return { type: 'trade', instrumentId: trade.instrumentId as InstrumentId, tradeId: trade.tradeId, side: trade.side, price: trade.price, quantity: trade.quantity, timestamp: trade.ts };
   }
 
   /** `index` is the 0-based line number (errors name it 1-based). Returns null for a blank line. */

@@ -40,7 +40,10 @@ class LineReader {
   index = -1;
   /** Bytes consumed: up to the end of that line. */
   offset = 0;
-  private buffer: Buffer;
+  /** The current line (advance()): bytes [lineStart, lineEnd) of `buffer`, valid until the next advance(). */
+  buffer: Buffer;
+  lineStart = 0;
+  lineEnd = 0;
   private start = 0;
   private end = 0;
   private eof = false;
@@ -54,23 +57,36 @@ class LineReader {
   }
 
   next(): string | null {
-    if (this.done) return null;
+    return this.advance() ? this.text() : null;
+  }
+
+  /** The current line, decoded. */
+  text(): string {
+    return this.buffer.toString('utf8', this.lineStart, this.lineEnd);
+  }
+
+  /** Moves to the next line without decoding it; false at the end. */
+  advance(): boolean {
+    if (this.done) return false;
     for (;;) {
       const newline = this.start < this.end ? this.buffer.indexOf(10, this.start) : -1;
       if (newline !== -1 && newline < this.end) {
-        const text = this.buffer.toString('utf8', this.start, newline);
+        this.lineStart = this.start;
+        this.lineEnd = newline;
         this.offset += newline + 1 - this.start;
         this.start = newline + 1;
         this.index += 1;
-        return text;
+        return true;
       }
       if (this.eof) {
         // End of file: what is left is the last line (split gives it even when empty).
-        const text = this.buffer.toString('utf8', this.start, this.end);
+        this.lineStart = this.start;
+        this.lineEnd = this.end;
         this.offset += this.end - this.start;
+        this.start = this.end;
         this.done = true;
         this.index += 1;
-        return text;
+        return true;
       }
       this.fill();
     }
@@ -98,27 +114,76 @@ function instrumentAfterEvents(index: number): Error {
   return new Error(`recorded data line ${String(index + 1)}: instrument lines must come before the events`);
 }
 
-/** The file's events after its leading instrument lines, each parsed from the previous book state. */
-function* fileEvents(path: string, chunk: number, onRead?: (offset: number) => void): Generator<ReplayEvent> {
-  const fd = openSync(path, 'r');
-  try {
-    const lines = new LineReader(fd, chunk);
-    const parser = new RecordedDataParser();
-    let started = false;
-    for (let text = lines.next(); text !== null; text = lines.next()) {
-      const parsed = parser.parseLine(text, lines.index);
-      onRead?.(lines.offset);
-      if (parsed === null) continue;
-      if (isInstrument(parsed)) {
-        if (started) throw instrumentAfterEvents(lines.index);
-        continue;
-      }
-      started = true;
-      yield parsed;
+/**
+ * The file's events after its leading instrument lines, each parsed from the previous book state. An iterator
+ * object rather than a generator: one result object for all events (for...of reads it before asking again), and
+ * book lines parsed from the read buffer without decoding them (RecordedDataParser.parseBytes).
+ */
+class FileEvents implements Iterator<ReplayEvent> {
+  /** Opened at the first next(), as the generator this replaced did. */
+  private lines: LineReader | null = null;
+  private fd = -1;
+  private readonly parser = new RecordedDataParser();
+  private started = false;
+  private closed = false;
+  private readonly result: { done: boolean; value: ReplayEvent | undefined } = { done: false, value: undefined };
+
+  constructor(
+    private readonly path: string,
+    private readonly chunk: number,
+    private readonly onRead?: (offset: number) => void,
+  ) {}
+
+  next(): IteratorResult<ReplayEvent> {
+    const result = this.result;
+    if (this.closed) return { done: true, value: undefined };
+    if (this.lines === null) {
+      this.fd = openSync(this.path, 'r');
+      this.lines = new LineReader(this.fd, this.chunk);
     }
-  } finally {
-    closeSync(fd);
+    const lines = this.lines;
+    try {
+      while (lines.advance()) {
+        const parsed = this.parser.parseBytes(lines.buffer, lines.lineStart, lines.lineEnd, lines.index) ?? this.parser.parseLine(lines.text(), lines.index);
+        this.onRead?.(lines.offset);
+        if (parsed === null) continue;
+        if (isInstrument(parsed)) {
+          if (this.started) throw instrumentAfterEvents(lines.index);
+          continue;
+        }
+        this.started = true;
+        result.value = parsed;
+        return result as IteratorResult<ReplayEvent>;
+      }
+    } catch (error) {
+      this.close();
+      throw error;
+    }
+    this.close();
+    result.done = true;
+    result.value = undefined;
+    return result as IteratorResult<ReplayEvent>;
   }
+
+  /** for...of calls it when it stops early (break, throw): the file is closed as the generator's finally did. */
+  return(): IteratorResult<ReplayEvent> {
+    this.close();
+    return { done: true, value: undefined };
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.fd !== -1) closeSync(this.fd);
+  }
+}
+
+function fileEvents(path: string, chunk: number, onRead?: (offset: number) => void): Iterator<ReplayEvent> & Iterable<ReplayEvent> {
+  return new FileEvents(path, chunk, onRead);
 }
 
 /**
