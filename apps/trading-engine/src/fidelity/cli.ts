@@ -1,7 +1,7 @@
 /**
  * `npm run fidelity -w @trading/trading-engine -- [--strategy market-making|grid|all] [--seed 42] [--minutes 60]
  *   [--latency 50] [--prints shared|per-order] [--memory while-shown|next-book] [--churn 3]
- *   [--queue ahead|power|log] [--queue-exponent 2] [--counts] [--hidden-replaces estimate|off] [--feed books|tick-by-tick] [--live-book public|without-own] [--json]`
+ *   [--queue ahead|power|log] [--queue-exponent 2] [--counts] [--hidden-replaces estimate|off] [--crossed-prints fill|ignore] [--sweep-fills per-taker|per-print] [--feed books|tick-by-tick] [--live-book public|without-own] [--json]`
  *
  * Paper-vs-live fidelity (docs/paper-trading.md): runs each strategy on the exchange simulator's seeded market
  * twice — live (the simulator's matching engine) and paper (the engine's paper matcher on the simulator's feed) —
@@ -36,6 +36,8 @@ async function main(): Promise<void> {
       'queue-exponent': { type: 'string' },
       counts: { type: 'boolean' },
       'hidden-replaces': { type: 'string' },
+      'crossed-prints': { type: 'string' },
+      'sweep-fills': { type: 'string' },
       json: { type: 'boolean' },
     },
   });
@@ -47,6 +49,8 @@ async function main(): Promise<void> {
   let queueExponent: number | undefined;
   const queue = values.queue;
   const hidden = values['hidden-replaces'];
+  const crossed = values['crossed-prints'];
+  const sweepFills = values['sweep-fills'];
   const view = values['live-book'] ?? 'public';
   const prints = values.prints ?? 'shared';
   const feed = values.feed ?? 'books';
@@ -67,6 +71,8 @@ async function main(): Promise<void> {
     if (queue !== undefined && queue !== 'ahead' && queue !== 'power' && queue !== 'log') throw new Error(`--queue: expected ahead, power or log, got "${queue}"`);
     queueExponent = values['queue-exponent'] === undefined ? undefined : positiveNumber('queue-exponent', values['queue-exponent'], 2);
     if (hidden !== undefined && hidden !== 'estimate' && hidden !== 'off') throw new Error(`--hidden-replaces: expected estimate or off, got "${hidden}"`);
+    if (crossed !== undefined && crossed !== 'fill' && crossed !== 'ignore') throw new Error(`--crossed-prints: expected fill or ignore, got "${crossed}"`);
+    if (sweepFills !== undefined && sweepFills !== 'per-taker' && sweepFills !== 'per-print') throw new Error(`--sweep-fills: expected per-taker or per-print, got "${sweepFills}"`);
     if (feed !== 'books' && feed !== 'tick-by-tick') throw new Error(`--feed: expected books or tick-by-tick, got "${feed}"`);
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
@@ -76,7 +82,7 @@ async function main(): Promise<void> {
   const reports = [];
   for (const strategy of strategies) {
     const started = performance.now();
-    const report = await runFidelity({ strategy, seed, durationMs: Math.round(minutes * 60_000), latencyMs: latency, liveBookView: view, printAllocation: prints, liquidityMemory: memory, feed, ...(churn === undefined ? {} : { churn }), ...(queue === undefined ? {} : { queueModel: queue }), ...(queueExponent === undefined ? {} : { queueExponent }), ...(hidden === undefined ? {} : { hiddenReplaces: hidden }), ...(values.counts === true ? { orderCounts: true } : {}) });
+    const report = await runFidelity({ strategy, seed, durationMs: Math.round(minutes * 60_000), latencyMs: latency, liveBookView: view, printAllocation: prints, liquidityMemory: memory, feed, ...(churn === undefined ? {} : { churn }), ...(queue === undefined ? {} : { queueModel: queue }), ...(queueExponent === undefined ? {} : { queueExponent }), ...(hidden === undefined ? {} : { hiddenReplaces: hidden }), ...(crossed === undefined ? {} : { crossedPrints: crossed }), ...(sweepFills === undefined ? {} : { sweepFills }), ...(values.counts === true ? { orderCounts: true } : {}) });
     reports.push(report);
     if (values.json !== true) process.stdout.write(`${formatReport(report)}\n(${((performance.now() - started) / 1000).toFixed(1)} s wall)\n\n`);
   }

@@ -20,6 +20,9 @@ export interface FidelityOptions {
   queueExponent?: number;
   /** Paper matcher's hidden-replace estimate (read by 'power'/'log' with order counts). */
   hiddenReplaces?: 'estimate' | 'off';
+  /** Paper matcher's crossed prints and sweep fill reports (read by 'power'/'log'). */
+  crossedPrints?: 'fill' | 'ignore';
+  sweepFills?: 'per-taker' | 'per-print';
   /** Simulator levels resized (cancel + re-place) per step; default the generator's 3. */
   churn?: number;
   /** Overrides the preset's strategy config. */
@@ -45,6 +48,8 @@ export async function runFidelity(options: FidelityOptions): Promise<FidelityRep
     ...(options.queueModel === undefined ? {} : { queueModel: options.queueModel }),
     ...(options.queueExponent === undefined ? {} : { queueExponent: options.queueExponent }),
     ...(options.hiddenReplaces === undefined ? {} : { hiddenReplaces: options.hiddenReplaces }),
+    ...(options.crossedPrints === undefined ? {} : { crossedPrints: options.crossedPrints }),
+    ...(options.sweepFills === undefined ? {} : { sweepFills: options.sweepFills }),
     ...(options.orderCounts === undefined ? {} : { orderCounts: options.orderCounts }),
     ...(options.churn === undefined ? {} : { generator: { churn: options.churn } }),
   };

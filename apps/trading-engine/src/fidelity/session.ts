@@ -63,6 +63,9 @@ export interface SessionOptions {
   queueExponent?: number;
   /** Paper matcher's hidden-replace estimate (MatchingConfig.hiddenReplaces); default the matcher's default. */
   hiddenReplaces?: 'estimate' | 'off';
+  /** Paper matcher's crossed prints and sweep fill reports (MatchingConfig.crossedPrints, sweepFills); default the matcher's defaults. */
+  crossedPrints?: 'fill' | 'ignore';
+  sweepFills?: 'per-taker' | 'per-print';
   /** Books carry per-level order counts (SimMarketOptions.orderCounts); default false. */
   orderCounts?: boolean;
   /** Public feed granularity (SimMarketOptions.feed); default 'books'. */
@@ -117,6 +120,8 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
     ...(options.queueModel === undefined ? {} : { queueModel: options.queueModel }),
     ...(options.queueExponent === undefined ? {} : { queueExponent: options.queueExponent }),
     ...(options.hiddenReplaces === undefined ? {} : { hiddenReplaces: options.hiddenReplaces }),
+    ...(options.crossedPrints === undefined ? {} : { crossedPrints: options.crossedPrints }),
+    ...(options.sweepFills === undefined ? {} : { sweepFills: options.sweepFills }),
   });
   venue.watch([id]);
   const live = options.mode === 'live' ? new SimExchangeExecution(market.exchange, instrument, () => clock.now(), latencyMs, { [currency]: balance }, leverage) : null;

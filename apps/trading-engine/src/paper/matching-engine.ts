@@ -102,6 +102,20 @@ export interface MatchingConfig {
    * order and update from a hash of both, so a run is reproducible. 'off': an unchanged level changes nothing.
    */
   hiddenReplaces?: 'estimate' | 'off';
+  /**
+   * A print whose aggressor is on a resting order's own side, at or through its price (docs/paper-trading.md,
+   * "Crossed prints"), read by 'power' and 'log': a buyer took an ask at or below our resting bid, so that ask rested
+   * where it crossed our bid — on the venue it would have traded with our bid when it arrived. 'fill' (default):
+   * the order fills as maker at its price, up to the print's size; 'ignore': such a print is skipped.
+   */
+  crossedPrints?: 'fill' | 'ignore';
+  /**
+   * How maker fills from one aggressor's prints (same instrument, timestamp and aggressor side) are reported, read
+   * by 'power' and 'log' (docs/paper-trading.md, "One taker, one fill"): 'per-taker' (default) reports an order's
+   * fills from one sweep as one fill, once the sweep is over (at the next market event or time step), as a venue
+   * reports one taker order matching one resting order; 'per-print' reports every print's fill at once.
+   */
+  sweepFills?: 'per-taker' | 'per-print';
 }
 
 export type QueueModel = 'ahead' | 'power' | 'log';
@@ -113,7 +127,9 @@ export const DEFAULT_MATCHING = {
   queueModel: 'ahead',
   queueExponent: 2,
   hiddenReplaces: 'estimate',
-} as const satisfies Required<Pick<MatchingConfig, 'printAllocation' | 'liquidityMemory' | 'queueModel' | 'queueExponent' | 'hiddenReplaces'>>;
+  crossedPrints: 'fill',
+  sweepFills: 'per-taker',
+} as const satisfies Required<Pick<MatchingConfig, 'printAllocation' | 'liquidityMemory' | 'queueModel' | 'queueExponent' | 'hiddenReplaces' | 'crossedPrints' | 'sweepFills'>>;
 
 /**
  * What book updates at resting paper orders' levels showed (one instrument), for the hidden-replace estimate: among
@@ -123,14 +139,26 @@ export const DEFAULT_MATCHING = {
 interface ReplaceStats {
   visible: number;
   quiet: number;
+  /**
+   * The same two counts per level rank (0 = the best level of its side, the last slot = that rank or deeper):
+   * makers replace near the touch far more often than deeper in the book, and a pooled rate under-estimates the
+   * replaces exactly where resting orders fill.
+   */
+  visibleAt: number[];
+  quietAt: number[];
   sizes: Map<string, number>;
   samples: number;
   /** Σ c·(c − 1) over the size counts c: pairs of samples with equal sizes, kept incrementally. */
   equalPairs: number;
 }
 
-/** Updates (visible + quiet) and size samples needed before a hidden replace is ever assumed. */
+/**
+ * Updates (visible + quiet) and size samples needed before a hidden replace is ever assumed; a rank's own rate is
+ * used once that rank has MIN_REPLACE_OBSERVATIONS updates, the instrument's pooled rate until then.
+ */
 const MIN_REPLACE_OBSERVATIONS = 100;
+/** Level ranks with a rate of their own (0 … REPLACE_RANKS − 2); deeper levels share the last one. */
+const REPLACE_RANKS = 10;
 const MIN_SIZE_SAMPLES = 20;
 /** Distinct sizes remembered; rarer ones still count as samples (they add no equal pairs, as a rare size would not). */
 const MAX_SIZE_KEYS = 1000;
@@ -201,6 +229,16 @@ export class MatchingEngine {
     // Configs come from env vars and JSON as well: refuse a misspelt value instead of reading it as 'off'.
     if (!['estimate', 'off'].includes(hidden)) throw new Error(`hiddenReplaces: expected estimate or off, got "${hidden}"`);
     this.hiddenReplaces = hidden === 'estimate';
+    const crossed: string = config.crossedPrints ?? DEFAULT_MATCHING.crossedPrints;
+    if (!['fill', 'ignore'].includes(crossed)) throw new Error(`crossedPrints: expected fill or ignore, got "${crossed}"`);
+    const sweepFills: string = config.sweepFills ?? DEFAULT_MATCHING.sweepFills;
+    if (!['per-taker', 'per-print'].includes(sweepFills))
+      throw new Error(`sweepFills: expected per-taker or per-print, got "${sweepFills}"`);
+    // Both read the feed beyond the historical model: only with the probabilistic queue models, so 'ahead' (the
+    // backtests' model) keeps its results.
+    const probabilistic = this.queueModel !== 'ahead';
+    this.crossedPrints = probabilistic && crossed === 'fill';
+    this.mergeSweepFills = probabilistic && sweepFills === 'per-taker';
   }
 
   private readonly queueExponent: Decimal;
@@ -208,6 +246,12 @@ export class MatchingEngine {
   private readonly liquidityMemory: 'next-book' | 'while-shown';
   private readonly queueModel: QueueModel;
   private readonly hiddenReplaces: boolean;
+  private readonly crossedPrints: boolean;
+  private readonly mergeSweepFills: boolean;
+  /** sweepFills 'per-taker': the current aggressor (instrument, timestamp, side) and its maker fills not reported yet. */
+  private sweepFillKey: string | null = null;
+  private sweepFillTime = Infinity;
+  private sweepFillsPending: { order: SimOrder; owner: MatchOwner; price: Decimal; quantity: Decimal }[] = [];
   private readonly replaceStats = new Map<InstrumentId, ReplaceStats>();
 
   submit(order: SimOrder, now: number): void {
@@ -241,6 +285,8 @@ export class MatchingEngine {
 
   /** Processes every pending operation due at or before `now`, in time then submission order. */
   advance(now: number): void {
+    // The venue advances before every market event: a print of the same sweep (same time) keeps the sweep open.
+    if (now > this.sweepFillTime || (this.pending[0]?.at ?? Infinity) <= now) this.reportSweepFills();
     while (this.pending.length > 0) {
       const next = this.pending[0];
       if (next === undefined || next.at > now) return;
@@ -259,6 +305,14 @@ export class MatchingEngine {
 
   /** A public trade on `instrumentId`: fills resting orders on it and (mirrored) on its complement. */
   onTrade(trade: TradeEvent, instrument: Instrument): void {
+    if (this.mergeSweepFills) {
+      const key = `${trade.instrumentId}|${String(trade.timestamp)}|${trade.side}`;
+      if (key !== this.sweepFillKey) {
+        this.reportSweepFills();
+        this.sweepFillKey = key;
+        this.sweepFillTime = trade.timestamp;
+      }
+    }
     if (this.printAllocation === 'shared') {
       this.tradeAgainstShared(trade.instrumentId, trade.side, trade.price, trade.quantity, trade.timestamp);
       const complementShared = complementId(instrument);
@@ -274,6 +328,7 @@ export class MatchingEngine {
 
   /** A book update: shrink queues, fill resting orders the book now crosses. */
   onBook(instrument: Instrument): void {
+    this.reportSweepFills();
     this.refreshRestingAgainstBook(instrument.id);
     const complement = complementId(instrument);
     if (complement !== null) this.refreshRestingAgainstBook(complement);
@@ -281,6 +336,7 @@ export class MatchingEngine {
 
   /** Removes every resting or pending order of one instrument (settlement, liquidation). */
   cancelInstrument(instrumentId: InstrumentId, ownerId: string | null, reason: string): void {
+    this.reportSweepFills();
     const list = this.resting.get(instrumentId) ?? [];
     for (const order of [...list]) {
       if (ownerId === null || order.ownerId === ownerId) this.finish(order, 'CANCELLED', reason);
@@ -396,6 +452,55 @@ export class MatchingEngine {
       this.removeResting(order);
     }
     owner.onFill(order, price, quantity, role);
+  }
+
+  /**
+   * A maker fill from an aggressor's print. sweepFills 'per-taker': the quantity is booked on the order at once (so
+   * the sweep's later prints see what is left) and reported once the sweep is over, added to the order's earlier
+   * fill from the same sweep — one taker order matched the resting order once.
+   */
+  private fillFromSweep(order: SimOrder, owner: MatchOwner, price: Decimal, quantity: Decimal): void {
+    if (!this.mergeSweepFills) {
+      this.fill(order, owner, price, quantity, 'maker');
+      return;
+    }
+    if (compareDecimals(quantity, ZERO) <= 0) return;
+    order.filled = order.filled.add(quantity);
+    if (compareDecimals(order.filled, order.quantity) >= 0) {
+      order.done = true;
+      this.removeResting(order);
+    }
+    // Maker fills are at the order's own price, so one sweep's fills of one order merge into one at that price.
+    const earlier = this.sweepFillsPending.find((pending) => pending.order === order);
+    if (earlier) earlier.quantity = earlier.quantity.add(quantity);
+    else this.sweepFillsPending.push({ order, owner, price, quantity });
+  }
+
+  /** Reports the maker fills held for the current sweep (sweepFills 'per-taker'), in the order they happened. */
+  private reportSweepFills(): void {
+    this.sweepFillKey = null;
+    this.sweepFillTime = Infinity;
+    if (this.sweepFillsPending.length === 0) return;
+    // Swapped out first: an owner's fill handling may cancel orders (a liquidation), which reports again.
+    const pending = this.sweepFillsPending;
+    this.sweepFillsPending = [];
+    for (const { order, owner, price, quantity } of pending) owner.onFill(order, price, quantity, 'maker');
+  }
+
+  /**
+   * crossedPrints: a print by an aggressor on the order's own side at or through its price (a buyer at or below our
+   * bid) took liquidity that rested where it crossed our order. On the venue that liquidity would have traded with
+   * our resting order when it arrived — as its taker, so we are the maker, at our price — up to at least the size
+   * the print shows. Nothing was ahead of us: any better-priced opposite order would have traded with it first.
+   */
+  private fillCrossedByPrint(order: SimOrder, aggressor: OrderSide, price: Decimal, quantity: Decimal): void {
+    if (order.price === null) return;
+    const diff = compareDecimals(price, order.price);
+    if (aggressor === 'BUY' ? diff > 0 : diff < 0) return;
+    const owner = this.owners(order.ownerId);
+    if (!owner) return;
+    order.queueAhead = ZERO;
+    this.fill(order, owner, order.price, Decimal.min(quantity, order.quantity.sub(order.filled)), 'maker');
   }
 
   private finish(order: SimOrder, status: 'CANCELLED' | 'REJECTED', reason: string): void {
@@ -535,6 +640,8 @@ export class MatchingEngine {
     const cancelled = previous.sub(traded).sub(level);
     if (orders !== undefined && orders > 0 && orders === previousOrders && traded.isZero()) {
       const stats = this.replaceStatsFor(order.instrument.id);
+      // levelOrders just found the level: levelHint is its rank in this book's side (0 = the best).
+      const rank = Math.min(order.levelHint, REPLACE_RANKS - 1);
       if (orders === 1) addSizeSample(stats, level);
       if (compareDecimals(level, previous) !== 0) {
         // Same number of orders, another size, no trade: none left and none joined, so one of the n was resized —
@@ -542,13 +649,22 @@ export class MatchingEngine {
         // cancel + new order), so on average 1/n of what was ahead is now behind us. Measured in
         // docs/paper-trading.md.
         stats.visible += 1;
+        stats.visibleAt[rank] = (stats.visibleAt[rank] ?? 0) + 1;
         this.setQueueEstimate(order, ahead.sub(ahead.div(orders)), level);
         return;
       }
       // Nothing changed — or one of the n was replaced at its own size, which the feed cannot show.
       stats.quiet += 1;
-      if (this.hiddenReplaces && this.hiddenReplaceDrawn(order, stats))
+      stats.quietAt[rank] = (stats.quietAt[rank] ?? 0) + 1;
+      if (this.hiddenReplaces && this.hiddenReplaceDrawn(order, stats, rank))
         this.setQueueEstimate(order, ahead.sub(ahead.div(orders)), level);
+      return;
+    }
+    if (orders !== undefined && orders > 0 && orders === previousOrders && !cancelled.isZero()) {
+      // The same with a trade at the level: the prints took `traded` off the queue ahead, yet the level is not what
+      // they left, at an unchanged count — one of the n was resized as well, and is behind us now whether that
+      // happened before or after the prints.
+      this.setQueueEstimate(order, ahead.sub(ahead.div(orders)), level);
       return;
     }
     if (!isPositive(cancelled) || ahead.isZero()) {
@@ -567,7 +683,7 @@ export class MatchingEngine {
   private replaceStatsFor(instrumentId: InstrumentId): ReplaceStats {
     let stats = this.replaceStats.get(instrumentId);
     if (!stats) {
-      stats = { visible: 0, quiet: 0, sizes: new Map(), samples: 0, equalPairs: 0 };
+      stats = { visible: 0, quiet: 0, visibleAt: [], quietAt: [], sizes: new Map(), samples: 0, equalPairs: 0 };
       this.replaceStats.set(instrumentId, stats);
     }
     return stats;
@@ -577,14 +693,21 @@ export class MatchingEngine {
    * Was one of the orders at this unchanged level replaced at its own size since the last book? A replace shows as
    * a size change at an unchanged count with probability 1 − q and hides with probability q, q = the chance that
    * two orders have the same size (Σ p², estimated without bias from the size samples). So per quiet update
-   * P(hidden) ≈ (visible / quiet) · q / (1 − q). The draw is all or nothing, like the event: an expected-value
-   * shift would leave a fraction of a lot ahead and turn one full fill into many tiny ones.
+   * P(hidden) ≈ (visible / quiet) · q / (1 − q), with visible / quiet counted at the level's rank (the rate of
+   * replaces falls with the distance from the touch; the pooled rate until the rank has enough updates). The draw
+   * is all or nothing, like the event: an expected-value shift would leave a fraction of a lot ahead and turn one
+   * full fill into many tiny ones.
    */
-  private hiddenReplaceDrawn(order: SimOrder, stats: ReplaceStats): boolean {
+  private hiddenReplaceDrawn(order: SimOrder, stats: ReplaceStats, rank: number): boolean {
     if (stats.visible === 0 || stats.visible + stats.quiet < MIN_REPLACE_OBSERVATIONS || stats.samples < MIN_SIZE_SAMPLES)
       return false;
     const q = stats.equalPairs / (stats.samples * (stats.samples - 1));
-    const probability = q >= 1 ? 1 : Math.min(1, (stats.visible / stats.quiet) * (q / (1 - q)));
+    const visibleAt = stats.visibleAt[rank] ?? 0;
+    const quietAt = stats.quietAt[rank] ?? 0;
+    const ranked = visibleAt + quietAt >= MIN_REPLACE_OBSERVATIONS && quietAt > 0;
+    const visible = ranked ? visibleAt : stats.visible;
+    const quiet = ranked ? quietAt : stats.quiet;
+    const probability = q >= 1 ? 1 : Math.min(1, (visible / quiet) * (q / (1 - q)));
     if (probability <= 0) return false;
     const book = this.books(order.instrument.id);
     return unitHash(`${order.ownerId}|${order.request.clientOrderId}|${String(book?.timestamp ?? 0)}|${String(book?.sequence ?? 0)}`) < probability;
@@ -611,7 +734,11 @@ export class MatchingEngine {
     const list = this.resting.get(instrumentId);
     if (!list || list.length === 0) return;
     for (const order of [...list]) {
-      if (order.done || order.price === null || order.request.side === aggressor) continue;
+      if (order.done || order.price === null) continue;
+      if (order.request.side === aggressor) {
+        if (this.crossedPrints) this.fillCrossedByPrint(order, aggressor, price, quantity);
+        continue;
+      }
       const limit = order.price;
       const diff = compareDecimals(price, limit);
       const through = order.request.side === 'BUY' ? diff < 0 : diff > 0;
@@ -630,7 +757,7 @@ export class MatchingEngine {
       order.queueAhead = ZERO;
       const owner = this.owners(order.ownerId);
       if (!owner) continue;
-      this.fill(order, owner, limit, Decimal.min(fillable, order.quantity.sub(order.filled)), 'maker');
+      this.fillFromSweep(order, owner, limit, Decimal.min(fillable, order.quantity.sub(order.filled)));
     }
   }
 
@@ -661,8 +788,12 @@ export class MatchingEngine {
     if (!isPositive(print)) return;
     const through: SimOrder[] = [];
     const at: SimOrder[] = [];
-    for (const order of list) {
-      if (order.done || order.price === null || order.request.side === aggressor) continue;
+    for (const order of [...list]) {
+      if (order.done || order.price === null) continue;
+      if (order.request.side === aggressor) {
+        if (this.crossedPrints) this.fillCrossedByPrint(order, aggressor, price, print);
+        continue;
+      }
       const diff = compareDecimals(price, order.price);
       if (diff === 0) at.push(order);
       else if (order.request.side === 'BUY' ? diff < 0 : diff > 0) through.push(order);
@@ -681,7 +812,7 @@ export class MatchingEngine {
       order.queueAhead = ZERO;
       budget = budget.sub(take);
       sweep.displaced = sweep.displaced.add(take);
-      this.fill(order, owner, order.price, take, 'maker');
+      this.fillFromSweep(order, owner, order.price, take);
     }
     let takenAt = ZERO;
     for (const order of at) {
@@ -694,7 +825,7 @@ export class MatchingEngine {
       if (!owner) continue;
       const take = Decimal.min(fillable, order.quantity.sub(order.filled));
       takenAt = takenAt.add(take);
-      this.fill(order, owner, order.price, take, 'maker');
+      this.fillFromSweep(order, owner, order.price, take);
     }
   }
 

@@ -34,6 +34,12 @@ async function cancelAfterGrowth(config: Partial<MatchingConfig>): Promise<strin
   return seen;
 }
 
+/** A book with order counts on its bid levels (best first) and one ask of 5 at 100. */
+function countedBids(bids: [number, number, number][], timestamp: number): BookEvent {
+  const base = book(BTC, bids.map(([price, size]) => [price, size]), [[100, 5]], timestamp);
+  return { ...base, book: { ...base.book, bids: bids.map(([price, size, orders]) => [d(price), d(size), orders]) } };
+}
+
 /** A book whose bid level at 99 carries an order count, as OKX `books` levels do. */
 function countedBook(size: number, orders: number, timestamp: number): BookEvent {
   const base = book(BTC, [[99, size]], [[100, 5]], timestamp);
@@ -96,6 +102,8 @@ describe('paper queue model', () => {
     expect(rig.venue.matching.restingOrders(BTC)[0]?.queueAhead.toFixed()).toBe('2.15');
     // A print of 3 at our price eats the 2.15 ahead and fills us with the remaining 0.85.
     rig.feed.publish(trade(BTC, 'SELL', '99', '3', 1_005));
+    // The print's fill is reported once its sweep is over (sweepFills 'per-taker'): here, when time moves on.
+    rig.venue.advance(1_006);
     expect(fills(events).map((fill) => [fill.price.toFixed(), fill.quantity.toFixed(), fill.role])).toEqual([
       ['99', '0.85', 'maker'],
     ]);
@@ -176,6 +184,7 @@ describe('paper queue model', () => {
       rig.feed.publish(countedBook(size, 1, (time += 1)));
       const ahead = rig.venue.matching.restingOrders(BTC)[0]?.queueAhead.toFixed() ?? 'gone';
       rig.feed.publish(trade(BTC, 'SELL', '99', '2', time + 1));
+      rig.venue.advance(time + 2);
       return { ahead, filled: fills(events).map((fill) => fill.quantity.toFixed()) };
     }
 
@@ -192,6 +201,128 @@ describe('paper queue model', () => {
       expect(await replacedOften({ queueModel: 'power' }, false)).toEqual({ ahead: '6', filled: [] });
       expect(await replacedOften({ queueModel: 'power', hiddenReplaces: 'off' })).toEqual({ ahead: '6', filled: [] });
       expect(await replacedOften({ queueModel: 'ahead' })).toEqual({ ahead: '6', filled: [] });
+    });
+
+    it("uses the replace rate of the level's rank: replaces at the best level are not diluted by quiet deeper levels", async () => {
+      const rig = paperRig({ queueModel: 'power' });
+      let time = 1_000;
+      let size = 6;
+      rig.feed.publish(countedBids([[99, size, 1]], time));
+      const account = rig.account('a', { USDT: '10000000' }, { leverage: 10 });
+      let next = 0;
+      const place = async (count: number): Promise<string[]> => {
+        const ids: string[] = [];
+        for (let index = 0; index < count; index += 1) {
+          const id = `o${String((next += 1))}`;
+          ids.push(id);
+          await account.createOrder(bid(id, '99', '1'));
+        }
+        return ids;
+      };
+      const cancel = async (ids: string[]): Promise<void> => {
+        for (const id of ids) await account.cancelOrder(BTC, id);
+      };
+      // At the best level (rank 0) the single order is replaced often: 12 orders see 10 replaces the feed shows
+      // (6 ↔ 7, 120 updates) and 3 unchanged updates (36), so P(hidden) per quiet update there is ≈ 120/36 · q/(1 − q),
+      // q ≈ ½ from the sizes: certain.
+      for (let round = 0; round < 10; round += 1) {
+        const ids = await place(12);
+        if (round < 3) rig.feed.publish(countedBids([[99, size, 1]], (time += 1)));
+        size = size === 6 ? 7 : 6;
+        rig.feed.publish(countedBids([[99, size, 1]], (time += 1)));
+        await cancel(ids);
+      }
+      // One level deeper (rank 1, two orders: no size samples) nothing is ever replaced: 20 orders × 100 unchanged
+      // updates. Pooled with the best level, the rate would be 120 / 2 036 · q/(1 − q) ≈ 0.06.
+      const deep = await place(20);
+      for (let update = 0; update < 100; update += 1) rig.feed.publish(countedBids([[99.5, 4, 1], [99, 12, 2]], (time += 1)));
+      await cancel(deep);
+      rig.feed.publish(countedBids([[99, size, 1]], (time += 1)));
+      await account.createOrder(bid('last', '99', '1'));
+      rig.feed.publish(countedBids([[99, size, 1]], time + 1));
+      const last = rig.venue.matching.restingOrders(BTC).find((order) => order.request.clientOrderId === 'last');
+      expect(last?.queueAhead.toFixed()).toBe('0');
+    });
+  });
+
+  it('with order counts, a level that changed by more than the prints at it, at an unchanged count, had an order resized', async () => {
+    // One order of 6 ahead; a sell print of 2 at 99 eats 2 of it (4 ahead); the book then shows 9 in still one order,
+    // not the 4 the print left: the order was also replaced, and is behind us whether before or after the print.
+    async function printAndRegrow(level: number): Promise<string> {
+      const rig = paperRig({ queueModel: 'power' });
+      rig.feed.publish(countedBook(6, 1, 1_000));
+      const account = rig.account('a', { USDT: '100000' }, { leverage: 10 });
+      await account.createOrder(bid('b1', '99', '2'));
+      rig.feed.publish(trade(BTC, 'SELL', '99', '2', 1_001));
+      rig.feed.publish(countedBook(level, 1, 1_002));
+      return rig.venue.matching.restingOrders(BTC)[0]?.queueAhead.toFixed() ?? 'gone';
+    }
+    expect(await printAndRegrow(9)).toBe('0');
+    // What the print left (6 − 2 = 4): the same order, partly traded; nothing moves.
+    expect(await printAndRegrow(4)).toBe('4');
+  });
+
+  describe('crossed prints (a buyer took an ask at or below our resting bid)', () => {
+    async function crossed(config: Partial<MatchingConfig>): Promise<string[][]> {
+      const rig = paperRig(config);
+      rig.feed.publish(book(BTC, [[99, 6]], [[100, 5]], 1_000));
+      const account = rig.account('a', { USDT: '100000' }, { leverage: 10 });
+      const events = record(account);
+      await account.createOrder(bid('b1', '99', '2'));
+      // The ask at 98.9 rested below our bid: on the venue it traded with our bid when it arrived.
+      rig.feed.publish(trade(BTC, 'BUY', '98.9', '1', 1_001));
+      // A buyer above our bid says nothing about us.
+      rig.feed.publish(trade(BTC, 'BUY', '99.5', '3', 1_002));
+      return fills(events).map((fill) => [fill.price.toFixed(), fill.quantity.toFixed(), fill.role]);
+    }
+
+    it('fill the resting order as maker at its price, up to the print', async () => {
+      expect(await crossed({ queueModel: 'power' })).toEqual([['99', '1', 'maker']]);
+      expect(await crossed({ queueModel: 'log', printAllocation: 'shared' })).toEqual([['99', '1', 'maker']]);
+    });
+
+    it("are skipped with crossedPrints 'ignore' and by the 'ahead' model", async () => {
+      expect(await crossed({ queueModel: 'power', crossedPrints: 'ignore' })).toEqual([]);
+      expect(await crossed({ queueModel: 'ahead' })).toEqual([]);
+    });
+  });
+
+  describe('one taker, one fill (sweepFills)', () => {
+    /** One seller sweeps 99 (1 ahead of us, then us) and 98.9 at one timestamp: our bid of 2 fills 1 + 1. */
+    async function sweep(config: Partial<MatchingConfig>): Promise<{ beforeBook: string[]; after: string[] }> {
+      const rig = paperRig(config);
+      rig.feed.publish(book(BTC, [[99, 1]], [[100, 5]], 1_000));
+      const account = rig.account('a', { USDT: '100000' }, { leverage: 10 });
+      const events = record(account);
+      await account.createOrder(bid('b1', '99', '2'));
+      rig.feed.publish(trade(BTC, 'SELL', '99', '2', 1_001));
+      rig.feed.publish(trade(BTC, 'SELL', '98.9', '3', 1_001));
+      const beforeBook = fills(events).map((fill) => fill.quantity.toFixed());
+      rig.feed.publish(book(BTC, [[98.8, 4]], [[100, 5]], 1_001));
+      return { beforeBook, after: fills(events).map((fill) => `${fill.quantity.toFixed()}@${fill.price.toFixed()}`) };
+    }
+
+    it('reports one order filled by one sweep as one fill once the sweep is over', async () => {
+      expect(await sweep({ queueModel: 'power' })).toEqual({ beforeBook: [], after: ['2@99'] });
+      expect(await sweep({ queueModel: 'power', printAllocation: 'shared' })).toEqual({ beforeBook: [], after: ['2@99'] });
+    });
+
+    it("reports every print's fill with sweepFills 'per-print' and with the 'ahead' model", async () => {
+      expect(await sweep({ queueModel: 'power', sweepFills: 'per-print' })).toEqual({ beforeBook: ['1', '1'], after: ['1@99', '1@99'] });
+      expect(await sweep({ queueModel: 'ahead' })).toEqual({ beforeBook: ['1', '1'], after: ['1@99', '1@99'] });
+    });
+
+    it('a print of another aggressor or a later time ends the sweep', async () => {
+      const rig = paperRig({ queueModel: 'power' });
+      rig.feed.publish(book(BTC, [[99, 1]], [[100, 5]], 1_000));
+      const account = rig.account('a', { USDT: '100000' }, { leverage: 10 });
+      const events = record(account);
+      await account.createOrder(bid('b1', '99', '3'));
+      rig.feed.publish(trade(BTC, 'SELL', '99', '2', 1_001));
+      rig.feed.publish(trade(BTC, 'SELL', '98.9', '1', 1_002));
+      expect(fills(events).map((fill) => fill.quantity.toFixed())).toEqual(['1']);
+      rig.feed.publish(trade(BTC, 'BUY', '100', '1', 1_002));
+      expect(fills(events).map((fill) => fill.quantity.toFixed())).toEqual(['1', '1']);
     });
   });
 });
