@@ -56,18 +56,24 @@ export async function runFidelity(options: FidelityOptions): Promise<FidelityRep
   const live = await runSession({ ...common, mode: 'live' });
   const paper = await runSession({ ...common, mode: 'paper' });
   return buildReport(
-    { strategy: options.strategy, seed: options.seed, durationMs: options.durationMs, latencyMs, liveBookView, printAllocation: options.printAllocation ?? DEFAULT_MATCHING.printAllocation, liquidityMemory: options.liquidityMemory ?? DEFAULT_MATCHING.liquidityMemory, queueModel: queueModelLabel(options.queueModel ?? DEFAULT_MATCHING.queueModel, options.queueExponent ?? DEFAULT_MATCHING.queueExponent, options.orderCounts === true ? (options.hiddenReplaces ?? DEFAULT_MATCHING.hiddenReplaces) : undefined), orderCounts: options.orderCounts ?? false, feed: options.feed ?? 'books' },
+    { strategy: options.strategy, seed: options.seed, durationMs: options.durationMs, latencyMs, liveBookView, printAllocation: options.printAllocation ?? DEFAULT_MATCHING.printAllocation, liquidityMemory: options.liquidityMemory ?? DEFAULT_MATCHING.liquidityMemory, queueModel: queueModelLabel(options.queueModel ?? DEFAULT_MATCHING.queueModel, options.queueExponent ?? DEFAULT_MATCHING.queueExponent, { hiddenReplaces: options.orderCounts === true ? (options.hiddenReplaces ?? DEFAULT_MATCHING.hiddenReplaces) : undefined, crossedPrints: options.crossedPrints ?? DEFAULT_MATCHING.crossedPrints, sweepFills: options.sweepFills ?? DEFAULT_MATCHING.sweepFills }), orderCounts: options.orderCounts ?? false, feed: options.feed ?? 'books' },
     live,
     paper,
   );
 }
 
 /**
- * 'power k=2', 'log', 'ahead': the queue model as the report prints it; with order counts (`hiddenReplaces` given)
- * 'power' and 'log' also say whether hidden replaces are estimated.
+ * 'power k=2', 'log', 'ahead': the queue model as the report prints it; 'power' and 'log' also name the feed rules
+ * they read (docs/paper-trading.md): crossed prints, sweep fills and, with order counts (`hiddenReplaces` given),
+ * hidden replaces — e.g. 'power k=2 (hidden replaces estimated, crossed prints fill, sweep fills per-taker)'.
  */
-export function queueModelLabel(model: QueueModel, exponent: number, hiddenReplaces?: 'estimate' | 'off'): string {
+export function queueModelLabel(
+  model: QueueModel,
+  exponent: number,
+  rules: { hiddenReplaces: 'estimate' | 'off' | undefined; crossedPrints: 'fill' | 'ignore'; sweepFills: 'per-taker' | 'per-print' },
+): string {
   const name = model === 'power' ? `power k=${String(exponent)}` : model;
-  if (model === 'ahead' || hiddenReplaces === undefined) return name;
-  return `${name} (hidden replaces ${hiddenReplaces === 'estimate' ? 'estimated' : 'off'})`;
+  if (model === 'ahead') return name;
+  const hidden = rules.hiddenReplaces === undefined ? [] : [`hidden replaces ${rules.hiddenReplaces === 'estimate' ? 'estimated' : 'off'}`];
+  return `${name} (${[...hidden, `crossed prints ${rules.crossedPrints}`, `sweep fills ${rules.sweepFills}`].join(', ')})`;
 }
