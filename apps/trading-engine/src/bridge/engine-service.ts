@@ -389,9 +389,15 @@ export class EngineService {
     if (this.recovering) return;
     this.recovering = true;
     try {
+      // Every engine's registry entry may have expired during the outage: judge none dead before they all had one
+      // TTL to register again.
+      this.reaper.holdHandOvers(Date.now() + this.config.engineTtlMs);
       await this.registry.write(this.info());
       this.emitEngine('engine-registered');
       const { kept, reacquired, lost } = await this.leases.revalidate();
+      // Renew from now on: the leases just revalidated expire one TTL after their acquisition, and what follows
+      // (assignment writes, on a loaded machine) can take longer than that. The order gate stays closed meanwhile.
+      if (this.health.up) this.leases.unsuspend();
       for (const botId of lost)
         await this.dropBot(botId, 'lease taken by another engine during the Redis outage');
       for (const { botId, fence } of reacquired) {
@@ -422,6 +428,8 @@ export class EngineService {
         await Promise.race([this.failClosedPause, new Promise((resolve) => (timer = setTimeout(resolve, FAIL_CLOSED_PAUSE_WAIT_MS)))]);
         clearTimeout(timer);
         for (const botId of resumable) {
+          // Lost during the wait (its lease taken, the bot dropped): the engine that runs it now decides.
+          if (this.leases.fenceOf(botId) === null) continue;
           await this.kernel.reconcileAndResume(botId, 'redis restored').catch((error: unknown) => {
             this.log.warn({ botId, error: String(error) }, 'resume after Redis outage failed');
           });

@@ -45,8 +45,21 @@ export class Reaper {
   private running = false;
   /** Bots this engine lost without handing them on: losses in a row and when to look at them again. */
   private readonly retries = new Map<string, { failures: number; dueAt: number }>();
+  /** No hand-over before this time (see holdHandOvers). */
+  private holdUntil = 0;
 
   constructor(private readonly options: ReaperOptions) {}
+
+  /**
+   * After a Redis outage every engine's registry entry and lease may have expired at once (a restarted Redis keeps
+   * absolute expiry times): an engine missing from the registry is not dead, it has not re-registered yet. Until
+   * `until` — one engine TTL after this engine's own recovery — nothing is handed over, so the reaper of the engine
+   * that reconnects first does not take the bots of one that reconnects a moment later (a soak under load lost 15
+   * leases this way and left 30 bots paused).
+   */
+  holdHandOvers(until: number): void {
+    this.holdUntil = Math.max(this.holdUntil, until);
+  }
 
   async close(): Promise<void> {
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
@@ -55,7 +68,7 @@ export class Reaper {
 
   /** One sweep; returns the bots handed over. */
   async sweep(now = Date.now()): Promise<{ botId: string; from: string; to: string }[]> {
-    if (this.running) return [];
+    if (this.running || now < this.holdUntil) return [];
     this.running = true;
     try {
       const { live, dead } = await this.options.registry.read(now);
