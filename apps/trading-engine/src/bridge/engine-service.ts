@@ -398,8 +398,11 @@ export class EngineService {
       // Renew from now on: the leases just revalidated expire one TTL after their acquisition, and what follows
       // (assignment writes, on a loaded machine) can take longer than that. The order gate stays closed meanwhile.
       if (this.health.up) this.leases.unsuspend();
+      // The lost bots are another engine's now; revalidate() already forgot their leases, so the gate refuses
+      // their orders. Dropping one cancels its live orders at the venue, which can take seconds (or longer, at a
+      // venue that stopped answering): done in the background, so the engine's recovery never waits for a venue.
       for (const botId of lost)
-        await this.dropBot(botId, 'lease taken by another engine during the Redis outage');
+        void this.dropBot(botId, 'lease taken by another engine during the Redis outage');
       for (const { botId, fence } of reacquired) {
         this.kernel.setFence(botId, fence);
         await this.updateAssignment(botId, (assignment) => ({ ...assignment, fence }));
