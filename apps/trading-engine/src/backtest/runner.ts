@@ -309,17 +309,19 @@ class BacktestRun {
     this.rate.record(now);
     this.orders.placed += 1;
     if (intent.tag !== undefined) this.tags.set(clientOrderId, intent.tag);
+    // Optional fields set only when given (same keys in the same order as spreading them), without the temporary
+    // objects of a spread: this runs for every order placed.
     const request: OrderRequest = {
       clientOrderId,
       instrumentId: intent.instrumentId,
       side: intent.side,
       type: intent.orderType,
       quantity: intent.quantity,
-      ...(intent.price === undefined ? {} : { price: intent.price }),
-      ...(intent.reduceOnly === undefined ? {} : { reduceOnly: intent.reduceOnly }),
-      ...(intent.marginMode === undefined ? {} : { marginMode: intent.marginMode }),
-      ...(intent.outcome === undefined ? {} : { outcome: intent.outcome }),
     };
+    if (intent.price !== undefined) request.price = intent.price;
+    if (intent.reduceOnly !== undefined) request.reduceOnly = intent.reduceOnly;
+    if (intent.marginMode !== undefined) request.marginMode = intent.marginMode;
+    if (intent.outcome !== undefined) request.outcome = intent.outcome;
     try {
       const state = await this.account.createOrder(request);
       if (!this.openOrders.has(clientOrderId) && state.status === 'PENDING') this.openOrders.set(clientOrderId, state);

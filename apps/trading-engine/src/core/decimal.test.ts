@@ -1,7 +1,7 @@
 /** The allocation-free comparisons must answer exactly as decimal.js's own cmp / abs().cmp / gt(0). */
 import { describe, expect, it } from 'vitest';
 import { Decimal } from 'decimal.js';
-import { compareDecimals, compareMagnitudes, isMultipleOf, isPositive } from './decimal.js';
+import { compareDecimals, compareMagnitudes, isMultipleOf, isPositive, lastDigitExponent, scaledInteger } from './decimal.js';
 import { SeededRandom } from '../backtest/synthetic-data.js';
 
 const EDGE = [
@@ -105,5 +105,39 @@ describe('isMultipleOf', () => {
     // Both answers are exercised.
     expect(multiples).toBeGreaterThan(5_000);
     expect(multiples).toBeLessThan(15_000);
+  });
+});
+
+describe('scaledInteger', () => {
+  it('gives x as an exact count of 10^exponent, or undefined past 2^51, finer digits, NaN and infinities', () => {
+    const rng = new SeededRandom(13);
+    const wrong: string[] = [];
+    let defined = 0;
+    for (let i = 0; i < 20_000; i += 1) {
+      const x = new Decimal((rng.next() - 0.5) * 10 ** rng.int(-6, 18)).toDecimalPlaces(rng.int(0, 12));
+      const exponent = rng.int(-14, 4);
+      const n = scaledInteger(x, exponent);
+      // Representable: a whole number of 10^exponent, with |n| < 2^51.
+      const count = x.div(new Decimal(10).pow(exponent));
+      const fits = count.isInteger() && count.abs().lt(2 ** 51);
+      if (n === undefined) {
+        if (fits) wrong.push(`undefined for ${x.toString()} at ${String(exponent)}`);
+        continue;
+      }
+      defined += 1;
+      if (!fits || !new Decimal(n).eq(count)) wrong.push(`${String(n)} for ${x.toString()} at ${String(exponent)}`);
+    }
+    for (const x of EDGE) {
+      const n = scaledInteger(x, -30);
+      if (!x.isFinite() && n !== undefined) wrong.push(`defined for ${x.toString()}`);
+    }
+    expect(wrong.slice(0, 5)).toEqual([]);
+    expect(defined).toBeGreaterThan(2_000);
+    expect(scaledInteger(new Decimal('95000.15'), -2)).toBe(9_500_015);
+    expect(scaledInteger(new Decimal('-0.5'), -3)).toBe(-500);
+    expect(scaledInteger(new Decimal('95000.15'), -1)).toBeUndefined();
+    expect(scaledInteger(new Decimal(2 ** 51), 0)).toBeUndefined();
+    expect(lastDigitExponent(new Decimal('95000.150'))).toBe(-2);
+    expect(lastDigitExponent(new Decimal('1200'))).toBe(2);
   });
 });

@@ -22,6 +22,14 @@ export function isMultipleOf(value: Decimal, step: Decimal): boolean {
 /** Set by integerDigits: the power of ten its digits are scaled by. Module state, so the hot path allocates nothing. */
 let digitsExponent = 0;
 
+/** 10^0 … 10^7: the widths of one base-1e7 word of decimal.js. */
+const WORD_POWERS = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000];
+
+/** Decimal digits of a word 1 ≤ w < 1e7. */
+function wordWidth(w: number): number {
+  return w < 1_000 ? (w < 10 ? 1 : w < 100 ? 2 : 3) : w < 100_000 ? (w < 10_000 ? 4 : 5) : w < 1_000_000 ? 6 : 7;
+}
+
 /**
  * |x| (finite) as an integer `digits` times 10^digitsExponent, trailing zeros moved into the exponent (so the last
  * digit is non-zero unless x is zero); undefined when the digits exceed Number.MAX_SAFE_INTEGER. Read from
@@ -35,8 +43,7 @@ function integerDigits(x: Decimal): number | undefined {
     digitsExponent = 0;
     return 0;
   }
-  let count = 1;
-  for (let rest = first; rest >= 10; rest = Math.floor(rest / 10)) count += 1;
+  const count = wordWidth(first);
   const last = words.length - 1;
   let digits = 0;
   let trailing = 0;
@@ -50,7 +57,7 @@ function integerDigits(x: Decimal): number | undefined {
         trailing += 1;
       }
     }
-    digits = digits * 10 ** width + word;
+    digits = digits * (WORD_POWERS[width] ?? 10 ** width) + word;
     if (digits > Number.MAX_SAFE_INTEGER) return undefined;
   }
   digitsExponent = x.e - (count + 7 * last) + 1 + trailing;
@@ -72,6 +79,36 @@ function multipleOfExact(value: Decimal, step: Decimal): boolean | undefined {
   const scaled = valueDigits * 10 ** shift;
   if (scaled > Number.MAX_SAFE_INTEGER) return undefined;
   return scaled % stepDigits === 0;
+}
+
+/**
+ * Below 2^51 a sum or difference of up to four such integers is still exact in a double, and the decimal it stands
+ * for has at most 16 significant digits (exact within decimal.js's precision, when that is at least 16).
+ */
+const SCALED_LIMIT = 2 ** 51;
+
+/**
+ * `x` as an integer count of 10^exponent (x = n × 10^exponent), or undefined when x is not finite, has a digit
+ * finer than 10^exponent, or |n| ≥ 2^51. Lets a hot comparison run on numbers instead of allocating decimals; the
+ * caller must show that the decimal operations it replaces are exact on such values.
+ */
+export function scaledInteger(x: Decimal, exponent: number): number | undefined {
+  if (!x.isFinite()) return undefined;
+  const digits = integerDigits(x);
+  if (digits === undefined) return undefined;
+  if (digits === 0) return 0;
+  const shift = digitsExponent - exponent;
+  if (shift < 0 || shift > 15) return undefined;
+  const scaled = digits * 10 ** shift;
+  if (scaled >= SCALED_LIMIT) return undefined;
+  return x.s < 0 ? -scaled : scaled;
+}
+
+/** The power of ten of x's last non-zero digit (0 for zero); undefined when x is not finite or too long. */
+export function lastDigitExponent(x: Decimal): number | undefined {
+  if (!x.isFinite()) return undefined;
+  const digits = integerDigits(x);
+  return digits === undefined ? undefined : digitsExponent;
 }
 
 /** Rounds down (towards zero) to a multiple of `step`. */

@@ -8,9 +8,9 @@
  *   drawdown = (peak equity − equity) / peak equity × 100
  */
 import { Decimal } from 'decimal.js';
+import { ZERO, compareDecimals, isPositive } from '../core/decimal.js';
 import type { LedgerCheckpoint, OrderSide } from '@trading/shared-types';
 import type { Instrument, InstrumentId } from '../ports/instruments.js';
-import { ZERO } from '../core/decimal.js';
 import { applyFill, flatPosition, markPosition, type PositionView } from '../domain/position.js';
 import { holdingFromCheckpoint, holdingToCheckpoint } from '../domain/position-checkpoint.js';
 
@@ -37,6 +37,14 @@ export interface LedgerFigures {
 interface Holding {
   view: PositionView;
   instrument: Instrument;
+  /** holdingExposure(view, instrument), kept with the view: a re-mark then computes only the new one. */
+  exposure: Decimal;
+}
+
+/** totalPnl and equity as of the last change of the books (both computed by touchPeak anyway). */
+interface Totals {
+  total: Decimal;
+  equity: Decimal;
 }
 
 export class BotLedger {
@@ -52,6 +60,10 @@ export class BotLedger {
   private exposureTotal = ZERO;
   private day = -1;
   private dayStartTotal = ZERO;
+  /** null after a change of realized, unrealized, fees or funding, until touchPeak computed them again. */
+  private totals: Totals | null = null;
+  /** The last drawdown figure and the peak and equity (by identity) it was computed from. */
+  private drawdown = { peak: ZERO, equity: ZERO, pct: ZERO };
   /**
    * Per instrument, the time of the latest funding settlement booked — or of the fill that opened the holding: a
    * settlement at or before it is not this bot's (a live account's bill read again after a restart, or one that
@@ -135,7 +147,8 @@ export class BotLedger {
     const holding = this.holdings.get(instrumentId);
     if (!holding) return false;
     this.rollDay(now);
-    if (holding.view.markPrice?.eq(price) === true) return false;
+    const current = holding.view.markPrice;
+    if (current !== null && compareDecimals(current, price) === 0) return false;
     this.replace(holding, markPosition(holding.view, price, holding.instrument.contractValue));
     this.touchPeak();
     return true;
@@ -167,9 +180,14 @@ export class BotLedger {
   figures(now: number): LedgerFigures {
     this.rollDay(now);
     const unrealized = this.unrealized();
-    const total = this.realizedClosed.add(unrealized).sub(this.fees).add(this.funding);
-    const equity = this.startingEquity.add(total);
-    const peak = Decimal.max(this.peakEquity, equity);
+    const { total, equity } = this.currentTotals();
+    // The larger one itself, not Decimal.max's copy: the drawdown below is reused while peak and equity are the same.
+    const peak =
+      this.peakEquity.isFinite() && equity.isFinite()
+        ? compareDecimals(this.peakEquity, equity) >= 0
+          ? this.peakEquity
+          : equity
+        : Decimal.max(this.peakEquity, equity);
     return {
       currency: this.currency,
       realizedPnl: this.realizedClosed,
@@ -179,7 +197,7 @@ export class BotLedger {
       totalPnl: total,
       equity,
       peakEquity: peak,
-      drawdownPct: peak.gt(0) ? peak.sub(equity).div(peak).mul(HUNDRED) : ZERO,
+      drawdownPct: this.drawdownPct(peak, equity),
       dailyPnl: total.sub(this.dayStartTotal),
       exposure: this.exposure(),
       volume: this.volume,
@@ -222,15 +240,16 @@ export class BotLedger {
       const view = holdingFromCheckpoint(saved);
       const known = instrument(view.instrumentId);
       if (!known) throw new Error(`checkpoint holds ${view.instrumentId}, an instrument this engine does not know`);
-      holdings.set(view.instrumentId, { view, instrument: known });
+      holdings.set(view.instrumentId, { view, instrument: known, exposure: this.holdingExposure(view, known) });
     }
     this.holdings.clear();
+    this.totals = null;
     this.unrealizedTotal = ZERO;
     this.exposureTotal = ZERO;
     for (const [id, holding] of holdings) {
       this.holdings.set(id, holding);
       this.unrealizedTotal = this.unrealizedTotal.add(holding.view.unrealizedPnl);
-      this.exposureTotal = this.exposureTotal.add(this.holdingExposure(holding.view, holding.instrument));
+      this.exposureTotal = this.exposureTotal.add(holding.exposure);
     }
     this.realizedClosed = new Decimal(checkpoint.realizedPnl);
     this.fees = new Decimal(checkpoint.fees);
@@ -252,11 +271,12 @@ export class BotLedger {
 
   /** Swaps a holding's view, moving the running unrealized and exposure totals by the difference. */
   private replace(holding: Holding, view: PositionView): void {
+    this.totals = null;
     this.unrealizedTotal = this.unrealizedTotal.sub(holding.view.unrealizedPnl).add(view.unrealizedPnl);
-    this.exposureTotal = this.exposureTotal
-      .sub(this.holdingExposure(holding.view, holding.instrument))
-      .add(this.holdingExposure(view, holding.instrument));
+    const exposure = this.holdingExposure(view, holding.instrument);
+    this.exposureTotal = this.exposureTotal.sub(holding.exposure).add(exposure);
     holding.view = view;
+    holding.exposure = exposure;
   }
 
   private holdingExposure(view: PositionView, instrument: Instrument): Decimal {
@@ -270,17 +290,33 @@ export class BotLedger {
   private holding(instrument: Instrument): Holding {
     let holding = this.holdings.get(instrument.id);
     if (!holding) {
-      holding = { view: flatPosition(instrument.id), instrument };
+      holding = { view: flatPosition(instrument.id), instrument, exposure: ZERO };
       this.holdings.set(instrument.id, holding);
     }
     return holding;
   }
 
   private touchPeak(): void {
-    const equity = this.startingEquity.add(
-      this.realizedClosed.add(this.unrealized()).sub(this.fees).add(this.funding),
-    );
-    if (equity.gt(this.peakEquity)) this.peakEquity = equity;
+    this.totals = null;
+    const { equity } = this.currentTotals();
+    if (compareDecimals(equity, this.peakEquity) > 0) this.peakEquity = equity;
+  }
+
+  /** totalPnl and equity, computed once per change of the books (figures() runs far more often than they change). */
+  private currentTotals(): Totals {
+    if (this.totals !== null) return this.totals;
+    const total = this.realizedClosed.add(this.unrealized()).sub(this.fees).add(this.funding);
+    this.totals = { total, equity: this.startingEquity.add(total) };
+    return this.totals;
+  }
+
+  /** (peak − equity) / peak × 100, computed again only when peak or equity is another value. */
+  private drawdownPct(peak: Decimal, equity: Decimal): Decimal {
+    const last = this.drawdown;
+    if (last.peak === peak && last.equity === equity) return last.pct;
+    const pct = isPositive(peak) ? peak.sub(equity).div(peak).mul(HUNDRED) : ZERO;
+    this.drawdown = { peak, equity, pct };
+    return pct;
   }
 
   private rollDay(now: number): void {

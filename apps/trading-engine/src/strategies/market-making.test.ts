@@ -1,7 +1,10 @@
 /** market-making: scripted books through a test clock; assertions on the quotes it returns. */
 import { describe, expect, it } from 'vitest';
 import { parseStrategyConfig } from '../backtest/runner.js';
-import { marketMaking, type MarketMakingConfig, type MarketMakingState } from './market-making.js';
+import { Decimal } from 'decimal.js';
+import { compareMagnitudes } from '../core/decimal.js';
+import { SeededRandom } from '../backtest/synthetic-data.js';
+import { insideBand, marketMaking, type MarketMakingConfig, type MarketMakingState } from './market-making.js';
 import { NO, ScriptedWorld, StrategyHarness, SWAP, YES, d, placed, summary } from './__fixtures__/scripted-world.js';
 
 function harness(config: Record<string, unknown>, exchangeConfig: Record<string, unknown>, world = new ScriptedWorld()): StrategyHarness<MarketMakingConfig, MarketMakingState> {
@@ -75,5 +78,40 @@ describe('market-making', () => {
       [SWAP.id, 'SELL', 'LIMIT', '100096', '1'],
       [SWAP.id, 'SELL', 'LIMIT', '100101', '1'],
     ]);
+  });
+
+  it('decides the refresh test on integers exactly as |mid − skew × inventory − quotedMid| ≤ threshold in decimals', () => {
+    const config = harness({ spread: 1, orderSize: 1, inventorySkew: 0.05 }, { instId: 'BTC-USDT-SWAP' }).config;
+    const rng = new SeededRandom(21);
+    const wrong: string[] = [];
+    let decided = 0;
+    let near = 0;
+    const thresholds = ['0.5', '0.1', '1', '0.05', '0'].map((text) => new Decimal(text));
+    for (let i = 0; i < 20_000; i += 1) {
+      const quotedMid = new Decimal(40_000 + rng.int(0, 20_000)).add(new Decimal(rng.int(0, 39)).div(20));
+      const inventory = new Decimal(rng.int(-20, 20));
+      const threshold = thresholds[rng.int(0, thresholds.length - 1)] ?? new Decimal(1);
+      const skew = config.inventorySkew.mul(inventory);
+      // Mids on the band's edges, one half-tick or one finer digit past them, or anywhere near.
+      const roll = rng.next();
+      const edge = quotedMid.add(skew).add(rng.next() < 0.5 ? threshold : threshold.neg());
+      const mid =
+        roll < 0.3
+          ? edge
+          : roll < 0.6
+            ? edge.add(new Decimal(rng.int(-1, 1)).div(10 ** rng.int(1, 4)))
+            : quotedMid.add(new Decimal(rng.int(-400, 400)).div(100));
+      const expected = compareMagnitudes((inventory.isZero() ? mid : mid.sub(skew)).sub(quotedMid), threshold) <= 0;
+      const answer = insideBand(config, mid, inventory, quotedMid, threshold);
+      if (answer === undefined) continue;
+      decided += 1;
+      if (answer) near += 1;
+      if (answer !== expected) wrong.push(`${mid.toString()} ${inventory.toString()} ${quotedMid.toString()} ${threshold.toString()}`);
+    }
+    expect(wrong.slice(0, 5)).toEqual([]);
+    // Most are decided on integers, both ways.
+    expect(decided).toBeGreaterThan(15_000);
+    expect(near).toBeGreaterThan(3_000);
+    expect(decided - near).toBeGreaterThan(3_000);
   });
 });

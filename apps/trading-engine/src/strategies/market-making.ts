@@ -15,7 +15,7 @@ import { Decimal } from 'decimal.js';
 import type { MarketMakingConfig as RawConfig } from '@trading/shared-types';
 import type { InstrumentId } from '../ports/instruments.js';
 import type { Intent } from '../domain/intents.js';
-import { compareDecimals, compareMagnitudes } from '../core/decimal.js';
+import { compareDecimals, compareMagnitudes, lastDigitExponent, scaledInteger } from '../core/decimal.js';
 import { defineStrategy, type StrategyContext, type StrategyResult } from './types.js';
 import { complementOf, noIntents, resolveInstrumentId, roundToTick } from './strategy-kit.js';
 
@@ -45,6 +45,7 @@ const TWO = new Decimal(2);
 const ONE = new Decimal(1);
 const ZERO = new Decimal(0);
 const BPS = new Decimal(10_000);
+const NO_INTENTS: readonly Intent[] = Object.freeze([]);
 
 /** Net inventory in order units: the position, or YES − NO shares on Polymarket. */
 export function netInventory(ctx: StrategyContext, id: InstrumentId): Decimal {
@@ -66,13 +67,45 @@ interface QuoteMemo {
   quotedMid: Decimal | null;
   threshold: Decimal | null;
   near: boolean;
+  /**
+   * The band of mids that need no requote, as integers of 10^bandExponent: |mid − skew − quotedMid| ≤ threshold
+   * ⇔ bandLow ≤ mid ≤ bandHigh. Built for (bandQuotedMid, bandThreshold, bandInventory); bandExponent null = none.
+   */
+  bandQuotedMid: Decimal | null;
+  bandThreshold: Decimal | null;
+  bandInventory: Decimal;
+  bandExponent: number | null;
+  bandLow: number;
+  bandHigh: number;
+  /** The last mid tested against the band and its answer: most book updates leave the touch, so the mid, as it was. */
+  bandMid: Decimal | null;
+  bandAnswer: boolean | undefined;
+  /** The last "keep the quotes" result, reused while the state is the same object (intents are read-only). */
+  idle: StrategyResult<MarketMakingState> | null;
 }
 const memos = new WeakMap<MarketMakingConfig, QuoteMemo>();
 
 function memoFor(config: MarketMakingConfig): QuoteMemo {
   let memo = memos.get(config);
   if (memo === undefined) {
-    memo = { mid: ZERO, inventory: ZERO, skew: ZERO, fair: ZERO, quotedMid: null, threshold: null, near: false };
+    memo = {
+      mid: ZERO,
+      inventory: ZERO,
+      skew: ZERO,
+      fair: ZERO,
+      quotedMid: null,
+      threshold: null,
+      near: false,
+      bandQuotedMid: null,
+      bandThreshold: null,
+      bandInventory: ZERO,
+      bandExponent: null,
+      bandLow: 0,
+      bandHigh: 0,
+      bandMid: null,
+      bandAnswer: undefined,
+      idle: null,
+    };
     memos.set(config, memo);
   }
   return memo;
@@ -107,6 +140,49 @@ function nearQuotedMid(config: MarketMakingConfig, fair: Decimal, quotedMid: Dec
   return near;
 }
 
+/** Headroom below the inputs' finest digit, so a mid with one more digit (a half tick) still fits the band. */
+const BAND_EXTRA_DIGITS = 2;
+
+/**
+ * The requote test on integers: true/false when it is decided there, undefined to take the decimal path. Equal to
+ * nearQuotedMid(fairValue(mid)) because on integers below 2^51 (scaledInteger) mid − skew and then − quotedMid stay
+ * under 2^53, at most 16 digits, so decimal.js computes both exactly and the band test is the same inequality
+ * rearranged. Saves the two subtractions (two decimals) per moved mid; most moved mids stay inside the band.
+ */
+export function insideBand(config: MarketMakingConfig, mid: Decimal, inventory: Decimal, quotedMid: Decimal, threshold: Decimal): boolean | undefined {
+  const memo = memoFor(config);
+  if (memo.bandQuotedMid !== quotedMid || memo.bandThreshold !== threshold || compareDecimals(memo.bandInventory, inventory) !== 0) {
+    memo.bandQuotedMid = quotedMid;
+    memo.bandThreshold = threshold;
+    memo.bandInventory = inventory;
+    memo.bandExponent = null;
+    memo.bandMid = null;
+    if (Decimal.precision < 17) return undefined;
+    const skew = inventory.isZero() ? ZERO : config.inventorySkew.mul(inventory);
+    const exponents = [lastDigitExponent(quotedMid), lastDigitExponent(threshold), lastDigitExponent(skew), lastDigitExponent(mid)];
+    let exponent = Infinity;
+    for (const value of exponents) {
+      if (value === undefined) return undefined;
+      exponent = Math.min(exponent, value);
+    }
+    exponent -= BAND_EXTRA_DIGITS;
+    const q = scaledInteger(quotedMid, exponent);
+    const t = scaledInteger(threshold, exponent);
+    const k = scaledInteger(skew, exponent);
+    if (q === undefined || t === undefined || k === undefined || t < 0) return undefined;
+    memo.bandExponent = exponent;
+    memo.bandLow = q + k - t;
+    memo.bandHigh = q + k + t;
+  }
+  if (memo.bandExponent === null) return undefined;
+  if (memo.bandMid === mid) return memo.bandAnswer;
+  const m = scaledInteger(mid, memo.bandExponent);
+  const answer = m === undefined ? undefined : memo.bandLow <= m && m <= memo.bandHigh;
+  memo.bandMid = mid;
+  memo.bandAnswer = answer;
+  return answer;
+}
+
 function quote(state: MarketMakingState, ctx: StrategyContext, config: MarketMakingConfig): StrategyResult<MarketMakingState> {
   const id = config.instrumentId;
   const mid = ctx.mid(id);
@@ -114,8 +190,15 @@ function quote(state: MarketMakingState, ctx: StrategyContext, config: MarketMak
   if (mid === null || instrument === undefined) return noIntents(state);
   const tick = instrument.tickSize;
   const inventory = netInventory(ctx, id);
+  const threshold = config.refreshThreshold ?? tick;
+  if (state.quoting && state.quotedMid !== null && insideBand(config, mid, inventory, state.quotedMid, threshold) === true) {
+    // Most book updates end here: one result object per state rather than one per update.
+    const memo = memoFor(config);
+    if (memo.idle?.state !== state) memo.idle = { state, intents: NO_INTENTS };
+    return memo.idle;
+  }
   const fair = fairValue(config, mid, inventory);
-  if (state.quoting && state.quotedMid !== null && nearQuotedMid(config, fair, state.quotedMid, config.refreshThreshold ?? tick)) return noIntents(state);
+  if (state.quoting && state.quotedMid !== null && nearQuotedMid(config, fair, state.quotedMid, threshold)) return noIntents(state);
 
   const complement = complementOf(instrument);
   const half = config.spread !== null ? config.spread.div(TWO) : mid.mul(config.spreadBps ?? 0).div(BPS).div(TWO);
