@@ -379,7 +379,7 @@ export class TradingEngine {
    */
   restoreLedger(botId: string, checkpoint: LedgerCheckpoint): void {
     const bot = this.bot(botId);
-    bot.ledger.restore(checkpoint, (id) => this.venue(bot, id).instruments.getInstrument(id));
+    bot.ledger.restore(checkpoint, (id) => this.venue(bot, id).instruments.getInstrument(id), this.clock.now());
     for (const instrumentId of bot.ledger.instrumentIds()) this.emitPosition(bot, instrumentId);
     this.afterFiguresChanged(bot, true);
   }

@@ -232,7 +232,7 @@ export class BotLedger {
    * each holding's instrument (contract value for marks and exposure); a holding whose instrument is unknown here
    * is an error, not something to drop silently.
    */
-  restore(checkpoint: LedgerCheckpoint, instrument: (id: InstrumentId) => Instrument | undefined): void {
+  restore(checkpoint: LedgerCheckpoint, instrument: (id: InstrumentId) => Instrument | undefined, now = Date.now()): void {
     if (checkpoint.currency !== this.currency)
       throw new Error(`checkpoint currency ${checkpoint.currency} is not the bot's ${this.currency}`);
     const holdings = new Map<InstrumentId, Holding>();
@@ -263,6 +263,9 @@ export class BotLedger {
     for (const [id, at] of Object.entries(checkpoint.fundingBookedUntil ?? {})) {
       if (at !== undefined) this.fundingBookedUntil.set(id as InstrumentId, at);
     }
+    // A checkpoint written before the cursor existed: its books may already hold any recent settlement, and a live
+    // account's bills go back 7 days. Book only settlements after the restore: missing one beats booking days twice.
+    if (checkpoint.fundingBookedUntil === undefined) for (const id of this.holdings.keys()) this.fundingBookedUntil.set(id, now);
   }
 
   private unrealized(): Decimal {

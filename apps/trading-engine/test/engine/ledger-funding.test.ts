@@ -35,4 +35,17 @@ describe('BotLedger funding', () => {
     expect(adopter.applyFunding(BTC_SWAP, d('0.004'), 24_000)).toBe(true);
     expect(adopter.figures(24_000).funding.toFixed()).toBe('0.007');
   });
+
+  it('a checkpoint without the cursor (written before it existed) books only settlements after the restore', () => {
+    const owner = new BotLedger('USDT', d(1000), 0);
+    owner.applyFill(BTC_SWAP, 'BUY', d(100), d(1), d(0), 1_000);
+    owner.applyFunding(BTC_SWAP, d('-0.001'), 8_000);
+    const { fundingBookedUntil: _cursor, ...older } = owner.toCheckpoint();
+    const adopter = new BotLedger('USDT', d(1000), 20_000);
+    adopter.restore(older, (id) => (id === BTC_SWAP.id ? BTC_SWAP : undefined), 20_000);
+    expect(adopter.applyFunding(BTC_SWAP, d('-0.001'), 8_000)).toBe(false); // already in the restored books
+    expect(adopter.applyFunding(BTC_SWAP, d('-0.002'), 16_000)).toBe(false); // before the restore: not booked twice
+    expect(adopter.applyFunding(BTC_SWAP, d('-0.003'), 24_000)).toBe(true);
+    expect(adopter.figures(24_000).funding.toFixed()).toBe('-0.004');
+  });
 });
