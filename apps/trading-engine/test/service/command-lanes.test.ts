@@ -79,9 +79,18 @@ describe('command lanes over BullMQ', () => {
       sequence.push(['pause-bot', first], ['pause-bot', second], ['resume-bot', first], ['resume-bot', second]);
     }
     sequence.push(['pause-bot', first]);
+    // The two bots' commands go out back to back; one bot's next command only after its previous one was
+    // acknowledged. Two commands of one bot sent without waiting can reach the lanes swapped: BullMQ hands a worker
+    // with concurrency > 1 the jobs it fetched in parallel in the order the fetches return (docs/engine-service.md,
+    // "Commands": known limit).
     const sent: string[] = [];
+    const lastOf = new Map<string, string>();
     for (const [type, botId] of sequence) {
-      sent.push(await harness.sender.send({ engineId: 'lanes-a', botId, issuedBy: 'test', type, payload: {} }));
+      const previous = lastOf.get(botId);
+      if (previous !== undefined) await waitFor('the bot’s previous command acknowledged', () => harness.recorder.acks(previous).length === 1, 10_000);
+      const id = await harness.sender.send({ engineId: 'lanes-a', botId, issuedBy: 'test', type, payload: {} });
+      lastOf.set(botId, id);
+      sent.push(id);
     }
     await waitFor('every command acknowledged', () => sent.every((id) => harness.recorder.acks(id).length === 1), 10_000);
     expect(sent.every((id) => harness.recorder.acks(id)[0]?.payload.accepted === true)).toBe(true);
