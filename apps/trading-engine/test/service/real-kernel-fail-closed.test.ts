@@ -161,7 +161,9 @@ describe('fail-closed on the real kernel', () => {
     sim.okx.addLiquidity('BTC-USDT-SWAP', 'buy', undefined, restSize);
     sim.okx.addLiquidity('BTC-USDT-SWAP', 'buy', bid.sub(50).toFixed(1), '50');
     sim.okx.step(1);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Let that book reach the engine before the resume (on a loaded machine 300 ms was not always enough: the bot
+    // then saw the step's book after resuming and requoted, replacing the restored orders).
+    await new Promise((resolve) => setTimeout(resolve, 1200));
 
     // Redis back (empty): re-register, re-lease, auto-resume. The paper bot has its very orders again.
     server = await startRedisServer(port);
