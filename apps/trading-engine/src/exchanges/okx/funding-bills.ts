@@ -9,7 +9,7 @@
 import type { Logger } from 'pino';
 import type { FundingReport } from '../../ports/execution.js';
 import type { OkxInstruments } from './instruments.js';
-import { parseFundingBill } from './parse.js';
+import { okxInstrumentId, parseFundingBill } from './parse.js';
 import type { OkxRest } from './rest.js';
 
 /** Bills per page (OKX's maximum). */
@@ -106,7 +106,7 @@ export class OkxFundingBills {
     const reports: FundingReport[] = [];
     for (const row of rows) {
       const instId = typeof row === 'object' && row !== null && 'instId' in row ? String(row.instId) : '';
-      const instrument = this.instruments.getInstrument(`okx:${instId}`);
+      const instrument = this.instruments.getInstrument(okxInstrumentId(instId));
       const bill = parseFundingBill(row, instrument?.contractValue ?? null);
       if (!bill) {
         this.logger.warn({ row }, 'okx: malformed funding bill dropped');
