@@ -4,29 +4,17 @@
  * checks on, and the same stream through ccxt's OKX order-book handler (4.5.x, float levels, sequence check only)
  * in the same process. Per message: JSON.parse + validate + apply. Reported over ≥3 runs with their spread.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import ccxt from 'ccxt';
-import { recordBooksStream } from '@trading/exchange-sim';
 import { OkxOrderBook } from '../src/exchanges/okx/order-book.js';
 import { parseBooksPush } from '../src/exchanges/okx/parse.js';
 import { fmt, percentile, spread } from './okx-bench-stats.js';
+import { loadOkxBooksStream } from './okx-books-stream.js';
 import { recordFigure } from './record.js';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 50_000);
 const RUNS = Math.max(3, Number(process.env.BENCH_RUNS ?? 5));
 const SEED = 1;
-
-function loadStream(): string[] {
-  const file = join(tmpdir(), `okx-books-seed${String(SEED)}-${String(MESSAGES)}.jsonl`);
-  if (!existsSync(file)) {
-    const t = Date.now();
-    writeFileSync(file, `${recordBooksStream({ seed: SEED, instId: 'BTC-USDT-SWAP', messages: MESSAGES }).join('\n')}\n`);
-    console.log(`recorded ${String(MESSAGES)} OKX books messages to ${file} in ${String(Date.now() - t)} ms`);
-  }
-  return readFileSync(file, 'utf8').split('\n').filter((l) => l.length > 0);
-}
 
 interface RunResult {
   /** Messages per second of this process's CPU time (robust when other processes share the cores). */
@@ -90,7 +78,7 @@ function viaCcxt(lines: string[] | unknown[], raw: boolean): RunResult {
 }
 
 async function run(): Promise<void> {
-  const lines = loadStream();
+  const lines = loadOkxBooksStream(SEED, MESSAGES);
   console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${String(cpus().length)} cores (timings are per message, wall clock)`);
   console.log(`stream: ${String(lines.length)} messages (1 snapshot of 400 levels + updates), ${String(RUNS)} runs each, node ${process.version}`);
   const parsed: unknown[] = lines.map((l) => JSON.parse(l) as unknown);

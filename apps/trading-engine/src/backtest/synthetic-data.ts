@@ -264,9 +264,13 @@ export const DATA_SETS: Record<string, () => RecordedLine[]> = {
  * as on a liquid perp), a trade every 10th event. Deterministic per seed.
  */
 export function benchmarkBookStream(count: number, seed = 7): (BookEvent | TradeEvent)[] {
+  return [...benchmarkBookEvents(count, seed)];
+}
+
+/** benchmarkBookStream's events one at a time, for streams too long to hold (a million events is ~3 GB of objects). */
+export function* benchmarkBookEvents(count: number, seed = 7): Generator<BookEvent | TradeEvent> {
   const rng = new SeededRandom(seed);
   const id = BTC_SWAP.id as InstrumentId;
-  const events: (BookEvent | TradeEvent)[] = [];
   let ticks = 950_000;
   let t = START;
   const sizes = Array.from({ length: 64 }, (_, i) => new Decimal((i + 1) / 4));
@@ -274,13 +278,12 @@ export function benchmarkBookStream(count: number, seed = 7): (BookEvent | Trade
     t += 10;
     if (i % 10 === 9) {
       const buy = rng.next() < 0.5;
-      events.push({ type: 'trade', instrumentId: id, tradeId: `b${String(i)}`, side: buy ? 'BUY' : 'SELL', price: new Decimal(buy ? ticks + 1 : ticks - 1).div(10), quantity: sizes[rng.int(0, 63)] ?? new Decimal(1), timestamp: t });
+      yield { type: 'trade', instrumentId: id, tradeId: `b${String(i)}`, side: buy ? 'BUY' : 'SELL', price: new Decimal(buy ? ticks + 1 : ticks - 1).div(10), quantity: sizes[rng.int(0, 63)] ?? new Decimal(1), timestamp: t };
       continue;
     }
     if (rng.next() < 0.2) ticks += rng.next() < 0.5 ? -1 : 1;
     const bids = Array.from({ length: 5 }, (_, level) => [new Decimal(ticks - 1 - level).div(10), sizes[rng.int(0, 63)] ?? new Decimal(1)] as const);
     const asks = Array.from({ length: 5 }, (_, level) => [new Decimal(ticks + 1 + level).div(10), sizes[rng.int(0, 63)] ?? new Decimal(1)] as const);
-    events.push({ type: 'book', resynced: false, book: { instrumentId: id, bids, asks, timestamp: t, sequence: i } });
+    yield { type: 'book', resynced: false, book: { instrumentId: id, bids, asks, timestamp: t, sequence: i } };
   }
-  return events;
 }
