@@ -101,8 +101,10 @@ export function createKernel(options: KernelOptions): Kernel {
   const paperAccounts = new Map<string, { venue: PaperVenue; account: PaperExecution; exchange: Exchange }[]>();
 
   for (const [exchange, sources] of Object.entries(options.venues) as [Exchange, VenueSources][]) {
+    // On the wall clock a sweep's held fills go out on the next turn, not with the next market event.
     const paperVenue = new PaperVenue(sources.marketData, sources.instruments, options.clock, {
       latencyMs: 0,
+      sweepClose: 'next-tick',
       ...options.paper,
     });
     paperVenues[exchange] = paperVenue;

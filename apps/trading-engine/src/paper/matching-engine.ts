@@ -476,6 +476,20 @@ export class MatchingEngine {
     else this.sweepFillsPending.push({ order, owner, price, quantity });
   }
 
+  /** Whether maker fills of the current sweep are held, not yet reported (sweepFills 'per-taker'). */
+  holdsSweepFills(): boolean {
+    return this.sweepFillsPending.length > 0;
+  }
+
+  /**
+   * Declares the current sweep over and reports its held fills, for a venue on the wall clock that knows the
+   * aggressor's prints were all delivered (PaperVenueConfig.sweepClose 'next-tick'). A later print with the same
+   * key starts a new sweep.
+   */
+  endSweep(): void {
+    this.reportSweepFills();
+  }
+
   /** Reports the maker fills held for the current sweep (sweepFills 'per-taker'), in the order they happened. */
   private reportSweepFills(): void {
     this.sweepFillKey = null;

@@ -21,6 +21,14 @@ export interface PaperVenueConfig extends MatchingConfig {
   maintenanceMarginRate?: (instrument: Instrument) => Decimal;
   /** Fee model per instrument; default: notional fees for OKX, the Polymarket curve for Polymarket. */
   feeModel?: (instrument: Instrument) => FeeModel;
+  /**
+   * When a sweep's held fills (MatchingConfig.sweepFills 'per-taker') are reported. 'next-event' (default): at the
+   * next market event or time step — deterministic, for backtests and the fidelity runs on a simulated clock.
+   * 'next-tick': also on the event loop's next turn after the print (setImmediate), for the engine on the wall clock:
+   * a venue delivers one aggressor's prints in one message, so once that message is handled the sweep is over, and a
+   * quiet market (a Polymarket outcome can go minutes without an update) must not hold a fill until its next event.
+   */
+  sweepClose?: 'next-event' | 'next-tick';
 }
 
 /** What the venue tells an account about the market. */
@@ -114,6 +122,19 @@ export class PaperVenue {
   close(): void {
     for (const subs of this.watched.values()) for (const sub of subs) sub.unsubscribe();
     this.watched.clear();
+    if (this.sweepCloseTimer !== null) clearImmediate(this.sweepCloseTimer);
+    this.sweepCloseTimer = null;
+  }
+
+  /** sweepClose 'next-tick': the turn that reports the held sweep fills, while one is scheduled. */
+  private sweepCloseTimer: NodeJS.Immediate | null = null;
+
+  private scheduleSweepClose(): void {
+    if (this.sweepCloseTimer !== null || !this.matching.holdsSweepFills()) return;
+    this.sweepCloseTimer = setImmediate(() => {
+      this.sweepCloseTimer = null;
+      this.matching.endSweep();
+    });
   }
 
   /** The book as the venue currently sees it. */
@@ -159,6 +180,7 @@ export class PaperVenue {
       case 'trade': {
         const instrument = this.instruments.getInstrument(event.instrumentId);
         if (instrument) this.matching.onTrade(event, instrument);
+        if (this.config.sweepClose === 'next-tick') this.scheduleSweepClose();
         return;
       }
       case 'mark-price':

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { BTC_SWAP, book, d, fills, paperRig, record, trade } from './fixtures.js';
 import type { MatchingConfig } from '../../src/paper/matching-engine.js';
+import type { PaperVenueConfig } from '../../src/paper/paper-venue.js';
 import type { OrderRequest } from '../../src/ports/execution.js';
 import type { BookEvent } from '../../src/ports/market-data.js';
 
@@ -305,6 +306,28 @@ describe('paper queue model', () => {
     it('reports one order filled by one sweep as one fill once the sweep is over', async () => {
       expect(await sweep({ queueModel: 'power' })).toEqual({ beforeBook: [], after: ['2@99'] });
       expect(await sweep({ queueModel: 'power', printAllocation: 'shared' })).toEqual({ beforeBook: [], after: ['2@99'] });
+    });
+
+    it("sweepClose 'next-tick' (the engine's venue) reports the sweep on the next turn, with no market event after it", async () => {
+      const quiet = async (config: Partial<PaperVenueConfig>): Promise<{ sameTurn: string[]; nextTurn: string[] }> => {
+        const rig = paperRig({ queueModel: 'power', ...config });
+        rig.feed.publish(book(BTC, [[99, 1]], [[100, 5]], 1_000));
+        const account = rig.account('a', { USDT: '100000' }, { leverage: 10 });
+        const events = record(account);
+        await account.createOrder(bid('b1', '99', '2'));
+        rig.feed.publish(trade(BTC, 'SELL', '99', '2', 1_001));
+        rig.feed.publish(trade(BTC, 'SELL', '98.9', '3', 1_001));
+        const sameTurn = fills(events).map((fill) => `${fill.quantity.toFixed()}@${fill.price.toFixed()}`);
+        await new Promise((resolve) => setImmediate(resolve));
+        await new Promise((resolve) => setImmediate(resolve));
+        const nextTurn = fills(events).map((fill) => `${fill.quantity.toFixed()}@${fill.price.toFixed()}`);
+        rig.venue.close();
+        return { sameTurn, nextTurn };
+      };
+      // One sweep, one fill, and it no longer waits for the market's next event.
+      expect(await quiet({ sweepClose: 'next-tick' })).toEqual({ sameTurn: [], nextTurn: ['2@99'] });
+      // The default (backtests, fidelity: deterministic on a simulated clock) still waits for that event.
+      expect(await quiet({})).toEqual({ sameTurn: [], nextTurn: [] });
     });
 
     it("reports every print's fill with sweepFills 'per-print' and with the 'ahead' model", async () => {
