@@ -129,6 +129,8 @@ describe('README curl flow', () => {
     const commands = await commandsFor('te-pm-1');
     const start = commands.find((c) => c.type === 'start-bot' && c.botId === live.json.botId);
     expect(start?.type === 'start-bot' && start.payload.bot.encryptedCredentials).toBe(blob);
+    // The wallet's proxy is the orders' maker: the engine gets it as the funder (the blob holds only the key).
+    expect(start?.type === 'start-bot' && start.payload.bot.exchangeConfig.funderAddress).toBe('0x' + 'a'.repeat(40));
 
     const placeholder = await http('POST', '/api/bots', { name: 'live2', exchange: 'polymarket', strategy: 'market-making', walletId, mode: 'live', config: { spread: 0.02, orderSize: 5 }, riskLimits: { maxDailyLoss: 5, maxDrawdown: 5, maxPositionSize: 5 } }, token);
     const refused = await http('POST', `/api/bots/${String(placeholder.json.botId)}/start`, undefined, token);

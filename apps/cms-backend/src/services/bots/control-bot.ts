@@ -65,8 +65,20 @@ export async function transitionBot(
   return { from: row.prev };
 }
 
+/**
+ * The proxy wallet a Polymarket wallet was registered with (`credentials.proxyAddress`: the address that holds the
+ * funds and is the orders' maker, signed for by the key in the blob), or null. The blob holds only the key, so the
+ * engine learns the funder from the bot's exchangeConfig.funderAddress (bridge/live-accounts.ts); without it the
+ * bot would trade from the key's own address.
+ */
+function polymarketFunder(wallet: { credentialKeys: string[]; publicAddress: string | null }, exchange: string): string | null {
+  if (exchange !== 'polymarket' || !wallet.credentialKeys.includes('proxyAddress')) return null;
+  return wallet.publicAddress;
+}
+
 export async function buildBotSpec(ctx: AppContext, bot: BotRow): Promise<BotSpec> {
   let encryptedCredentials: string | null = null;
+  let funderAddress: string | null = null;
   if (bot.mode === 'live') {
     if (bot.walletId === null) throw unprocessable('a live bot needs a wallet', [{ field: 'walletId', message: 'walletId: is required for live mode' }]);
     const wallet = await getWalletRow(ctx, bot.walletId);
@@ -77,6 +89,7 @@ export async function buildBotSpec(ctx: AppContext, bot: BotRow): Promise<BotSpe
     }
     // Still sealed: only the engine, which shares ENCRYPTION_KEY, opens it.
     encryptedCredentials = wallet.encryptedCredentials;
+    funderAddress = polymarketFunder(wallet, bot.exchange);
   }
   const bot_ = toBot(bot);
   return {
@@ -86,7 +99,8 @@ export async function buildBotSpec(ctx: AppContext, bot: BotRow): Promise<BotSpe
     strategy: bot_.strategy,
     mode: bot_.mode,
     config: bot_.config,
-    exchangeConfig: bot_.exchangeConfig,
+    // A funderAddress set on the bot itself wins over the wallet's proxy.
+    exchangeConfig: funderAddress === null || bot_.exchangeConfig.funderAddress !== undefined ? bot_.exchangeConfig : { ...bot_.exchangeConfig, funderAddress },
     riskLimits: bot_.riskLimits,
     walletId: bot_.walletId ?? null,
     encryptedCredentials,
