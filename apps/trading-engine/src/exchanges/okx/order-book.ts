@@ -43,10 +43,11 @@ class Side {
     this.entries.clear();
   }
 
-  private search(px: string): number {
+  /** Where `px` is or would be inserted, among the first `limit` prices. */
+  private search(px: string, limit = this.prices.length): number {
     const prices = this.prices;
     let lo = 0;
-    let hi = prices.length;
+    let hi = limit;
     const sign = this.descending ? -1 : 1;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
@@ -65,8 +66,11 @@ class Side {
     return this.descending ? c >= 0 : c <= 0;
   }
 
-  /** Sets one level ("0" removes it); returns whether the top `BOOK_CHECKSUM_DEPTH` levels changed. */
-  set(level: RawLevel): boolean {
+  /**
+   * Sets one level ("0" removes it). Returns the rank of the shallowest level whose price or size changed (levels
+   * below an insertion or removal shift), or BOOK_CHECKSUM_DEPTH when the checksummed top levels are unchanged.
+   */
+  set(level: RawLevel): number {
     const px = level[0];
     const sz = level[1];
     const removing = sz === '0' || (sz.charCodeAt(0) === 48 && /^0(\.0*)?$/.test(sz));
@@ -76,17 +80,27 @@ class Side {
         this.entries.delete(px);
         const i = this.search(px);
         this.prices.splice(i, 1);
-      } else this.entries.set(px, level);
-      return top;
+        return Math.min(i, BOOK_CHECKSUM_DEPTH);
+      }
+      this.entries.set(px, level);
+      return top ? this.search(px, Math.min(this.prices.length, BOOK_CHECKSUM_DEPTH)) : BOOK_CHECKSUM_DEPTH;
     }
-    if (removing) return false;
+    if (removing) return BOOK_CHECKSUM_DEPTH;
     this.entries.set(px, level);
     const prices = this.prices;
     const last = prices[prices.length - 1];
     // Snapshots arrive sorted best-first: appending is the common case.
-    if (last === undefined || (this.descending ? comparePriceStrings(px, last) < 0 : comparePriceStrings(px, last) > 0)) prices.push(px);
-    else prices.splice(this.search(px), 0, px);
-    return top;
+    if (last === undefined || (this.descending ? comparePriceStrings(px, last) < 0 : comparePriceStrings(px, last) > 0)) {
+      prices.push(px);
+      return Math.min(prices.length - 1, BOOK_CHECKSUM_DEPTH);
+    }
+    if (!top) {
+      prices.splice(this.search(px), 0, px);
+      return BOOK_CHECKSUM_DEPTH;
+    }
+    const i = this.search(px, Math.min(prices.length, BOOK_CHECKSUM_DEPTH));
+    prices.splice(i, 0, px);
+    return i;
   }
 
   level(i: number): [string, string] | undefined {
@@ -112,9 +126,16 @@ export class OkxOrderBook {
   private seqId = -1;
   private ts = 0;
   private initialized = false;
-  /** Checksum of the current top levels, valid while `topDirty` is false (most updates touch deeper levels only). */
+  /**
+   * The checksum string interleaves bid i and ask i for i < 25. `crcAfter[i]` is the running CRC after pair i and
+   * `emittedAfter[i]` whether any level was written by then; both are valid for i < `dirtyFrom`, the shallowest
+   * rank changed since the last checksum, so a change at rank k recomputes pairs k… only (most updates change
+   * deeper levels, or one level inside the top).
+   */
+  private readonly crcAfter = new Int32Array(BOOK_CHECKSUM_DEPTH);
+  private readonly emittedAfter = new Uint8Array(BOOK_CHECKSUM_DEPTH);
+  private dirtyFrom = 0;
   private cachedChecksum = 0;
-  private topDirty = true;
   private cachedView: OrderBookView | null = null;
 
   constructor(readonly instrumentId: InstrumentId) {}
@@ -132,7 +153,7 @@ export class OkxOrderBook {
     this.asks.clear();
     this.seqId = -1;
     this.initialized = false;
-    this.topDirty = true;
+    this.dirtyFrom = 0;
     this.cachedView = null;
   }
 
@@ -140,7 +161,7 @@ export class OkxOrderBook {
     this.reset();
     for (const level of data.bids) this.bids.set(level);
     for (const level of data.asks) this.asks.set(level);
-    this.topDirty = true;
+    this.dirtyFrom = 0;
     this.finish(data);
     this.initialized = true;
     if (!this.checksumOk(data.checksum)) {
@@ -156,10 +177,10 @@ export class OkxOrderBook {
       this.initialized = false;
       return 'gap';
     }
-    let dirty = false;
-    for (const level of data.bids) if (this.bids.set(level)) dirty = true;
-    for (const level of data.asks) if (this.asks.set(level)) dirty = true;
-    if (dirty) this.topDirty = true;
+    let from = this.dirtyFrom;
+    for (const level of data.bids) from = Math.min(from, this.bids.set(level));
+    for (const level of data.asks) from = Math.min(from, this.asks.set(level));
+    this.dirtyFrom = from;
     this.finish(data);
     if (!this.checksumOk(data.checksum)) {
       this.initialized = false;
@@ -182,14 +203,15 @@ export class OkxOrderBook {
   }
 
   checksum(): number {
-    if (!this.topDirty) return this.cachedChecksum;
+    const start = this.dirtyFrom;
+    if (start >= BOOK_CHECKSUM_DEPTH) return this.cachedChecksum;
     // CRC32 of "bid0px:bid0sz:ask0px:ask0sz:bid1px:..." over the top 25 levels, fed level by level (no closure and
-    // no intermediate string: this runs for nearly every update).
-    let crc = CRC32_INIT;
-    let first = true;
+    // no intermediate string), resumed after the last pair that did not change.
+    let crc = start === 0 ? CRC32_INIT : (this.crcAfter[start - 1] as number);
+    let first = start === 0 || this.emittedAfter[start - 1] === 0;
     const bids = this.bids;
     const asks = this.asks;
-    for (let i = 0; i < BOOK_CHECKSUM_DEPTH; i++) {
+    for (let i = start; i < BOOK_CHECKSUM_DEPTH; i++) {
       const bpx = bids.prices[i];
       if (bpx !== undefined) {
         if (!first) crc = crc32Byte(crc, COLON);
@@ -202,9 +224,11 @@ export class OkxOrderBook {
         first = false;
         crc = crc32Ascii(crc32Byte(crc32Ascii(crc, apx), COLON), asks.entries.get(apx)?.[1] ?? '');
       }
+      this.crcAfter[i] = crc;
+      this.emittedAfter[i] = first ? 0 : 1;
     }
     this.cachedChecksum = crc32Finish(crc);
-    this.topDirty = false;
+    this.dirtyFrom = BOOK_CHECKSUM_DEPTH;
     return this.cachedChecksum;
   }
 
