@@ -281,8 +281,22 @@ describe.skipIf(!hasChromium)('dashboard in a real browser', () => {
     await page.selectOption('#bt-dataset', 'market-making-polymarket');
     await expect.poll(async () => page.inputValue('#bt-strategy')).toBe('market-making');
     await page.waitForSelector('#bt-spread');
+    // Risk limits and latency start from the data set's committed spec; leverage is OKX-only; a bad value blocks the run.
+    expect(await page.inputValue('#bt-run-maxDrawdown')).toBe('40');
+    expect(await page.inputValue('#bt-run-latencyMs')).toBe('50');
+    expect(await page.locator('#bt-run-leverage').count()).toBe(0);
+    await page.fill('#bt-run-maxDrawdown', '150');
+    await page.click('[data-testid=run-backtest]');
+    await page.waitForSelector('[data-testid=backtest-settings] [aria-invalid=true]');
+    expect(await page.locator('[data-testid=backtest-run]').count()).toBe(0);
+    await page.fill('#bt-run-maxDrawdown', '35');
+    await page.fill('#bt-run-latencyMs', '120');
     await page.click('[data-testid=run-backtest]');
     await page.waitForSelector('[data-testid=backtest-run][data-status=done]', { timeout: 60_000 });
+    const runId = await page.getAttribute('[data-testid=backtests-table] tr.bg-sky-50', 'data-backtest-id');
+    const ran = await api<{ request: { latencyMs?: number; riskLimits?: { maxDrawdown?: number } } }>(stack.apiUrl, adminToken, 'GET', `/api/backtests/${String(runId)}`);
+    expect(ran.request.latencyMs).toBe(120);
+    expect(ran.request.riskLimits?.maxDrawdown).toBe(35);
     expect(await page.getAttribute('[data-testid=backtest-progress]', 'aria-valuenow')).toBe('100');
     await page.waitForSelector('[data-testid=backtest-stats] [data-stat=totalPnl]');
     await page.waitForSelector('[data-testid=backtest-run] [data-testid=pnl-chart]');

@@ -1,7 +1,8 @@
 'use client';
 /**
  * Backtests on the committed recorded data sets: pick a data set and a strategy (its config form, generated from
- * the strategy's JSON Schema, starts from the data set's committed spec), run it (POST /api/backtests → 202), watch
+ * the strategy's JSON Schema, starts from the data set's committed spec; so do the risk limits, leverage and order
+ * latency, all editable), run it (POST /api/backtests → 202), watch
  * the progress bar move over Socket.IO (backtest-progress in the run's room), then read the equity curve and the
  * statistics. Past runs are listed below; clicking one shows it.
  */
@@ -21,7 +22,25 @@ import { useBacktestRoom, useRealtime } from '@/hooks/use-realtime';
 import { useSchemaResolver } from '@/hooks/use-schema-resolver';
 import type { Page } from '@/lib/api-types';
 import { chartNumber, formatDecimal } from '@/lib/format';
+import { riskFieldsFor } from '@/lib/risk-defaults';
 import { buildConfig, fieldsFromSchema, initialValues, type FormField, type FormValues } from '@/lib/schema-form';
+
+/** The run's simulation settings beside its risk limits; a data set's committed spec fills them in. */
+const RUN_FIELDS: FormField[] = [
+  { name: 'leverage', label: 'Leverage (OKX)', kind: 'integer', minimum: 1, maximum: 125, required: true },
+  { name: 'latencyMs', label: 'Order latency (ms)', kind: 'integer', minimum: 0, maximum: 60000, required: true, description: 'Simulated time from an order to the venue.' },
+];
+
+/** Risk limits and run settings for a data set, as its committed spec has them. */
+function settingsFrom(fields: FormField[], dataset: BacktestDataset): FormValues {
+  const source: Record<string, unknown> = { ...dataset.defaults.riskLimits, leverage: dataset.defaults.leverage, latencyMs: dataset.defaults.latencyMs };
+  const values: FormValues = {};
+  for (const f of fields) {
+    const v = source[f.name];
+    values[f.name] = typeof v === 'number' || typeof v === 'string' ? String(v) : '';
+  }
+  return values;
+}
 
 const STAT_ROWS: [keyof BacktestStats, string][] = [
   ['totalPnl', 'Total PnL'],
@@ -78,11 +97,15 @@ export default function BacktestsPage() {
   const [balance, setBalance] = useState('');
   const [config, setConfig] = useState<FormValues>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const [settings, setSettings] = useState<FormValues>({});
+  const [settingsErrors, setSettingsErrors] = useState<Record<string, string>>({});
   const [runId, setRunId] = useState<string | null>(null);
   const dataset = datasets.data?.data.find((d) => d.id === datasetId);
   const currency = Object.keys(dataset?.defaults.initialBalances ?? {})[0] ?? 'USDT';
   const chosen = strategies.data?.data.find((s) => s.name === strategy);
   const fields = useMemo(() => (chosen?.configSchema && resolve !== null ? fieldsFromSchema(chosen.configSchema, resolve) : []), [chosen, resolve]);
+  const riskFields = useMemo(() => riskFieldsFor(dataset?.exchanges ?? []), [dataset]);
+  const runFields = useMemo(() => RUN_FIELDS.filter((f) => f.name !== 'leverage' || (dataset?.exchanges ?? []).includes('okx')), [dataset]);
 
   function choose(nextDataset: string, nextStrategy: string) {
     setDatasetId(nextDataset);
@@ -93,6 +116,8 @@ export default function BacktestsPage() {
     const f = s?.configSchema && resolve !== null ? fieldsFromSchema(s.configSchema, resolve) : [];
     setConfig(valuesFrom(f, d, nextStrategy));
     setErrors({});
+    setSettings(d === undefined ? {} : settingsFrom([...riskFieldsFor(d.exchanges), ...RUN_FIELDS], d));
+    setSettingsErrors({});
   }
 
   useBacktestRoom(runId);
@@ -115,11 +140,14 @@ export default function BacktestsPage() {
   function submit(e: SyntheticEvent) {
     e.preventDefault();
     const cfg = buildConfig(fields, config);
-    if (!cfg.ok) {
-      setErrors(cfg.errors);
+    const risk = buildConfig(riskFields, settings);
+    const simulation = buildConfig(runFields, settings);
+    if (!cfg.ok || !risk.ok || !simulation.ok) {
+      if (!cfg.ok) setErrors(cfg.errors);
+      setSettingsErrors({ ...(risk.ok ? {} : risk.errors), ...(simulation.ok ? {} : simulation.errors) });
       return;
     }
-    start.mutate({ strategy, datasetId, config: cfg.value, ...(balance.trim() === '' ? {} : { initialBalances: { [currency]: balance.trim() } }) });
+    start.mutate({ strategy, datasetId, config: cfg.value, riskLimits: risk.value, ...simulation.value, ...(balance.trim() === '' ? {} : { initialBalances: { [currency]: balance.trim() } }) });
   }
 
   const r = run.data;
@@ -149,10 +177,16 @@ export default function BacktestsPage() {
               </div>
               {dataset !== undefined && (
                 <p className="text-xs text-neutral-500">
-                  {new Date(dataset.startTime).toISOString().slice(0, 16).replace('T', ' ')} → {new Date(dataset.endTime).toISOString().slice(0, 16).replace('T', ' ')} UTC · {dataset.instruments.join(', ')} · recorded for {dataset.strategy}; risk limits as committed ({Object.entries(dataset.defaults.riskLimits).map(([k, v]) => `${k} ${String(v)}`).join(', ')})
+                  {new Date(dataset.startTime).toISOString().slice(0, 16).replace('T', ' ')} → {new Date(dataset.endTime).toISOString().slice(0, 16).replace('T', ' ')} UTC · {dataset.instruments.join(', ')} · recorded for {dataset.strategy}
                 </p>
               )}
               {fields.length > 0 && <ConfigForm fields={fields} values={config} errors={errors} onChange={(v, e) => { setConfig(v); setErrors(e); }} idPrefix="bt" />}
+              {dataset !== undefined && (
+                <fieldset className="space-y-2" data-testid="backtest-settings">
+                  <legend className="text-sm font-medium">Risk limits and simulation</legend>
+                  <ConfigForm fields={[...riskFields, ...runFields]} values={settings} errors={settingsErrors} onChange={(v, e) => { setSettings(v); setSettingsErrors(e); }} idPrefix="bt-run" />
+                </fieldset>
+              )}
               <Button type="submit" disabled={datasetId === '' || strategy === '' || start.isPending} data-testid="run-backtest">Run backtest</Button>
             </form>
           </CardContent>

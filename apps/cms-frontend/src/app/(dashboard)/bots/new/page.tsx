@@ -15,19 +15,11 @@ import { FieldError, Input, Label, Select } from '@/components/ui/input';
 import { useApi, usePermissions } from '@/hooks/use-api';
 import { useStrategies, useWallets } from '@/hooks/use-queries';
 import { ApiError } from '@/lib/api';
-import { defaultRiskLimits, type RiskFormValues } from '@/lib/risk-defaults';
-import { buildConfig, fieldsFromSchema, initialValues, validateField, type FormField, type FormValues } from '@/lib/schema-form';
+import { defaultRiskLimits, riskFieldsFor, type RiskFormValues } from '@/lib/risk-defaults';
+import { buildConfig, fieldsFromSchema, initialValues, validateField, type FormValues } from '@/lib/schema-form';
 import { useSchemaResolver } from '@/hooks/use-schema-resolver';
 
 
-const RISK_FIELDS: FormField[] = [
-  { name: 'maxDailyLoss', label: 'Max daily loss', kind: 'decimal', positive: true, required: true, description: 'Stops the bot when today’s loss reaches this (quote currency).' },
-  { name: 'maxDrawdown', label: 'Max drawdown %', kind: 'number', exclusiveMinimum: 0, maximum: 100, required: true },
-  { name: 'maxPositionSize', label: 'Max position size', kind: 'decimal', positive: true, required: true },
-  { name: 'maxOrderSize', label: 'Max order size', kind: 'decimal', positive: true, required: false },
-  { name: 'maxOrdersPerMinute', label: 'Max orders / minute', kind: 'integer', minimum: 1, maximum: 10000, required: false },
-  { name: 'maxLeverage', label: 'Max leverage (OKX)', kind: 'integer', minimum: 1, maximum: 125, required: false },
-];
 
 export default function NewBotPage() {
   const api = useApi();
@@ -51,7 +43,7 @@ export default function NewBotPage() {
   const chosen = available.find((s) => s.name === strategy);
   const fields = useMemo(() => (chosen?.configSchema && resolve !== null ? fieldsFromSchema(chosen.configSchema, resolve) : []), [chosen, resolve]);
   const exchangeWallets = (wallets.data?.data ?? []).filter((w) => w.exchange === exchange && w.isActive);
-  const riskFields = RISK_FIELDS.filter((f) => f.name !== 'maxLeverage' || exchange === 'okx');
+  const riskFields = riskFieldsFor(exchange === '' ? [] : [exchange]);
 
   const create = useMutation({
     mutationFn: (body: Record<string, unknown>) => api.send<Bot>('POST', '/api/bots', body),
