@@ -64,6 +64,16 @@ describe('backtests API', () => {
     const badConfig = await call('POST', '/api/backtests', tokens.admin, { strategy: 'grid', datasetId: 'grid-btc-swap', config: { lowerPrice: 92000, upperPrice: 98000, gridCount: 1, orderSize: 2 } });
     expect(badConfig.statusCode).toBe(400);
     expect(badConfig.body).toContain('config.gridCount');
+    const grid = (await call('GET', '/api/backtests/datasets', tokens.admin)).json<{ data: BacktestDataset[] }>().data.find((d) => d.id === 'grid-btc-swap');
+    const backwards = await call('POST', '/api/backtests', tokens.admin, { strategy: 'grid', datasetId: 'grid-btc-swap', from: (grid?.startTime ?? 0) + 2_000, to: (grid?.startTime ?? 0) + 1_000 });
+    expect(backwards.statusCode).toBe(400);
+    expect(backwards.json<{ error: { message: string } }>().error.message).toMatch(/^from\/to: from \(\d+\) is after to/);
+    const outside = await call('POST', '/api/backtests', tokens.admin, { strategy: 'grid', datasetId: 'grid-btc-swap', from: (grid?.endTime ?? 0) + 1 });
+    expect(outside.statusCode).toBe(400);
+    expect(outside.body).toContain('holds none of the data set');
+    const notTime = await call('POST', '/api/backtests', tokens.admin, { strategy: 'grid', datasetId: 'grid-btc-swap', to: 'yesterday' });
+    expect(notTime.statusCode).toBe(400);
+    expect(notTime.body).toContain('to');
     expect((await call('GET', '/api/backtests', tokens.admin)).json<{ total: number }>().total).toBe(0);
   });
 
@@ -116,6 +126,28 @@ describe('backtests API', () => {
     // Out of scope: the okx-only operator neither lists nor reads a Polymarket run.
     expect((await call('GET', '/api/backtests', tokens.okxOperator)).json<{ total: number }>().total).toBe(0);
     expect((await call('GET', `/api/backtests/${created.backtestId}`, tokens.okxOperator)).statusCode).toBe(404);
+  }, 90_000);
+
+  it('replays only the requested window [from, to] of the data set, as the runner does', async () => {
+    const dataset = (await call('GET', '/api/backtests/datasets', tokens.admin)).json<{ data: BacktestDataset[] }>().data.find((d) => d.id === 'grid-btc-swap');
+    if (dataset === undefined) throw new Error('no grid data set');
+    const third = Math.floor((dataset.endTime - dataset.startTime) / 3);
+    const window = { from: dataset.startTime + third, to: dataset.startTime + 2 * third };
+    const res = await call('POST', '/api/backtests', tokens.admin, { strategy: 'grid', datasetId: 'grid-btc-swap', ...window });
+    expect(res.statusCode).toBe(202);
+    const id = res.json<Backtest>().backtestId;
+    const done = await waitFor(async () => {
+      const run = (await call('GET', `/api/backtests/${id}`, tokens.admin)).json<Backtest>();
+      return run.status === 'done' || run.status === 'failed' ? run : undefined;
+    }, 60_000, 100);
+    expect(done.error).toBeNull();
+    expect(done.request).toMatchObject(window);
+    expect(done.equity[0]?.time).toBe(window.from);
+    expect(done.equity.at(-1)?.time).toBe(window.to);
+    const direct = await runDatasetBacktest({ strategy: 'grid', datasetId: 'grid-btc-swap', ...window });
+    expect(done.stats).toEqual(direct.summary);
+    const whole = await runDatasetBacktest({ strategy: 'grid', datasetId: 'grid-btc-swap' });
+    expect(done.stats).not.toEqual(whole.summary);
   }, 90_000);
 
   it('marks a run that fails in the runner as failed, with the runner error', async () => {

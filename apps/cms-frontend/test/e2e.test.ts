@@ -291,11 +291,19 @@ describe.skipIf(!hasChromium)('dashboard in a real browser', () => {
     expect(await page.locator('[data-testid=backtest-run]').count()).toBe(0);
     await page.fill('#bt-run-maxDrawdown', '35');
     await page.fill('#bt-run-latencyMs', '120');
+    // Replay from the middle of the recording (a UTC time to the second).
+    const sets = await api<{ data: { id: string; startTime: number; endTime: number }[] }>(stack.apiUrl, adminToken, 'GET', '/api/backtests/datasets');
+    const mm = sets.data.find((d) => d.id === 'market-making-polymarket');
+    if (mm === undefined) throw new Error('no market-making data set');
+    const middle = Math.floor((mm.startTime + mm.endTime) / 2 / 1000) * 1000;
+    await page.fill('#bt-from', new Date(middle).toISOString().slice(0, 19));
     await page.click('[data-testid=run-backtest]');
     await page.waitForSelector('[data-testid=backtest-run][data-status=done]', { timeout: 60_000 });
     const runId = await page.getAttribute('[data-testid=backtests-table] tr.bg-sky-50', 'data-backtest-id');
-    const ran = await api<{ request: { latencyMs?: number; riskLimits?: { maxDrawdown?: number } } }>(stack.apiUrl, adminToken, 'GET', `/api/backtests/${String(runId)}`);
+    const ran = await api<{ request: { latencyMs?: number; from?: number; riskLimits?: { maxDrawdown?: number } }; equity: { time: number }[] }>(stack.apiUrl, adminToken, 'GET', `/api/backtests/${String(runId)}`);
     expect(ran.request.latencyMs).toBe(120);
+    expect(ran.request.from).toBe(middle);
+    expect(ran.equity[0]?.time).toBe(middle);
     expect(ran.request.riskLimits?.maxDrawdown).toBe(35);
     expect(await page.getAttribute('[data-testid=backtest-progress]', 'aria-valuenow')).toBe('100');
     await page.waitForSelector('[data-testid=backtest-stats] [data-stat=totalPnl]');

@@ -108,6 +108,8 @@ export async function runBacktestJob(ctx: AppContext, backtestId: string): Promi
     ...(request.initialBalances ? { initialBalances: definedEntries(request.initialBalances) } : {}),
     ...(request.leverage !== undefined ? { leverage: request.leverage } : {}),
     ...(request.latencyMs !== undefined ? { latencyMs: request.latencyMs } : {}),
+    ...(request.from !== undefined ? { from: request.from } : {}),
+    ...(request.to !== undefined ? { to: request.to } : {}),
   };
   try {
     const result = await runChild(input, onProgress);

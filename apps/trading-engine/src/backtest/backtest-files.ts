@@ -9,7 +9,7 @@ import { parseRecordedData, toJsonl, type ReplayEvent } from './recorded-data.js
 import { openRecordedFile, type ReplayStream } from './recorded-file.js';
 import { convertOkxBooks } from './okx-books-converter.js';
 import { parseBacktestSpec } from './backtest-spec.js';
-import { runBacktest } from './runner.js';
+import { runBacktest, type BacktestOptions } from './runner.js';
 import { buildReport, serializeReport, type BacktestReport } from './report.js';
 import { renderHtmlReport } from './html-report.js';
 import type { Instrument } from '../ports/instruments.js';
@@ -22,6 +22,8 @@ export interface FileBacktest {
   /** The data file holds OKX `books` pushes (instruments then come from `instruments`). */
   okxBooks?: boolean;
   instruments?: readonly Instrument[];
+  /** Replay only [from, to] (ms) of the data (runner.ts BacktestOptions.window). */
+  window?: BacktestOptions['window'];
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -63,6 +65,7 @@ export async function runFileBacktest(options: FileBacktest): Promise<RenderedRe
     latencyMs: spec.latencyMs,
     instruments,
     events: data.events,
+    ...(options.window ? { window: options.window } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   const report = buildReport(result);

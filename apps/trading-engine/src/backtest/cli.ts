@@ -1,6 +1,7 @@
 /**
  * `npm run backtest -- --strategy market-making --data <recorded.jsonl> --config <spec.json | inline JSON>
- *   [--out <dir>] [--name <file base>] [--okx-books] [--instruments <recorded.jsonl with instrument lines>]`
+ *   [--out <dir>] [--name <file base>] [--okx-books] [--instruments <recorded.jsonl with instrument lines>]
+ *   [--from <time>] [--to <time>]`  (time: ISO 8601, e.g. 2026-01-05T00:10Z, or epoch ms)
  *
  * Replays the data through the strategy with the engine's risk rules and paper matcher on a simulated clock and
  * writes <out>/<name>.json and <out>/<name>.html (default: ./backtest-out/<strategy>.*). Relative paths resolve
@@ -13,6 +14,13 @@ import { parseRecordedData } from './recorded-data.js';
 import { progressBar } from './progress.js';
 import { runFileBacktest } from './backtest-files.js';
 
+/** `--from` / `--to`: epoch milliseconds, or an ISO 8601 time (a time without a zone is UTC). */
+function parseTime(flag: string, text: string): number {
+  const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}Z`);
+  if (!Number.isSafeInteger(ms) || ms < 0) throw new Error(`${flag}: expected ISO 8601 or epoch milliseconds, got "${text}"`);
+  return ms;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -23,11 +31,13 @@ async function main(): Promise<void> {
       name: { type: 'string' },
       'okx-books': { type: 'boolean' },
       instruments: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
     },
   });
   const { strategy, data, config } = values;
   if (strategy === undefined || data === undefined || config === undefined) {
-    process.stderr.write('usage: npm run backtest -- --strategy <name> --data <recorded.jsonl> --config <spec.json|json> [--out dir] [--name base] [--okx-books --instruments file]\n');
+    process.stderr.write('usage: npm run backtest -- --strategy <name> --data <recorded.jsonl> --config <spec.json|json> [--out dir] [--name base] [--okx-books --instruments file] [--from time] [--to time]\n');
     process.exitCode = 2;
     return;
   }
@@ -35,6 +45,8 @@ async function main(): Promise<void> {
   const at = (path: string): string => resolve(base, path);
   const spec = config.trimStart().startsWith('{') ? config : at(config);
   const instruments = values.instruments === undefined ? undefined : parseRecordedData(readFileSync(at(values.instruments), 'utf8')).instruments;
+  const from = values.from === undefined ? undefined : parseTime('--from', values.from);
+  const to = values.to === undefined ? undefined : parseTime('--to', values.to);
   const progress = progressBar(`backtest ${strategy}`);
   const rendered = await runFileBacktest({
     strategy,
@@ -42,6 +54,7 @@ async function main(): Promise<void> {
     spec,
     okxBooks: values['okx-books'] === true,
     ...(instruments ? { instruments } : {}),
+    ...(from !== undefined || to !== undefined ? { window: { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) } } : {}),
     ...(progress ? { onProgress: progress } : {}),
   });
   const outDir = at(values.out ?? 'backtest-out');

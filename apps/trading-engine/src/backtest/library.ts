@@ -103,6 +103,9 @@ export interface DatasetBacktest {
   initialBalances?: Record<string, string>;
   leverage?: number;
   latencyMs?: number;
+  /** Replay only [from, to] (ms) of the data set (runner.ts BacktestOptions.window); omitted: its start / end. */
+  from?: number;
+  to?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -128,6 +131,19 @@ export function datasetSpec(input: Omit<DatasetBacktest, 'onProgress'>): Dataset
 export function checkDatasetBacktest(input: Omit<DatasetBacktest, 'onProgress'>): void {
   const spec = datasetSpec(input);
   parseStrategyConfig(findStrategy(input.strategy), spec.config, spec.exchangeConfig);
+  const windowError = datasetWindowError(input);
+  if (windowError !== null) throw new Error(windowError);
+}
+
+/** Why [from, to] cannot be replayed on the data set (from after to, or no overlap with its data), or null. */
+export function datasetWindowError(input: Pick<DatasetBacktest, 'datasetId' | 'from' | 'to'>): string | null {
+  const dataset = findBacktestDataset(input.datasetId);
+  if (dataset === undefined) return `unknown data set "${input.datasetId}"`;
+  const { from, to } = input;
+  if (from !== undefined && to !== undefined && from > to) return `from (${String(from)}) is after to (${String(to)})`;
+  if ((from ?? dataset.startTime) > dataset.endTime || (to ?? dataset.endTime) < dataset.startTime)
+    return `the window holds none of the data set's events (${new Date(dataset.startTime).toISOString()} – ${new Date(dataset.endTime).toISOString()})`;
+  return null;
 }
 
 /** Runs one backtest on a committed data set; deterministic: the same input gives the same report. */
@@ -139,6 +155,7 @@ export async function runDatasetBacktest(input: DatasetBacktest): Promise<Backte
     strategy: input.strategy,
     dataPath: path,
     spec: JSON.stringify(spec),
+    ...(input.from !== undefined || input.to !== undefined ? { window: { ...(input.from !== undefined ? { from: input.from } : {}), ...(input.to !== undefined ? { to: input.to } : {}) } } : {}),
     ...(input.onProgress ? { onProgress: input.onProgress } : {}),
   });
   return rendered.report;

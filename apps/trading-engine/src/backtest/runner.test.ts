@@ -7,7 +7,12 @@ import { runBacktest, type BacktestOptions } from './runner.js';
 import { buildReport, serializeReport } from './report.js';
 import { renderHtmlReport } from './html-report.js';
 import { parseRecordedData, toJsonl } from './recorded-data.js';
-import { dcaData, gridData, marketMakingData } from './synthetic-data.js';
+import { benchmarkBookStream, BTC_SWAP, dcaData, gridData, marketMakingData } from './synthetic-data.js';
+import { eventTime, toInstrument, type RecordedLevel, type RecordedLine } from './recorded-data.js';
+import { openRecordedFile } from './recorded-file.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { simpleQuoter } from '../strategies/simple-quoter.js';
 import { grid } from '../strategies/grid.js';
 import { dca } from '../strategies/dca.js';
@@ -84,5 +89,73 @@ describe('backtest runner', () => {
     // Self-contained: inline SVG charts, no scripts or external resources.
     expect(html).toContain('<svg');
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+  });
+});
+
+describe('backtest window (from / to)', () => {
+  const events = benchmarkBookStream(6_000);
+  const base = (replay: BacktestOptions['events'], window?: BacktestOptions['window']): BacktestOptions => ({
+    strategy: marketMaking as unknown as AnyStrategy,
+    config: { instId: 'BTC-USDT-SWAP', spread: 1, orderSize: 1, levels: 2, refreshThreshold: 0.5, inventorySkew: 0.05, maxInventory: 20 },
+    riskLimits: { maxDailyLoss: '1000000', maxDrawdown: 100, maxPositionSize: '1000' },
+    initialBalances: { USDT: '1000000' },
+    leverage: 10,
+    latencyMs: 20,
+    instruments: [toInstrument(BTC_SWAP)],
+    events: replay,
+    ...(window === undefined ? {} : { window }),
+  });
+  const head = events[0];
+  if (head === undefined) throw new Error('no events');
+  const first = eventTime(head);
+  const from = first + 20_000;
+  const to = first + 45_000;
+
+  it('replays only [from, to]: the same as replaying that slice of snapshots on its own', async () => {
+    const windowed = await runBacktest(base(events, { from, to }));
+    const slice = events.filter((event) => eventTime(event) >= from && eventTime(event) <= to);
+    const alone = await runBacktest(base(slice));
+    expect(windowed.startTime).toBe(from);
+    expect(windowed.endTime).toBe(to);
+    expect(windowed.events).toBe(slice.length);
+    expect(windowed.fills.length).toBeGreaterThan(0);
+    expect(windowed.fills.every((fill) => fill.timestamp >= from && fill.timestamp <= to)).toBe(true);
+    expect(serializeReport(buildReport(windowed))).toBe(serializeReport(buildReport(alone)));
+  });
+
+  it('a window holding all the data changes nothing; one outside it is refused', async () => {
+    const whole = await runBacktest(base(events));
+    const wide = await runBacktest(base(events, { from: first - 1_000, to: first + 10_000_000 }));
+    expect(serializeReport(buildReport(wide))).toBe(serializeReport(buildReport(whole)));
+    await expect(runBacktest(base(events, { from: first + 10_000_000 }))).rejects.toThrow(/holds none of the data/);
+  });
+
+  it('cuts a stream read from a recorded file the same way, and stops reading after `to`', async () => {
+    const levels = (side: readonly (readonly [{ toFixed(): string }, { toFixed(): string }, ...unknown[]])[]): RecordedLevel[] => side.map((level) => [level[0].toFixed(), level[1].toFixed()]);
+    const lines: RecordedLine[] = [BTC_SWAP];
+    for (const event of events) {
+      if (event.type === 'book') lines.push({ type: 'book', ts: event.book.timestamp, instrumentId: event.book.instrumentId, bids: levels(event.book.bids), asks: levels(event.book.asks) });
+      else lines.push({ type: 'trade', ts: event.timestamp, instrumentId: event.instrumentId, tradeId: event.tradeId, side: event.side, price: event.price.toFixed(), quantity: event.quantity.toFixed() });
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'window-'));
+    try {
+      const file = join(dir, 'stream.jsonl');
+      writeFileSync(file, toJsonl(lines));
+      const opened = openRecordedFile(file, 64 * 1024);
+      if (opened.stream === null) throw new Error('no stream');
+      const size = opened.stream.progress?.()[1] ?? 0;
+      let read = 0;
+      const progress = (done: number): void => {
+        read = Math.max(read, done);
+      };
+      const fromFile = await runBacktest({ ...base(opened.stream, { from, to }), onProgress: progress });
+      const inMemory = await runBacktest(base(events, { from, to }));
+      expect(serializeReport(buildReport(fromFile))).toBe(serializeReport(buildReport(inMemory)));
+      // The file is 60 simulated seconds; `to` is at 45 s: the last quarter or so is never read.
+      expect(size).toBeGreaterThan(0);
+      expect(read).toBeLessThan(0.85 * size);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

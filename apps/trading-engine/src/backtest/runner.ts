@@ -53,6 +53,12 @@ export interface BacktestOptions {
   events: readonly ReplayEvent[] | ReplayStream;
   /** Equity curve points; default 400. */
   samples?: number;
+  /**
+   * Replays only [from, to] (ms, inclusive) of the data. Events before `from` still reach the paper venue (its books,
+   * marks, funding schedule, the last trade price and funding rate the strategy context reads) but not the
+   * strategy, which starts at `from` with nothing open; events after `to` are not read.
+   */
+  window?: { from?: number; to?: number };
   /** Events done of all, or for a stream what its progress() says (bytes of the file). */
   onProgress?: (done: number, total: number) => void;
 }
@@ -479,6 +485,49 @@ function isEventArray(events: BacktestOptions['events']): events is readonly Rep
   return Array.isArray(events);
 }
 
+/**
+ * `events` cut to [from, to] (BacktestOptions.window). The events before `from` are handed to the paper venue as
+ * they are read (through the feed, whose strategy deliveries are dropped) and kept from the replay loop; reading
+ * stops after `to`.
+ */
+function windowed(events: Iterable<ReplayEvent>, from: number, to: number, run: BacktestRun): Iterable<ReplayEvent> {
+  return {
+    [Symbol.iterator](): Iterator<ReplayEvent> {
+      const source = events[Symbol.iterator]();
+      let primed = false;
+      const done: IteratorReturnResult<undefined> = { done: true, value: undefined };
+      const finish = (): IteratorReturnResult<undefined> => {
+        source.return?.();
+        return done;
+      };
+      return {
+        next(): IteratorResult<ReplayEvent> {
+          for (;;) {
+            const step = source.next();
+            if (step.done === true) return done;
+            const event = step.value;
+            const time = eventTime(event);
+            if (time > to) return finish();
+            if (primed || time >= from) {
+              primed = true;
+              return step;
+            }
+            if (event.type === 'signal') continue;
+            run.clock.set(time);
+            if (event.type === 'trade') run.lastTrades.set(event.instrumentId, event.price);
+            if (event.type === 'funding') run.fundingRates.set(event.instrumentId, event.fundingRate);
+            run.feed.publish(event);
+            run.queue.length = 0;
+          }
+        },
+        return(): IteratorReturnResult<undefined> {
+          return finish();
+        },
+      };
+    },
+  };
+}
+
 /** Runs one backtest. Deterministic: no wall clock, no randomness, stable iteration orders. */
 export async function runBacktest(options: BacktestOptions): Promise<BacktestResult> {
   const source = options.events;
@@ -499,7 +548,19 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
     total = null;
   }
   const { raw, parsed } = parseStrategyConfig(options.strategy, options.config, options.exchangeConfig);
-  const run = new BacktestRun(options, parsed, startTime);
+  const dataStart = startTime;
+  const dataEnd = endTime;
+  const from = options.window?.from;
+  const to = options.window?.to;
+  if (from !== undefined || to !== undefined) {
+    const windowStart = Math.max(startTime, from ?? startTime);
+    const windowEnd = Math.min(endTime, to ?? endTime);
+    if (windowStart > windowEnd)
+      throw new Error(`window ${String(from ?? '…')}–${String(to ?? '…')} holds none of the data (${String(startTime)}–${String(endTime)})`);
+    startTime = windowStart;
+    endTime = windowEnd;
+  }
+  const run = new BacktestRun(options, parsed, dataStart);
   const interval = options.strategy.timerIntervalMs(parsed);
   const sampleCount = Math.max(2, options.samples ?? 400);
   const sampleEvery = Math.max(1, Math.ceil((endTime - startTime) / (sampleCount - 1)));
@@ -518,6 +579,9 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   };
   let count = 0;
 
+  if (startTime > dataStart || endTime < dataEnd) events = windowed(events, startTime, endTime, run);
+  run.clock.set(startTime);
+  run.venue.advance(startTime);
   run.queue.push({ type: 'start', timestamp: startTime, resumed: false });
   await run.drain();
 
@@ -570,6 +634,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   }
   if (count === 0) throw new Error('no market events to replay');
   if (total === null) progress(count);
+  else if (count !== total) progress(total); // a window ends the replay before the array does
 
   run.flushMarks(endTime);
   run.queue.push({ type: 'stop', timestamp: endTime, reason: 'end of data' });

@@ -53,6 +53,14 @@ export const SCHEMAS = {
         "minimum": 0,
         "maximum": 60000,
         "description": "Simulated order latency."
+      },
+      "from": {
+        "$ref": "timestamp-ms.json",
+        "description": "Replay from this time (ms, inclusive); earlier events only set the paper venue's books and marks. Omitted: the data set's start."
+      },
+      "to": {
+        "$ref": "timestamp-ms.json",
+        "description": "Replay up to this time (ms, inclusive). Omitted: the data set's end."
       }
     },
     "required": [

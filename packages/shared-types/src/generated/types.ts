@@ -5,6 +5,10 @@
  */
 export type PositiveDecimal = string;
 /**
+ * Unix epoch milliseconds.
+ */
+export type TimestampMs = number;
+/**
  * A supported venue.
  */
 export type Exchange = "okx" | "polymarket";
@@ -48,10 +52,6 @@ export type MarginMode = "cash" | "cross" | "isolated";
  * Exact decimal as a string (money, price, quantity). Never a JSON number on the wire.
  */
 export type Decimal = string;
-/**
- * Unix epoch milliseconds.
- */
-export type TimestampMs = number;
 /**
  * Every CMS → engine command (BullMQ, routed by engineId). Discriminated by type.
  */
@@ -180,6 +180,8 @@ export interface BacktestRequest {
    * Simulated order latency.
    */
   latencyMs?: number;
+  from?: TimestampMs;
+  to?: TimestampMs;
 }
 /**
  * Per-bot risk limits. Money in the bot's quote currency (USDC/USDT); percentages as numbers.

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QUEUE_NAMES, SchemaValidationError, type Backtest, type BacktestDataset, type BacktestRequest, type BacktestStats, type Exchange, type ListQuery } from '@trading/shared-types';
-import { checkDatasetBacktest, findBacktestDataset, listBacktestDatasets } from '@trading/trading-engine/backtest';
+import { checkDatasetBacktest, datasetWindowError, findBacktestDataset, listBacktestDatasets } from '@trading/trading-engine/backtest';
 import type { AppContext } from '../../context.js';
 import { badRequest, notFound } from '../../errors.js';
 import { createRedis } from '../../redis.js';
@@ -96,6 +96,8 @@ export async function createBacktest(ctx: AppContext, principal: Principal, body
   const dataset = findBacktestDataset(body.datasetId);
   if (dataset === undefined) throw badRequest(`datasetId: unknown data set "${body.datasetId}" (see GET /api/backtests/datasets)`, [{ field: 'datasetId', message: `datasetId: unknown data set "${body.datasetId}"` }]);
   for (const exchange of dataset.exchanges) assertExchange(principal, exchange);
+  const windowError = datasetWindowError({ datasetId: body.datasetId, ...(body.from !== undefined ? { from: body.from } : {}), ...(body.to !== undefined ? { to: body.to } : {}) });
+  if (windowError !== null) throw badRequest(`from/to: ${windowError}`, [{ field: body.from !== undefined ? 'from' : 'to', message: `from/to: ${windowError}` }]);
   try {
     checkDatasetBacktest({
       strategy: body.strategy,

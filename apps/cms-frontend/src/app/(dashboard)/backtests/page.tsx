@@ -2,7 +2,7 @@
 /**
  * Backtests on the committed recorded data sets: pick a data set and a strategy (its config form, generated from
  * the strategy's JSON Schema, starts from the data set's committed spec; so do the risk limits, leverage and order
- * latency, all editable), run it (POST /api/backtests → 202), watch
+ * latency, all editable; an optional UTC window replays part of the recording), run it (POST /api/backtests → 202), watch
  * the progress bar move over Socket.IO (backtest-progress in the run's room), then read the equity curve and the
  * statistics. Past runs are listed below; clicking one shows it.
  */
@@ -14,7 +14,7 @@ import { ErrorNote, PageHeader } from '@/components/trading/page-header';
 import { PnlChart, type ChartPoint } from '@/components/trading/pnl-chart';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
-import { Input, Label, Select } from '@/components/ui/input';
+import { FieldError, Input, Label, Select } from '@/components/ui/input';
 import { EmptyRow, Table, TBody, TD, TH, THead, TR } from '@/components/ui/table';
 import { useApi, usePermissions } from '@/hooks/use-api';
 import { useStrategies } from '@/hooks/use-queries';
@@ -30,6 +30,32 @@ const RUN_FIELDS: FormField[] = [
   { name: 'leverage', label: 'Leverage (OKX)', kind: 'integer', minimum: 1, maximum: 125, required: true },
   { name: 'latencyMs', label: 'Order latency (ms)', kind: 'integer', minimum: 0, maximum: 60000, required: true, description: 'Simulated time from an order to the venue.' },
 ];
+
+/** A `datetime-local` value read as UTC, in ms; null when empty or not a time. */
+function utcMs(value: string): number | null {
+  if (value.trim() === '') return null;
+  const ms = Date.parse(`${value}Z`);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+/** `ms` as a `datetime-local` value in UTC (seconds shown). */
+function utcInput(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19);
+}
+
+/**
+ * The replay window from the two inputs (empty: the data set's start / end), or the message for the field at fault.
+ */
+function windowFrom(fromText: string, toText: string, dataset: BacktestDataset): { ok: true; value: { from?: number; to?: number } } | { ok: false; errors: Record<string, string> } {
+  const from = utcMs(fromText);
+  const to = utcMs(toText);
+  if (fromText.trim() !== '' && from === null) return { ok: false, errors: { from: 'Not a date and time.' } };
+  if (toText.trim() !== '' && to === null) return { ok: false, errors: { to: 'Not a date and time.' } };
+  if (from !== null && to !== null && from >= to) return { ok: false, errors: { to: 'Must be after the start.' } };
+  if (from !== null && from >= dataset.endTime) return { ok: false, errors: { from: `Must be before the data ends (${utcInput(dataset.endTime).replace('T', ' ')} UTC).` } };
+  if (to !== null && to <= dataset.startTime) return { ok: false, errors: { to: `Must be after the data starts (${utcInput(dataset.startTime).replace('T', ' ')} UTC).` } };
+  return { ok: true, value: { ...(from !== null ? { from } : {}), ...(to !== null ? { to } : {}) } };
+}
 
 /** Risk limits and run settings for a data set, as its committed spec has them. */
 function settingsFrom(fields: FormField[], dataset: BacktestDataset): FormValues {
@@ -99,6 +125,8 @@ export default function BacktestsPage() {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [settings, setSettings] = useState<FormValues>({});
   const [settingsErrors, setSettingsErrors] = useState<Record<string, string>>({});
+  const [windowText, setWindowText] = useState({ from: '', to: '' });
+  const [windowErrors, setWindowErrors] = useState<Record<string, string>>({});
   const [runId, setRunId] = useState<string | null>(null);
   const dataset = datasets.data?.data.find((d) => d.id === datasetId);
   const currency = Object.keys(dataset?.defaults.initialBalances ?? {})[0] ?? 'USDT';
@@ -118,6 +146,8 @@ export default function BacktestsPage() {
     setErrors({});
     setSettings(d === undefined ? {} : settingsFrom([...riskFieldsFor(d.exchanges), ...RUN_FIELDS], d));
     setSettingsErrors({});
+    setWindowText({ from: '', to: '' });
+    setWindowErrors({});
   }
 
   useBacktestRoom(runId);
@@ -142,12 +172,15 @@ export default function BacktestsPage() {
     const cfg = buildConfig(fields, config);
     const risk = buildConfig(riskFields, settings);
     const simulation = buildConfig(runFields, settings);
-    if (!cfg.ok || !risk.ok || !simulation.ok) {
+    const replay = dataset === undefined ? ({ ok: true, value: {} } as const) : windowFrom(windowText.from, windowText.to, dataset);
+    if (!cfg.ok || !risk.ok || !simulation.ok || !replay.ok) {
       if (!cfg.ok) setErrors(cfg.errors);
       setSettingsErrors({ ...(risk.ok ? {} : risk.errors), ...(simulation.ok ? {} : simulation.errors) });
+      setWindowErrors(replay.ok ? {} : replay.errors);
       return;
     }
-    start.mutate({ strategy, datasetId, config: cfg.value, riskLimits: risk.value, ...simulation.value, ...(balance.trim() === '' ? {} : { initialBalances: { [currency]: balance.trim() } }) });
+    setWindowErrors({});
+    start.mutate({ strategy, datasetId, config: cfg.value, riskLimits: risk.value, ...simulation.value, ...replay.value, ...(balance.trim() === '' ? {} : { initialBalances: { [currency]: balance.trim() } }) });
   }
 
   const r = run.data;
@@ -181,6 +214,27 @@ export default function BacktestsPage() {
                 </p>
               )}
               {fields.length > 0 && <ConfigForm fields={fields} values={config} errors={errors} onChange={(v, e) => { setConfig(v); setErrors(e); }} idPrefix="bt" />}
+              {dataset !== undefined && (
+                <fieldset className="grid gap-3 sm:grid-cols-2" data-testid="backtest-window">
+                  <legend className="mb-2 text-sm font-medium">Replay window (UTC; empty: the whole recording)</legend>
+                  {(['from', 'to'] as const).map((edge) => (
+                    <div key={edge} className="space-y-1">
+                      <Label htmlFor={`bt-${edge}`}>{edge === 'from' ? 'From' : 'To'}</Label>
+                      <Input
+                        id={`bt-${edge}`}
+                        type="datetime-local"
+                        step={1}
+                        min={utcInput(dataset.startTime)}
+                        max={utcInput(dataset.endTime)}
+                        value={windowText[edge]}
+                        aria-invalid={windowErrors[edge] !== undefined}
+                        onChange={(e) => { setWindowText({ ...windowText, [edge]: e.target.value }); }}
+                      />
+                      <FieldError message={windowErrors[edge]} />
+                    </div>
+                  ))}
+                </fieldset>
+              )}
               {dataset !== undefined && (
                 <fieldset className="space-y-2" data-testid="backtest-settings">
                   <legend className="text-sm font-medium">Risk limits and simulation</legend>
