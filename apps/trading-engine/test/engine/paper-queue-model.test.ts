@@ -289,8 +289,12 @@ describe('paper queue model', () => {
   });
 
   describe('one taker, one fill (sweepFills)', () => {
-    /** One seller sweeps 99 (1 ahead of us, then us) and 98.9 at one timestamp: our bid of 2 fills 1 + 1. */
-    async function sweep(config: Partial<MatchingConfig>): Promise<{ beforeBook: string[]; after: string[] }> {
+    /**
+     * One seller sweeps 99 (1 ahead of us, then us) and 98.9 at one timestamp: our bid of 2 fills 1 + 1. Returns the
+     * fills reported right after the prints, then after `then`: the next book ('book') or two event-loop turns
+     * with no market event ('turn').
+     */
+    async function sweepThen(config: Partial<PaperVenueConfig>, then: 'book' | 'turn'): Promise<{ before: string[]; after: string[] }> {
       const rig = paperRig(config);
       rig.feed.publish(book(BTC, [[99, 1]], [[100, 5]], 1_000));
       const account = rig.account('a', { USDT: '100000' }, { leverage: 10 });
@@ -298,41 +302,35 @@ describe('paper queue model', () => {
       await account.createOrder(bid('b1', '99', '2'));
       rig.feed.publish(trade(BTC, 'SELL', '99', '2', 1_001));
       rig.feed.publish(trade(BTC, 'SELL', '98.9', '3', 1_001));
-      const beforeBook = fills(events).map((fill) => fill.quantity.toFixed());
-      rig.feed.publish(book(BTC, [[98.8, 4]], [[100, 5]], 1_001));
-      return { beforeBook, after: fills(events).map((fill) => `${fill.quantity.toFixed()}@${fill.price.toFixed()}`) };
+      const reported = (): string[] => fills(events).map((fill) => `${fill.quantity.toFixed()}@${fill.price.toFixed()}`);
+      const before = reported();
+      if (then === 'book') rig.feed.publish(book(BTC, [[98.8, 4]], [[100, 5]], 1_001));
+      else {
+        await new Promise((resolve) => setImmediate(resolve));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const after = reported();
+      rig.venue.close();
+      return { before, after };
     }
 
+    const sweep = (config: Partial<MatchingConfig>): Promise<{ before: string[]; after: string[] }> => sweepThen(config, 'book');
+
     it('reports one order filled by one sweep as one fill once the sweep is over', async () => {
-      expect(await sweep({ queueModel: 'power' })).toEqual({ beforeBook: [], after: ['2@99'] });
-      expect(await sweep({ queueModel: 'power', printAllocation: 'shared' })).toEqual({ beforeBook: [], after: ['2@99'] });
+      expect(await sweep({ queueModel: 'power' })).toEqual({ before: [], after: ['2@99'] });
+      expect(await sweep({ queueModel: 'power', printAllocation: 'shared' })).toEqual({ before: [], after: ['2@99'] });
     });
 
     it("sweepClose 'next-tick' (the engine's venue) reports the sweep on the next turn, with no market event after it", async () => {
-      const quiet = async (config: Partial<PaperVenueConfig>): Promise<{ sameTurn: string[]; nextTurn: string[] }> => {
-        const rig = paperRig({ queueModel: 'power', ...config });
-        rig.feed.publish(book(BTC, [[99, 1]], [[100, 5]], 1_000));
-        const account = rig.account('a', { USDT: '100000' }, { leverage: 10 });
-        const events = record(account);
-        await account.createOrder(bid('b1', '99', '2'));
-        rig.feed.publish(trade(BTC, 'SELL', '99', '2', 1_001));
-        rig.feed.publish(trade(BTC, 'SELL', '98.9', '3', 1_001));
-        const sameTurn = fills(events).map((fill) => `${fill.quantity.toFixed()}@${fill.price.toFixed()}`);
-        await new Promise((resolve) => setImmediate(resolve));
-        await new Promise((resolve) => setImmediate(resolve));
-        const nextTurn = fills(events).map((fill) => `${fill.quantity.toFixed()}@${fill.price.toFixed()}`);
-        rig.venue.close();
-        return { sameTurn, nextTurn };
-      };
       // One sweep, one fill, and it no longer waits for the market's next event.
-      expect(await quiet({ sweepClose: 'next-tick' })).toEqual({ sameTurn: [], nextTurn: ['2@99'] });
+      expect(await sweepThen({ queueModel: 'power', sweepClose: 'next-tick' }, 'turn')).toEqual({ before: [], after: ['2@99'] });
       // The default (backtests, fidelity: deterministic on a simulated clock) still waits for that event.
-      expect(await quiet({})).toEqual({ sameTurn: [], nextTurn: [] });
+      expect(await sweepThen({ queueModel: 'power' }, 'turn')).toEqual({ before: [], after: [] });
     });
 
     it("reports every print's fill with sweepFills 'per-print' and with the 'ahead' model", async () => {
-      expect(await sweep({ queueModel: 'power', sweepFills: 'per-print' })).toEqual({ beforeBook: ['1', '1'], after: ['1@99', '1@99'] });
-      expect(await sweep({ queueModel: 'ahead' })).toEqual({ beforeBook: ['1', '1'], after: ['1@99', '1@99'] });
+      expect(await sweep({ queueModel: 'power', sweepFills: 'per-print' })).toEqual({ before: ['1@99', '1@99'], after: ['1@99', '1@99'] });
+      expect(await sweep({ queueModel: 'ahead' })).toEqual({ before: ['1@99', '1@99'], after: ['1@99', '1@99'] });
     });
 
     it('a print of another aggressor or a later time ends the sweep', async () => {
