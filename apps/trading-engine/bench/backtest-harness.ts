@@ -12,7 +12,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { runBacktest, type BacktestOptions } from '../src/backtest/runner.js';
 import { toInstrument, toJsonl, type RecordedLevel, type RecordedLine } from '../src/backtest/recorded-data.js';
-import { BTC_SWAP, benchmarkBookEvents } from '../src/backtest/synthetic-data.js';
+import { BENCHMARK_MARKET_MAKING, BTC_SWAP, benchmarkBookEvents } from '../src/backtest/synthetic-data.js';
 import type { BookEvent, BookLevel, TradeEvent } from '../src/ports/market-data.js';
 import { marketMaking } from '../src/strategies/market-making.js';
 import type { AnyStrategy } from '../src/strategies/types.js';
@@ -46,11 +46,7 @@ export async function timeBacktest(events: BacktestOptions['events']): Promise<T
   const cpu = process.cpuUsage();
   const result = await runBacktest({
     strategy: marketMaking as unknown as AnyStrategy,
-    config: { instId: 'BTC-USDT-SWAP', spread: 1, orderSize: 1, levels: 2, refreshThreshold: 0.5, inventorySkew: 0.05, maxInventory: 20 },
-    riskLimits: { maxDailyLoss: '1000000', maxDrawdown: 100, maxPositionSize: '1000' },
-    initialBalances: { USDT: '1000000' },
-    leverage: 10,
-    latencyMs: 20,
+    ...BENCHMARK_MARKET_MAKING,
     instruments: [instrument],
     events,
   });

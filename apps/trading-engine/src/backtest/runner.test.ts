@@ -7,7 +7,7 @@ import { runBacktest, type BacktestOptions } from './runner.js';
 import { buildReport, serializeReport } from './report.js';
 import { renderHtmlReport } from './html-report.js';
 import { parseRecordedData, toJsonl } from './recorded-data.js';
-import { benchmarkBookStream, BTC_SWAP, dcaData, gridData, marketMakingData } from './synthetic-data.js';
+import { BENCHMARK_MARKET_MAKING, benchmarkBookStream, BTC_SWAP, dcaData, gridData, marketMakingData } from './synthetic-data.js';
 import { eventTime, toInstrument, type RecordedLevel, type RecordedLine } from './recorded-data.js';
 import { openRecordedFile } from './recorded-file.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -96,11 +96,7 @@ describe('backtest window (from / to)', () => {
   const events = benchmarkBookStream(6_000);
   const base = (replay: BacktestOptions['events'], window?: BacktestOptions['window']): BacktestOptions => ({
     strategy: marketMaking as unknown as AnyStrategy,
-    config: { instId: 'BTC-USDT-SWAP', spread: 1, orderSize: 1, levels: 2, refreshThreshold: 0.5, inventorySkew: 0.05, maxInventory: 20 },
-    riskLimits: { maxDailyLoss: '1000000', maxDrawdown: 100, maxPositionSize: '1000' },
-    initialBalances: { USDT: '1000000' },
-    leverage: 10,
-    latencyMs: 20,
+    ...BENCHMARK_MARKET_MAKING,
     instruments: [toInstrument(BTC_SWAP)],
     events: replay,
     ...(window === undefined ? {} : { window }),

@@ -8,6 +8,7 @@ import { Decimal } from 'decimal.js';
 import type { InstrumentId } from '../ports/instruments.js';
 import type { BookEvent, TradeEvent } from '../ports/market-data.js';
 import type { RecordedInstrument, RecordedLevel, RecordedLine } from './recorded-data.js';
+import type { BacktestOptions } from './runner.js';
 
 /** mulberry32: small, fast, seedable. */
 export class SeededRandom {
@@ -257,6 +258,18 @@ export const DATA_SETS: Record<string, () => RecordedLine[]> = {
   'funding-btc-spot-swap.jsonl': () => fundingData(),
   'dca-btc-spot.jsonl': () => dcaData(),
 };
+
+/**
+ * The market-making run over benchmarkBookStream that the backtest benchmarks time (bench/backtest-harness.ts):
+ * quotes ±0.5 USDT around the mid, 2 levels, requote on a 0.5 USDT move or a fill, 20 ms latency.
+ */
+export const BENCHMARK_MARKET_MAKING = {
+  config: { instId: 'BTC-USDT-SWAP', spread: 1, orderSize: 1, levels: 2, refreshThreshold: 0.5, inventorySkew: 0.05, maxInventory: 20 },
+  riskLimits: { maxDailyLoss: '1000000', maxDrawdown: 100, maxPositionSize: '1000' },
+  initialBalances: { USDT: '1000000' },
+  leverage: 10,
+  latencyMs: 20,
+} as const satisfies Pick<BacktestOptions, 'config' | 'riskLimits' | 'initialBalances' | 'leverage' | 'latencyMs'>;
 
 /**
  * The benchmark stream, built directly as engine events: `count` events on BTC-USDT-SWAP, 5 levels a side, one event
