@@ -3,8 +3,10 @@
  * validated as an EngineCommand (a malformed one is rejected with the field named; the job still completes, so a
  * poison message never loops or crashes the engine), de-duplicated on `te:command-seen:<engineId>:<commandId>`
  * (SET NX: the same command id twice does one thing), executed, and answered with a command-acknowledged event.
- * Up to `concurrency` commands run at once, ordered by CommandLanes: one bot's commands one after another in queue
- * order, different bots' side by side, engine-wide commands alone.
+ * Up to `concurrency` commands run at once, ordered by CommandLanes: one bot's commands one after another in the
+ * order of their per-bot sequence number (`seq`, set by the sender), different bots' side by side, engine-wide
+ * commands alone. The highest sequence number handled per bot is kept in Redis (`te:command-done:bot:<botId>`), so a
+ * restarted or adopting engine continues the bot's sequence instead of waiting on a gap or re-running old commands.
  */
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -19,10 +21,17 @@ import {
 } from '@trading/shared-types';
 import type { Logger } from '../service/logger.js';
 import type { EngineMetrics } from '../service/metrics.js';
-import { CommandLanes } from './command-lanes.js';
+import { CommandLanes, type LanePosition } from './command-lanes.js';
 import type { KeySpace } from './redis-connection.js';
 
 const SEEN_TTL_SECONDS = 7 * 24 * 3600;
+
+/** Raises the bot's handled-sequence mark, never lowers it (two engines may both answer a command around a hand-over). */
+const RAISE_DONE = `
+local current = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
+if tonumber(ARGV[1]) > current then redis.call('SET', KEYS[1], ARGV[1]) end
+return 1
+`;
 
 export interface CommandOutcome {
   accepted: boolean;
@@ -42,6 +51,8 @@ export interface CommandConsumerOptions {
   emit: (event: EngineEvent) => void;
   /** Commands in flight at once (default 1: strictly one after another). */
   concurrency?: number;
+  /** The longest a bot's command waits for its missing predecessor (default 3000 ms). */
+  gapTimeoutMs?: number;
   metrics: EngineMetrics;
   log: Logger;
 }
@@ -58,14 +69,29 @@ function stringField(data: unknown, field: string): string | null {
 
 export class CommandConsumer {
   private worker: Worker | null = null;
-  readonly lanes = new CommandLanes();
+  readonly lanes: CommandLanes;
 
-  constructor(private readonly options: CommandConsumerOptions) {}
+  constructor(private readonly options: CommandConsumerOptions) {
+    this.lanes = new CommandLanes({
+      ...(options.gapTimeoutMs !== undefined ? { gapTimeoutMs: options.gapTimeoutMs } : {}),
+      loadCursor: async (botId) => Number(await options.redis.get(this.doneKey(botId))) || 0,
+      onLoadError: (botId, error) => {
+        options.log.warn(
+          { botId, error: error instanceof Error ? error.message : String(error) },
+          'command sequence of the bot unreadable: its lowest waiting command runs first',
+        );
+      },
+    });
+  }
+
+  private doneKey(botId: string): string {
+    return this.options.keys.key(formatName(REDIS_KEYS.botCommandDone, { botId }));
+  }
 
   start(): void {
     const { engineId, connection, keys, log } = this.options;
-    // The worker hands jobs to the processor in queue order; `handle` puts each into its lane before its first await,
-    // so one bot's commands still apply in the order the CMS sent them.
+    // With concurrency > 1 the worker fetches jobs in parallel and hands them over in the order the fetches return,
+    // not always queue order: the lanes restore one bot's order from the sequence numbers the sender set.
     this.worker = new Worker(
       commandQueueName(engineId),
       async (job: Job) => this.handle(job.data, job.id ?? null),
@@ -124,13 +150,39 @@ export class CommandConsumer {
       this.ack(base, { accepted: false, reason }, false);
       return { accepted: false, reason };
     }
-    return this.lanes.run(command.botId, () => this.executeInLane(command, base));
+    return this.lanes.run(command.botId, command.seq ?? null, (position) =>
+      this.executeInLane(command, base, position),
+    );
   }
 
-  /** A valid command for this engine, in its lane: de-duplicated, executed, acknowledged. */
+  /**
+   * A valid command for this engine, at its turn in its lane: de-duplicated, executed (a stale one is not),
+   * acknowledged; a sequenced one then raises the bot's handled mark in Redis.
+   */
   private async executeInLane(
     command: EngineCommand,
     base: { commandId: string; commandType: string; botId: string | null; exchange: null },
+    position: LanePosition,
+  ): Promise<CommandOutcome> {
+    const outcome = await this.decide(command, base, position);
+    if ((position.kind === 'next' || position.kind === 'gap') && command.botId !== null) {
+      // Awaited inside the lane: the lane may close after this command, and the next one reads the mark afresh.
+      await this.options.redis
+        .eval(RAISE_DONE, 1, this.doneKey(command.botId), String(position.seq))
+        .catch((error: unknown) => {
+          this.options.log.warn(
+            { botId: command.botId, seq: position.seq, error: error instanceof Error ? error.message : String(error) },
+            'command sequence mark not stored',
+          );
+        });
+    }
+    return outcome;
+  }
+
+  private async decide(
+    command: EngineCommand,
+    base: { commandId: string; commandType: string; botId: string | null; exchange: null },
+    position: LanePosition,
   ): Promise<CommandOutcome> {
     const { metrics, log, engineId } = this.options;
     const seenKey = this.options.keys.key(
@@ -146,6 +198,40 @@ export class CommandConsumer {
       );
       this.ack(base, previous, true);
       return previous;
+    }
+    if (position.kind === 'stale') {
+      // At or below the last handled number: a redelivery whose seen marker is gone, or a command that came after
+      // its successor ran without it (gap timeout). Executing it now would undo a later command, so it is refused.
+      const outcome: CommandOutcome = {
+        accepted: false,
+        reason: `stale: sequence ${String(position.seq)} of the bot arrived after ${String(position.last)} was handled; not executed`,
+      };
+      metrics.commands.inc({ type: command.type, outcome: 'stale' });
+      log.warn(
+        { commandId: command.commandId, commandType: command.type, botId: command.botId, seq: position.seq, last: position.last },
+        'stale command: not executed',
+      );
+      await this.options.redis
+        .set(seenKey, JSON.stringify(outcome), 'EX', SEEN_TTL_SECONDS)
+        .catch(() => undefined);
+      this.ack(base, outcome, false);
+      return outcome;
+    }
+    if (position.kind === 'gap') {
+      log.warn(
+        {
+          commandId: command.commandId,
+          commandType: command.type,
+          botId: command.botId,
+          seq: position.seq,
+          expected: position.expected,
+          waitedMs: position.waitedMs,
+          why: position.why,
+        },
+        position.why === 'timeout'
+          ? 'command runs without its predecessor: it did not arrive within the gap timeout'
+          : 'command runs without its predecessor: an engine-wide command was taken after it',
+      );
     }
     let outcome: CommandOutcome;
     try {

@@ -158,6 +158,7 @@ export class EngineService {
         this.publisher.publish(event);
       },
       concurrency: config.commandConcurrency ?? 1,
+      ...(config.commandGapTimeoutMs !== undefined ? { gapTimeoutMs: config.commandGapTimeoutMs } : {}),
       metrics,
       log,
     });

@@ -7,7 +7,7 @@
  */
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { StartBotCommand } from '@trading/shared-types';
+import { REDIS_KEYS, formatName, type StartBotCommand } from '@trading/shared-types';
 import type { Logger } from '../service/logger.js';
 import type { AssignmentStore, Assignment } from './assignments.js';
 import { commandQueueName } from './command-consumer.js';
@@ -15,10 +15,19 @@ import type { LeaseManager } from './lease-manager.js';
 import type { KeySpace } from './redis-connection.js';
 import { rankEngines, type EngineRegistry, type LiveEngine } from './registry.js';
 
+/**
+ * The hand-over also moves the bot's handled-sequence mark (KEYS[4]) up to the last number issued (KEYS[3]): the
+ * commands queued for the old engine never reach the new one, and without this its first command from the CMS would
+ * wait out the gap timeout for them. A command the CMS sends after the hand-over gets a higher number and runs at once.
+ */
 const HAND_OVER = `
 if redis.call('EXISTS', KEYS[2]) == 1 then return -1 end
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2])
+local issued = redis.call('GET', KEYS[3])
+if issued and (tonumber(issued) or 0) > (tonumber(redis.call('GET', KEYS[4]) or '0') or 0) then
+  redis.call('SET', KEYS[4], issued)
+end
 return 1
 `;
 const FULL_SWEEP_MS = 30_000;
@@ -154,9 +163,11 @@ export class Reaper {
     if (current === null) return null;
     const won = (await redis.eval(
       HAND_OVER,
-      2,
+      4,
       assignments.key(assignment.botId),
       leases.leaseKey(assignment.botId),
+      this.options.keys.key(formatName(REDIS_KEYS.botCommandSeq, { botId: assignment.botId })),
+      this.options.keys.key(formatName(REDIS_KEYS.botCommandDone, { botId: assignment.botId })),
       current,
       JSON.stringify(next),
     )) as number;

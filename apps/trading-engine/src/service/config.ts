@@ -59,6 +59,7 @@ const EnvSchema = z
       .pipe(z.array(z.enum(EXCHANGES)).min(1, 'needs at least one exchange')),
     CAPACITY: int(0).default(100),
     COMMAND_CONCURRENCY: int(1).default(8),
+    COMMAND_GAP_TIMEOUT_MS: int(0).default(3_000),
     HEARTBEAT_MS: int(100).default(2_000),
     ENGINE_TTL_MS: int(300).default(10_000),
     LEASE_TTL_MS: int(300).default(10_000),
@@ -134,6 +135,8 @@ export interface EngineConfig {
   capacity: number;
   /** Commands executed at once: one bot's in order, different bots' side by side (adoptions after a failover). */
   commandConcurrency?: number;
+  /** The longest a bot's command waits for its missing predecessor in the bot's sequence (default 3 s). */
+  commandGapTimeoutMs?: number;
   /** Period of the reaper's slow sweep over every assignment (default 30 s; tests lengthen it). */
   reaperFullSweepMs?: number;
   heartbeatMs: number;
@@ -222,6 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     supportedExchanges: [...new Set(e.SUPPORTED_EXCHANGES)],
     capacity: e.CAPACITY,
     commandConcurrency: e.COMMAND_CONCURRENCY,
+    commandGapTimeoutMs: e.COMMAND_GAP_TIMEOUT_MS,
     heartbeatMs: e.HEARTBEAT_MS,
     engineTtlMs: e.ENGINE_TTL_MS,
     leaseTtlMs: e.LEASE_TTL_MS,

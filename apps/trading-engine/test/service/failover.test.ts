@@ -1,7 +1,8 @@
 /**
  * Failover between two real engine processes on one Redis: 20 paper bots started through commands, one engine
  * SIGKILLed; its bots must run again on the survivor within TTL + 5 s (reaper → adopt → reconcile → resume), with no
- * client order id used twice and no hole in the per-engine event sequence that the persistence queue cannot fill.
+ * client order id used twice and no hole in the per-engine event sequence that the persistence queue cannot fill; a
+ * command lost in the dead engine's queue does not hold up the bot's next command on the survivor.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -98,6 +99,9 @@ describe('failover across engines', () => {
     victim?.kill('SIGKILL');
     const killedAt = Date.now();
     const victimBots = botIds.filter((_, i) => i % 2 === 0);
+    // A command sent to the dead engine before the hand-over (the CMS still routes there) is lost with its queue.
+    const lostFor = victimBots[0] ?? 'fb0';
+    await sender.send({ engineId: 'fo-a', botId: lostFor, issuedBy: 'test', type: 'pause-bot', payload: {} });
     // The bound the issue sets is TTL + 5 s from the kill until each bot runs again on the survivor. A slow or
     // overloaded machine must not fail the test, so the wait is generous and the measured time is printed (and
     // asserted against the bound only as a reported figure).
@@ -137,6 +141,14 @@ describe('failover across engines', () => {
       },
       5000,
     );
+
+    // The hand-over moved the bot's command sequence past the lost command: the next command, now sent to the
+    // survivor, runs at once instead of waiting out the gap timeout (3 s) for its missing predecessor.
+    const pausedAt = Date.now();
+    const pause = await sender.send({ engineId: 'fo-b', botId: lostFor, issuedBy: 'test', type: 'pause-bot', payload: {} });
+    await waitFor('the pause on the survivor acknowledged', () => recorder.acks(pause).length === 1, 10_000, 20);
+    expect(recorder.acks(pause)[0]?.payload.accepted).toBe(true);
+    expect((recorder.acks(pause)[0]?.timestamp ?? Infinity) - pausedAt).toBeLessThan(1500);
 
     // Graceful stop of the survivor flushes its buffer (persisted copies are what a consumer would replay).
     const survivor = children.get('fo-b');

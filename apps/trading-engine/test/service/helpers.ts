@@ -12,6 +12,7 @@ import { Redis } from 'ioredis';
 import {
   QUEUE_NAMES,
   REDIS_CHANNELS,
+  REDIS_KEYS,
   formatName,
   type BotSpec,
   type EngineCommand,
@@ -57,7 +58,10 @@ export function botSpec(
   };
 }
 
-/** Sends commands the way the CMS does: queue engine-commands.<engineId>, job id = commandId. */
+/**
+ * Sends commands the way the CMS does: queue engine-commands.<engineId>, job id = commandId, and a command of a bot
+ * numbered from INCR te:command-seq:bot:<botId> (`seq`; an explicit one wins). `sendRaw` adds the data as given.
+ */
 export class CommandSender {
   private readonly queues = new Map<string, Queue>();
   private counter = 0;
@@ -82,7 +86,16 @@ export class CommandSender {
     command: Omit<EngineCommand, 'commandId' | 'issuedAt'> & { commandId?: string },
   ): Promise<string> {
     const commandId = command.commandId ?? `cmd-${String(++this.counter)}-${randomBytes(3).toString('hex')}`;
-    await this.sendRaw(command.engineId, { ...command, commandId, issuedAt: Date.now() }, commandId);
+    const seq =
+      command.seq ??
+      (command.botId === null
+        ? undefined
+        : await this.redis.incr(this.keys.key(formatName(REDIS_KEYS.botCommandSeq, { botId: command.botId }))));
+    await this.sendRaw(
+      command.engineId,
+      { ...command, commandId, issuedAt: Date.now(), ...(seq !== undefined ? { seq } : {}) },
+      commandId,
+    );
     return commandId;
   }
 

@@ -107,5 +107,7 @@ export const REDIS_KEYS = {
   "engineRecentStarts": "te:recent-starts:{engineId}",
   "polymarketOrderIds": "te:pm-oid:{botId}",
   "botCheckpoint": "te:checkpoint:bot:{botId}",
-  "botCheckpointFills": "te:checkpoint-fills:bot:{botId}"
+  "botCheckpointFills": "te:checkpoint-fills:bot:{botId}",
+  "botCommandSeq": "te:command-seq:bot:{botId}",
+  "botCommandDone": "te:command-done:bot:{botId}"
 } as const;

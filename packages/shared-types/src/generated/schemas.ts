@@ -749,6 +749,12 @@ export const SCHEMAS = {
           "null"
         ]
       },
+      "seq": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 9007199254740991,
+        "description": "Per-bot command sequence number, set by the sender from INCR te:command-seq:bot:<botId> (monotonic across CMS instances and restarts). The engine executes one bot's commands in seq order: a command waits (bounded) for its predecessor, one at or below the last executed seq is stale and not executed. Absent on engine-wide commands (botId null) and from older senders: such a command runs in the order the worker hands it over and neither waits for nor advances the sequence."
+      },
       "type": {
         "type": "string",
         "const": "cancel-order"
@@ -816,6 +822,12 @@ export const SCHEMAS = {
           "string",
           "null"
         ]
+      },
+      "seq": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 9007199254740991,
+        "description": "Per-bot command sequence number, set by the sender from INCR te:command-seq:bot:<botId> (monotonic across CMS instances and restarts). The engine executes one bot's commands in seq order: a command waits (bounded) for its predecessor, one at or below the last executed seq is stale and not executed. Absent on engine-wide commands (botId null) and from older senders: such a command runs in the order the worker hands it over and neither waits for nor advances the sequence."
       },
       "type": {
         "type": "string",
@@ -919,6 +931,12 @@ export const SCHEMAS = {
           "null"
         ]
       },
+      "seq": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 9007199254740991,
+        "description": "Per-bot command sequence number, set by the sender from INCR te:command-seq:bot:<botId> (monotonic across CMS instances and restarts). The engine executes one bot's commands in seq order: a command waits (bounded) for its predecessor, one at or below the last executed seq is stale and not executed. Absent on engine-wide commands (botId null) and from older senders: such a command runs in the order the worker hands it over and neither waits for nor advances the sequence."
+      },
       "type": {
         "type": "string",
         "const": "kill-switch"
@@ -989,6 +1007,12 @@ export const SCHEMAS = {
           "null"
         ]
       },
+      "seq": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 9007199254740991,
+        "description": "Per-bot command sequence number, set by the sender from INCR te:command-seq:bot:<botId> (monotonic across CMS instances and restarts). The engine executes one bot's commands in seq order: a command waits (bounded) for its predecessor, one at or below the last executed seq is stale and not executed. Absent on engine-wide commands (botId null) and from older senders: such a command runs in the order the worker hands it over and neither waits for nor advances the sequence."
+      },
       "type": {
         "type": "string",
         "const": "pause-bot"
@@ -1053,6 +1077,12 @@ export const SCHEMAS = {
           "string",
           "null"
         ]
+      },
+      "seq": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 9007199254740991,
+        "description": "Per-bot command sequence number, set by the sender from INCR te:command-seq:bot:<botId> (monotonic across CMS instances and restarts). The engine executes one bot's commands in seq order: a command waits (bounded) for its predecessor, one at or below the last executed seq is stale and not executed. Absent on engine-wide commands (botId null) and from older senders: such a command runs in the order the worker hands it over and neither waits for nor advances the sequence."
       },
       "type": {
         "type": "string",
@@ -1146,6 +1176,12 @@ export const SCHEMAS = {
           "null"
         ]
       },
+      "seq": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 9007199254740991,
+        "description": "Per-bot command sequence number, set by the sender from INCR te:command-seq:bot:<botId> (monotonic across CMS instances and restarts). The engine executes one bot's commands in seq order: a command waits (bounded) for its predecessor, one at or below the last executed seq is stale and not executed. Absent on engine-wide commands (botId null) and from older senders: such a command runs in the order the worker hands it over and neither waits for nor advances the sequence."
+      },
       "type": {
         "type": "string",
         "const": "resume-bot"
@@ -1205,6 +1241,12 @@ export const SCHEMAS = {
           "string",
           "null"
         ]
+      },
+      "seq": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 9007199254740991,
+        "description": "Per-bot command sequence number, set by the sender from INCR te:command-seq:bot:<botId> (monotonic across CMS instances and restarts). The engine executes one bot's commands in seq order: a command waits (bounded) for its predecessor, one at or below the last executed seq is stale and not executed. Absent on engine-wide commands (botId null) and from older senders: such a command runs in the order the worker hands it over and neither waits for nor advances the sequence."
       },
       "type": {
         "type": "string",
@@ -1271,6 +1313,12 @@ export const SCHEMAS = {
           "string",
           "null"
         ]
+      },
+      "seq": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 9007199254740991,
+        "description": "Per-bot command sequence number, set by the sender from INCR te:command-seq:bot:<botId> (monotonic across CMS instances and restarts). The engine executes one bot's commands in seq order: a command waits (bounded) for its predecessor, one at or below the last executed seq is stale and not executed. Absent on engine-wide commands (botId null) and from older senders: such a command runs in the order the worker hands it over and neither waits for nor advances the sequence."
       },
       "type": {
         "type": "string",
@@ -1339,6 +1387,12 @@ export const SCHEMAS = {
           "string",
           "null"
         ]
+      },
+      "seq": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 9007199254740991,
+        "description": "Per-bot command sequence number, set by the sender from INCR te:command-seq:bot:<botId> (monotonic across CMS instances and restarts). The engine executes one bot's commands in seq order: a command waits (bounded) for its predecessor, one at or below the last executed seq is stale and not executed. Absent on engine-wide commands (botId null) and from older senders: such a command runs in the order the worker hands it over and neither waits for nor advances the sequence."
       },
       "type": {
         "type": "string",
@@ -1841,6 +1895,14 @@ export const SCHEMAS = {
       "botCheckpointFills": {
         "const": "te:checkpoint-fills:bot:{botId}",
         "description": "Zset fillId -> ms written with the checkpoint: the fills its books hold (pruned after twice the adoption fill lookback), so an adopter books only the venue fills not in it."
+      },
+      "botCommandSeq": {
+        "const": "te:command-seq:bot:{botId}",
+        "description": "Counter: the last command sequence number a sender (CMS, reaper hand-over) gave the bot (INCR per bot command; no TTL)."
+      },
+      "botCommandDone": {
+        "const": "te:command-done:bot:{botId}",
+        "description": "The highest sequence number of the bot's commands an engine has handled (raised only, by the engine after each sequenced command; set to the counter by a reaper hand-over, since commands queued for the old engine never reach the new one). Read by an engine when the bot's command lane opens; no TTL."
       }
     },
     "required": [
@@ -1854,7 +1916,9 @@ export const SCHEMAS = {
       "engineRecentStarts",
       "polymarketOrderIds",
       "botCheckpoint",
-      "botCheckpointFills"
+      "botCheckpointFills",
+      "botCommandSeq",
+      "botCommandDone"
     ]
   },
   "BacktestDataset": {

@@ -466,6 +466,10 @@ export interface CancelOrderCommand {
   botId: string | null;
   issuedAt: TimestampMs;
   issuedBy?: string | null;
+  /**
+   * Per-bot command sequence number, set by the sender from INCR te:command-seq:bot:<botId> (monotonic across CMS instances and restarts). The engine executes one bot's commands in seq order: a command waits (bounded) for its predecessor, one at or below the last executed seq is stale and not executed. Absent on engine-wide commands (botId null) and from older senders: such a command runs in the order the worker hands it over and neither waits for nor advances the sequence.
+   */
+  seq?: number;
   type: "cancel-order";
   payload: {
     clientOrderId: string;
@@ -483,6 +487,10 @@ export interface DrainEngineCommand {
   botId: string | null;
   issuedAt: TimestampMs;
   issuedBy?: string | null;
+  /**
+   * Per-bot command sequence number, set by the sender from INCR te:command-seq:bot:<botId> (monotonic across CMS instances and restarts). The engine executes one bot's commands in seq order: a command waits (bounded) for its predecessor, one at or below the last executed seq is stale and not executed. Absent on engine-wide commands (botId null) and from older senders: such a command runs in the order the worker hands it over and neither waits for nor advances the sequence.
+   */
+  seq?: number;
   type: "drain-engine";
   payload: {};
 }
@@ -498,6 +506,10 @@ export interface StartBotCommand {
   botId: string | null;
   issuedAt: TimestampMs;
   issuedBy?: string | null;
+  /**
+   * Per-bot command sequence number, set by the sender from INCR te:command-seq:bot:<botId> (monotonic across CMS instances and restarts). The engine executes one bot's commands in seq order: a command waits (bounded) for its predecessor, one at or below the last executed seq is stale and not executed. Absent on engine-wide commands (botId null) and from older senders: such a command runs in the order the worker hands it over and neither waits for nor advances the sequence.
+   */
+  seq?: number;
   type: "start-bot";
   payload: {
     bot: BotSpec;
@@ -537,6 +549,10 @@ export interface StopBotCommand {
   botId: string | null;
   issuedAt: TimestampMs;
   issuedBy?: string | null;
+  /**
+   * Per-bot command sequence number, set by the sender from INCR te:command-seq:bot:<botId> (monotonic across CMS instances and restarts). The engine executes one bot's commands in seq order: a command waits (bounded) for its predecessor, one at or below the last executed seq is stale and not executed. Absent on engine-wide commands (botId null) and from older senders: such a command runs in the order the worker hands it over and neither waits for nor advances the sequence.
+   */
+  seq?: number;
   type: "stop-bot";
   payload: {
     reason?: string;
@@ -555,6 +571,10 @@ export interface PauseBotCommand {
   botId: string | null;
   issuedAt: TimestampMs;
   issuedBy?: string | null;
+  /**
+   * Per-bot command sequence number, set by the sender from INCR te:command-seq:bot:<botId> (monotonic across CMS instances and restarts). The engine executes one bot's commands in seq order: a command waits (bounded) for its predecessor, one at or below the last executed seq is stale and not executed. Absent on engine-wide commands (botId null) and from older senders: such a command runs in the order the worker hands it over and neither waits for nor advances the sequence.
+   */
+  seq?: number;
   type: "pause-bot";
   payload: {
     reason?: string;
@@ -572,6 +592,10 @@ export interface ResumeBotCommand {
   botId: string | null;
   issuedAt: TimestampMs;
   issuedBy?: string | null;
+  /**
+   * Per-bot command sequence number, set by the sender from INCR te:command-seq:bot:<botId> (monotonic across CMS instances and restarts). The engine executes one bot's commands in seq order: a command waits (bounded) for its predecessor, one at or below the last executed seq is stale and not executed. Absent on engine-wide commands (botId null) and from older senders: such a command runs in the order the worker hands it over and neither waits for nor advances the sequence.
+   */
+  seq?: number;
   type: "resume-bot";
   payload: {};
 }
@@ -587,6 +611,10 @@ export interface UpdateBotConfigCommand {
   botId: string | null;
   issuedAt: TimestampMs;
   issuedBy?: string | null;
+  /**
+   * Per-bot command sequence number, set by the sender from INCR te:command-seq:bot:<botId> (monotonic across CMS instances and restarts). The engine executes one bot's commands in seq order: a command waits (bounded) for its predecessor, one at or below the last executed seq is stale and not executed. Absent on engine-wide commands (botId null) and from older senders: such a command runs in the order the worker hands it over and neither waits for nor advances the sequence.
+   */
+  seq?: number;
   type: "update-bot-config";
   payload: {
     config?: {
@@ -607,6 +635,10 @@ export interface KillSwitchCommand {
   botId: string | null;
   issuedAt: TimestampMs;
   issuedBy?: string | null;
+  /**
+   * Per-bot command sequence number, set by the sender from INCR te:command-seq:bot:<botId> (monotonic across CMS instances and restarts). The engine executes one bot's commands in seq order: a command waits (bounded) for its predecessor, one at or below the last executed seq is stale and not executed. Absent on engine-wide commands (botId null) and from older senders: such a command runs in the order the worker hands it over and neither waits for nor advances the sequence.
+   */
+  seq?: number;
   type: "kill-switch";
   payload: {
     reason: string;
@@ -625,6 +657,10 @@ export interface PlaceOrderCommand {
   botId: string | null;
   issuedAt: TimestampMs;
   issuedBy?: string | null;
+  /**
+   * Per-bot command sequence number, set by the sender from INCR te:command-seq:bot:<botId> (monotonic across CMS instances and restarts). The engine executes one bot's commands in seq order: a command waits (bounded) for its predecessor, one at or below the last executed seq is stale and not executed. Absent on engine-wide commands (botId null) and from older senders: such a command runs in the order the worker hands it over and neither waits for nor advances the sequence.
+   */
+  seq?: number;
   type: "place-order";
   payload: {
     clientOrderId: string;
@@ -705,6 +741,14 @@ export interface RedisKeys {
    * Zset fillId -> ms written with the checkpoint: the fills its books hold (pruned after twice the adoption fill lookback), so an adopter books only the venue fills not in it.
    */
   botCheckpointFills: "te:checkpoint-fills:bot:{botId}";
+  /**
+   * Counter: the last command sequence number a sender (CMS, reaper hand-over) gave the bot (INCR per bot command; no TTL).
+   */
+  botCommandSeq: "te:command-seq:bot:{botId}";
+  /**
+   * The highest sequence number of the bot's commands an engine has handled (raised only, by the engine after each sequenced command; set to the counter by a reaper hand-over, since commands queued for the old engine never reach the new one). Read by an engine when the bot's command lane opens; no TTL.
+   */
+  botCommandDone: "te:command-done:bot:{botId}";
 }
 /**
  * A committed recorded data set a backtest can run on (apps/trading-engine/data/), with the spec it was committed with.

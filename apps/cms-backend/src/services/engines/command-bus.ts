@@ -1,16 +1,21 @@
 /**
  * CMS → engine commands: one BullMQ queue per engine, `engine-commands.<engineId>`, job id = commandId (so a
  * retried send is one job). Every command is validated as EngineCommand before it leaves.
+ *
+ * A command of a bot carries `seq`, the bot's next number from `INCR te:command-seq:bot:<botId>`: a counter in Redis,
+ * not in this process, so it keeps rising across restarts and across CMS instances. The engine executes one bot's
+ * commands in that order; BullMQ's queue order alone does not survive a worker fetching jobs in parallel
+ * (docs/engine-service.md, "Commands"). Engine-wide commands (drain, kill switch: no bot) carry none.
  */
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { QUEUE_NAMES, assertValid, formatName, type EngineCommand } from '@trading/shared-types';
+import { QUEUE_NAMES, REDIS_KEYS, assertValid, formatName, type EngineCommand } from '@trading/shared-types';
 
 type CommandOf<T extends EngineCommand['type']> = Extract<EngineCommand, { type: T }>;
 export type CommandDraft<T extends EngineCommand['type'] = EngineCommand['type']> = Omit<
   CommandOf<T>,
-  'commandId' | 'issuedAt'
+  'commandId' | 'issuedAt' | 'seq'
 > & { commandId?: string };
 
 export interface CommandBus {
@@ -20,6 +25,10 @@ export interface CommandBus {
 
 export function bullPrefix(redisPrefix: string): string {
   return redisPrefix === '' ? 'bull' : `${redisPrefix}:bull`;
+}
+
+function prefixed(redisPrefix: string, name: string): string {
+  return redisPrefix === '' ? name : `${redisPrefix}:${name}`;
 }
 
 export function createCommandBus(connection: Redis, redisPrefix: string): CommandBus {
@@ -38,7 +47,16 @@ export function createCommandBus(connection: Redis, redisPrefix: string): Comman
   };
   return {
     async send(draft) {
-      const command = assertValid('EngineCommand', { ...draft, commandId: draft.commandId ?? randomUUID(), issuedAt: Date.now() });
+      const seq =
+        draft.botId === null
+          ? undefined
+          : await connection.incr(prefixed(redisPrefix, formatName(REDIS_KEYS.botCommandSeq, { botId: draft.botId })));
+      const command = assertValid('EngineCommand', {
+        ...draft,
+        commandId: draft.commandId ?? randomUUID(),
+        issuedAt: Date.now(),
+        ...(seq !== undefined ? { seq } : {}),
+      });
       await queueFor(command.engineId).add(command.type, command, { jobId: command.commandId });
       return command;
     },
