@@ -34,7 +34,7 @@ import systemRoutes from './routes/api/system/index.js';
 import tradeRoutes from './routes/api/trades/index.js';
 import userRoutes from './routes/api/users/index.js';
 import walletRoutes from './routes/api/wallets/index.js';
-import { createRedis } from './redis.js';
+import { createRedis, prefixedKey } from './redis.js';
 import { AuthCache } from './services/auth/auth-cache.js';
 import { publishInvalidation, startLiveSync, type LiveSync } from './services/cache/live-sync.js';
 import { CACHED_RESOURCES, ResponseCache } from './services/cache/response-cache.js';
@@ -87,7 +87,7 @@ export async function buildApp(options: BuildOptions): Promise<Built> {
     log: app.log,
     cache,
     auth: authCache,
-    key: (name: string) => (config.redisPrefix === '' ? name : `${config.redisPrefix}:${name}`),
+    key: (name: string) => prefixedKey(config.redisPrefix, name),
   };
 
   const sync = startLiveSync(ctx, cache, authCache);

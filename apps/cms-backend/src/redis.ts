@@ -6,6 +6,11 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { redisConnectionOptions } from '@trading/shared-types';
 import type { AppConfig } from './config/env.js';
 
+/** A Redis key or channel name under the deployment's prefix (REDIS_PREFIX, shared with the engines; '' = none). */
+export function prefixedKey(prefix: string, name: string): string {
+  return prefix === '' ? name : `${prefix}:${name}`;
+}
+
 export type RedisConfig = Pick<AppConfig, 'redisUrl' | 'redisSentinel' | 'redisPassword'>;
 
 export function redisOptions(config: RedisConfig, extra: Partial<RedisOptions> = {}): RedisOptions {

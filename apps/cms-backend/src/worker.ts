@@ -5,7 +5,7 @@ import type { AppContext } from './context.js';
 import { openDatabase } from './db/client.js';
 import { migrate } from './db/migrate.js';
 import { loggerOptions } from './logger.js';
-import { createRedis } from './redis.js';
+import { createRedis, prefixedKey } from './redis.js';
 import { createCommandBus } from './services/engines/command-bus.js';
 import { startBacktestWorker } from './workers/backtest-worker.js';
 import { startEventWorkers } from './workers/engine-events-worker.js';
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   await migrate(db);
   const redis = createRedis(config);
   const commands = createCommandBus(redis, config.redisPrefix);
-  const ctx: AppContext = { config, db, redis, commands, log, cache: null, auth: null, key: (n) => (config.redisPrefix === '' ? n : `${config.redisPrefix}:${n}`) };
+  const ctx: AppContext = { config, db, redis, commands, log, cache: null, auth: null, key: (n) => prefixedKey(config.redisPrefix, n) };
   const workers = startEventWorkers(ctx);
   const backtests = startBacktestWorker(ctx);
   log.info({ concurrency: config.workerConcurrency }, 'engine event and backtest workers started');

@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     spec,
     okxBooks: values['okx-books'] === true,
     ...(instruments ? { instruments } : {}),
-    ...(from !== undefined || to !== undefined ? { window: { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) } } : {}),
+    window: { from, to },
     ...(progress ? { onProgress: progress } : {}),
   });
   const outDir = at(values.out ?? 'backtest-out');

@@ -155,7 +155,7 @@ export async function runDatasetBacktest(input: DatasetBacktest): Promise<Backte
     strategy: input.strategy,
     dataPath: path,
     spec: JSON.stringify(spec),
-    ...(input.from !== undefined || input.to !== undefined ? { window: { ...(input.from !== undefined ? { from: input.from } : {}), ...(input.to !== undefined ? { to: input.to } : {}) } } : {}),
+    window: { from: input.from, to: input.to },
     ...(input.onProgress ? { onProgress: input.onProgress } : {}),
   });
   return rendered.report;

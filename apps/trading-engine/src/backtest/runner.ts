@@ -58,7 +58,7 @@ export interface BacktestOptions {
    * marks, funding schedule, the last trade price and funding rate the strategy context reads) but not the
    * strategy, which starts at `from` with nothing open; events after `to` are not read.
    */
-  window?: { from?: number; to?: number };
+  window?: { from?: number | undefined; to?: number | undefined };
   /** Events done of all, or for a stream what its progress() says (bytes of the file). */
   onProgress?: (done: number, total: number) => void;
 }

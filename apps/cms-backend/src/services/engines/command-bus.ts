@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { prefixedKey } from '../../redis.js';
 import { QUEUE_NAMES, REDIS_KEYS, assertValid, formatName, type EngineCommand } from '@trading/shared-types';
 
 type CommandOf<T extends EngineCommand['type']> = Extract<EngineCommand, { type: T }>;
@@ -24,11 +25,7 @@ export interface CommandBus {
 }
 
 export function bullPrefix(redisPrefix: string): string {
-  return redisPrefix === '' ? 'bull' : `${redisPrefix}:bull`;
-}
-
-function prefixed(redisPrefix: string, name: string): string {
-  return redisPrefix === '' ? name : `${redisPrefix}:${name}`;
+  return prefixedKey(redisPrefix, 'bull');
 }
 
 export function createCommandBus(connection: Redis, redisPrefix: string): CommandBus {
@@ -50,7 +47,7 @@ export function createCommandBus(connection: Redis, redisPrefix: string): Comman
       const seq =
         draft.botId === null
           ? undefined
-          : await connection.incr(prefixed(redisPrefix, formatName(REDIS_KEYS.botCommandSeq, { botId: draft.botId })));
+          : await connection.incr(prefixedKey(redisPrefix, formatName(REDIS_KEYS.botCommandSeq, { botId: draft.botId })));
       const command = assertValid('EngineCommand', {
         ...draft,
         commandId: draft.commandId ?? randomUUID(),
